@@ -1,0 +1,97 @@
+"""Stage 1: a Document laid out as one string, and a whitespace-free copy to search labels in.
+
+`raw` holds every block in order: a text line ends with a newline; a table row is written as
+CELL + text for each of its cells, then ROW. `search` is `raw` with width-normalised characters and
+with every space, newline and separator removed, so a label wrapped over three lines, spaced out, or
+written one character per line is found as one string; `pos[i]` maps `search[i]` back to `raw`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from nianbao.read.document import Block, Document
+from nianbao.report import Location
+
+CELL = "\x1f"
+ROW = "\x1e"
+
+# Full-width ASCII to half-width, ideographic and no-break spaces to spaces: one character for one,
+# so positions survive. Chinese punctuation that has no ASCII twin (、“”) is kept.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: 0x20, 0xFEFF: 0x20,
+               0x2212: ord("-"), 0x2014: ord("-"), 0x3002: 0x3002})
+WIDTH_TABLE = _WIDTH
+
+
+def normalize(text: str) -> str:
+    """Width-normalise text (same length as the input)."""
+    return text.translate(WIDTH_TABLE)
+
+
+def squeeze(text: str) -> str:
+    """Width-normalise and drop all white space: the form labels are compared in."""
+    return "".join(normalize(text).split())
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    start: int  # offset in raw
+    end: int
+    block: int
+    cell: int
+
+
+class Linear:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        parts: list[str] = []
+        spans: list[CellSpan] = []
+        offset = 0
+        for bi, block in enumerate(doc.blocks):
+            if block.is_row:
+                for ci, text in enumerate(block.cells):
+                    parts.append(CELL)
+                    offset += 1
+                    spans.append(CellSpan(offset, offset + len(text), bi, ci))
+                    parts.append(text)
+                    offset += len(text)
+                parts.append(ROW)
+                offset += 1
+            else:
+                spans.append(CellSpan(offset, offset + len(block.cells[0]), bi, 0))
+                parts.append(block.cells[0])
+                parts.append("\n")
+                offset += len(block.cells[0]) + 1
+        self.raw = "".join(parts)
+        self.spans = spans
+        self._starts = [s.start for s in spans]
+        norm = normalize(self.raw)
+        keep = [i for i, ch in enumerate(norm) if not ch.isspace() and ch not in (CELL, ROW)]
+        self.pos = keep
+        self.search = "".join(norm[i] for i in keep)
+
+    def raw_start(self, s_index: int) -> int:
+        """Raw offset of search index `s_index` (len(search) maps to len(raw))."""
+        return self.pos[s_index] if s_index < len(self.pos) else len(self.raw)
+
+    def raw_end(self, s_end: int) -> int:
+        """Raw offset just after search index `s_end - 1`."""
+        return self.pos[s_end - 1] + 1 if s_end > 0 else 0
+
+    def span_at(self, raw_offset: int) -> int:
+        """Index in `spans` of the cell or line holding raw_offset (the nearest one before it)."""
+        return max(0, bisect.bisect_right(self._starts, raw_offset) - 1)
+
+    def block_of(self, raw_offset: int) -> Block:
+        return self.doc.blocks[self.spans[self.span_at(raw_offset)].block]
+
+    def locate(self, start: int, end: int) -> Location:
+        """The Location of raw[start:end], refined to character offsets for text sources."""
+        span = self.spans[self.span_at(start)]
+        base = self.doc.blocks[span.block].locations[span.cell]
+        if base.start is not None and base.line is not None:
+            a = base.start + (start - span.start)
+            return Location(line=base.line, start=a, end=a + (min(end, span.end) - start))
+        return base

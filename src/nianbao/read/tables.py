@@ -1,0 +1,255 @@
+"""Stage 3 and 5: the tables of a document read by their labels, then values to cells.
+
+For each printed row of the format, every place its label occurs is a candidate; the values after
+a candidate are the following cells of the same table row (a table) or the numbers up to the next
+label (running text). The candidate whose values fit the row best wins, so a label repeated in a
+heading, a wrong header, or the narrative does not capture the row. Nothing is read by the order of
+the numbers: a row that is not printed stays blank, however many numbers surround it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from nianbao.formats import Format, RowSpec, get_format
+from nianbao.read.fit import Fit, fit_row
+from nianbao.read.labels import Occurrence, find, labels_of
+from nianbao.read.linear import CELL, ROW, Linear, squeeze
+from nianbao.read.values import Token, to_number, tokens
+from nianbao.report import Cell, ExtraRow, Problem
+
+_START = re.compile(r"第二十条第\(一\)项|第二十条第")
+_START3 = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请数量")
+_START4 = re.compile(r"行政复议")
+_END = re.compile(r"存在的主要问题|存在问题及改进|存在的问题及改进|其他需要报告的事项")
+
+# Labels found only in one format's tables: they tell which format a report actually uses.
+_MARKERS = {
+    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知"),
+    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项",
+             "第二十条第(九)项", "采购项目数量", "采购总金额", "本年增/减"),
+}
+
+
+@dataclass
+class TableRead:
+    format: str
+    cells: dict[str, Cell]
+    extra_rows: list[ExtraRow]
+    problems: list[Problem]
+    found_tables: int  # how many of 二/三/四 were found at all
+
+
+def detect_format(lin: Linear, year: int | None) -> str | None:
+    """The format the tables use, by their labels; the year's format when the labels do not say."""
+    region = lin.search
+    counts = {name: sum(1 for m in markers if squeeze(m) in region) for name, markers in _MARKERS.items()}
+    if counts["2021"] != counts["2019"]:
+        return "2021" if counts["2021"] > counts["2019"] else "2019"
+    if year is not None:
+        return "2019" if year <= 2020 else "2021"
+    return None
+
+
+def _regions(lin: Linear) -> dict[str, tuple[int, int]]:
+    s = lin.search
+    m2 = _START.search(s) or re.compile(r"信息内容").search(s)
+    a2 = m2.start() if m2 else 0
+    m3 = _START3.search(s, a2)
+    a3 = m3.start() if m3 else a2
+    carried = s.find(squeeze("结转下年度继续办理"), a3)
+    m4 = _START4.search(s, carried if carried >= 0 else a3)
+    a4 = m4.start() if m4 else len(s)
+    m_end = _END.search(s, a4)
+    end = m_end.start() if m_end else len(s)
+    if not m2:
+        a2 = a3
+    return {"二": (a2, a3), "三": (a3, a4), "四": (a4, end)}
+
+
+class _Reader:
+    def __init__(self, lin: Linear, fmt: Format) -> None:
+        self.lin = lin
+        self.fmt = fmt
+        self.regions = _regions(lin)
+        start = self.regions["二"][0]
+        end = self.regions["四"][1]
+        self.occurrences = find(lin.search, start, end, labels_of(fmt.name))
+        self.end = end
+
+    def _next_start(self, index: int) -> int:
+        nxt = self.occurrences[index + 1].start if index + 1 < len(self.occurrences) else self.end
+        return self.lin.raw_start(nxt)
+
+    def values_after(self, index: int, same_row_only: bool = False) -> tuple[list[Token], bool]:
+        """Tokens after occurrence `index`, and whether they came from table cells.
+
+        In a table row: the rest of the label's cell, then the following cells up to the next label
+        (an empty cell is a blank). Elsewhere, or when the row holds nothing after the label: the
+        numbers in the text up to the next label.
+        """
+        lin = self.lin
+        a = lin.raw_end(self.occurrences[index].end)
+        b = self._next_start(index)
+        span_i = lin.span_at(a - 1)
+        span = lin.spans[span_i]
+        block = lin.doc.blocks[span.block]
+        if block.is_row:
+            found = tokens(lin.raw[a:min(span.end, b)], a)
+            for cs in lin.spans[span_i + 1:span_i + len(block.cells) - span.cell]:
+                if cs.start >= b:
+                    break
+                text = lin.raw[cs.start:min(cs.end, b)]
+                found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
+            if found or same_row_only:
+                return found, True
+        segment = lin.raw[a:b].replace(CELL, " ").replace(ROW, "\n")
+        return tokens(segment, a), False
+
+    def data_rows_after(self, start: int, end: int) -> tuple[list[Token], bool]:
+        """Tokens of table 四: its label-free table rows, or else the text after its last label."""
+        lin = self.lin
+        raw_a, raw_b = lin.raw_start(start), lin.raw_start(end)
+        inside = [o for o in self.occurrences if start <= o.start < end]
+        label_blocks = {lin.spans[lin.span_at(lin.raw_start(o.start))].block for o in inside}
+        found: list[Token] = []
+        for cs in lin.spans[lin.span_at(raw_a):]:
+            if cs.start >= raw_b:
+                break
+            if cs.start < raw_a or cs.block in label_blocks or not lin.doc.blocks[cs.block].is_row:
+                continue
+            text = lin.raw[cs.start:cs.end]
+            found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
+        if any(t.kind != "blank" for t in found) or (found and not self._digits_in(start, end)):
+            return found, True
+        a = lin.raw_end(inside[-1].end) if inside else raw_a
+        segment = lin.raw[a:raw_b].replace(CELL, " ").replace(ROW, "\n")
+        return tokens(segment, a), False
+
+    def _digits_in(self, start: int, end: int) -> bool:
+        return any(ch.isdigit() for ch in self.lin.search[start:end])
+
+    def read(self, year: int | None) -> TableRead:
+        fmt = self.fmt
+        cells: dict[str, Cell] = {}
+        problems: list[Problem] = []
+        fits: dict[int, tuple[Fit, bool, int]] = {}  # row index -> fit, structured, occurrence
+        last_pos = -1
+        found_tables = set()
+        for ri, row in enumerate(fmt.rows):
+            if row.table == "四":
+                a, b = self.regions["四"]
+                if a >= b:
+                    continue
+                found, structured = self.data_rows_after(a, b)
+                fits[ri] = (fit_row(fmt, row, found, structured), structured, -1)
+                if found:
+                    found_tables.add("四")
+                continue
+            lo, hi = self.regions[row.table]
+            best: tuple[tuple[int, int], Fit, bool, int] | None = None
+            for oi, occ in enumerate(self.occurrences):
+                if not (lo <= occ.start < hi) or row not in occ.rows():
+                    continue
+                found, structured = self.values_after(oi)
+                fit = fit_row(fmt, row, found, structured)
+                rank = (fit.quality, 0 if occ.start > last_pos else 1)
+                if best is None or rank < best[0]:
+                    best = (rank, fit, structured, oi)
+            if best is None:
+                continue
+            _, fit, structured, oi = best
+            if fit.quality < 3:
+                last_pos = self.occurrences[oi].start
+                found_tables.add(row.table)
+            fits[ri] = (fit, structured, oi)
+        self._decide_ties(fits)
+        for ri, row in enumerate(fmt.rows):
+            entry = fits.get(ri)
+            if entry is None or entry[0].quality == 3:
+                for key in row.cells:
+                    cells[key] = Cell(key, None, "")
+                if entry is not None or row.table in found_tables:
+                    problems.append(Problem("row.missing", f"未找到“{row.label or '行政复议、行政诉讼'}”一行的数值",
+                                            tuple(row.cells)))
+                continue
+            fit = entry[0]
+            loc = None
+            if entry[2] >= 0:
+                o = self.occurrences[entry[2]]
+                loc = self.lin.locate(self.lin.raw_start(o.start), self.lin.raw_end(o.end))
+            if fit.problem:
+                problems.append(Problem("row.fit", f"“{row.label or '行政复议、行政诉讼'}”：{fit.problem}",
+                                        tuple(row.cells), loc))
+            for key, tok in zip(row.cells, fit.cells, strict=True):
+                cells[key] = self._cell(key, tok, problems)
+        extra = self._extra_rows()
+        return TableRead(fmt.name, cells, extra, problems, len(found_tables))
+
+    def _cell(self, key: str, tok: Token | None, problems: list[Problem]) -> Cell:
+        spec = self.fmt.cells[key]
+        if tok is None:
+            return Cell(key, None, "")
+        loc = self.lin.locate(tok.start, tok.end)
+        if tok.kind == "text":
+            problems.append(Problem("cell.text", f"数值单元格中印有文字“{tok.printed}”", (key,), loc))
+            return Cell(key, None, tok.printed, loc)
+        value, note = to_number(tok, spec.unit, spec.is_decimal)
+        if note:
+            problems.append(Problem("cell.unit", note, (key,), loc))
+        return Cell(key, value, tok.printed, loc, note)
+
+    def _decide_ties(self, fits: dict[int, tuple[Fit, bool, int]]) -> None:
+        """Pick among equally good splits of a row with the identities that span rows."""
+        rows = self.fmt.rows
+        for _ in range(2):
+            for ri, (fit, _s, _o) in fits.items():
+                if len(fit.alternatives) < 2:
+                    continue
+                known = self._known(fits)
+                scores = []
+                for alt in fit.alternatives:
+                    trial = dict(known)
+                    for key, tok in zip(rows[ri].cells, alt, strict=True):
+                        trial[key] = Decimal(tok.digits) if tok is not None and tok.kind == "num" else None
+                    scores.append(sum(1 for i in self.fmt.identities
+                                      if set(i.keys) & set(rows[ri].cells) and i.holds(trial)))
+                top = max(scores)
+                fit.cells = list(fit.alternatives[scores.index(top)])
+                if scores.count(top) == 1:  # the column identities decide: no longer ambiguous
+                    fit.problem, fit.alternatives = "", []
+
+    def _known(self, fits: dict[int, tuple[Fit, bool, int]]) -> dict[str, Decimal | None]:
+        out: dict[str, Decimal | None] = {}
+        for ri, (fit, _s, _o) in fits.items():
+            for key, tok in zip(self.fmt.rows[ri].cells, fit.cells, strict=True):
+                out[key] = Decimal(tok.digits) if tok is not None and tok.kind == "num" and tok.digits else None
+        return out
+
+    def _extra_rows(self) -> list[ExtraRow]:
+        """Numbers printed after a label that is not a row of this format (e.g. an old （六）其他处理)."""
+        out: list[ExtraRow] = []
+        lo, hi = self.regions["二"][0], self.regions["三"][1]
+        for oi, occ in enumerate(self.occurrences):
+            if occ.rows() or not (lo <= occ.start < hi):
+                continue
+            found, _ = self.values_after(oi, same_row_only=True)
+            nums = [t for t in found if t.kind == "num"]
+            if nums:
+                label = occ.labels[0]
+                loc = self.lin.locate(self.lin.raw_start(occ.start), self.lin.raw_end(occ.end))
+                out.append(ExtraRow(label.text, label.table, tuple(t.printed for t in nums), loc))
+        return out
+
+
+def read_tables(lin: Linear, year: int | None) -> TableRead | None:
+    name = detect_format(lin, year)
+    if name is None:
+        return None
+    return _Reader(lin, get_format(name)).read(year)
+
+
+def row_of(fmt: Format, key: str) -> RowSpec:
+    return next(r for r in fmt.rows if key in r.cells)

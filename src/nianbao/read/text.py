@@ -1,0 +1,156 @@
+"""Plain text and markdown: decoding, then the layout the text was extracted with.
+
+Text reaches us in several layouts, and each is turned into the blocks of a Document:
+- text saved from Word, one table cell per line, each cell line starting with a tab and table rows
+  separated by empty lines (cells may continue on following lines, e.g. 自/然/人);
+- text saved from PDF, one table row per line with tab-separated cells;
+- markdown pipe tables (`| 规章 | 0 | 0 | 0 |`);
+- everything else (space-aligned `pdftotext -layout` output, crawler text with cells run together):
+  plain lines, read later by labels and numbers.
+A crawler's header (标题:, 发布时间:, ==== 正文 ====) gives the title and publication date.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from nianbao.read.document import Block, Document
+from nianbao.read.errors import ReadError
+from nianbao.report import Location
+
+FOOTER = re.compile(r"^\s*(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_HEADER = re.compile(r"^(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|索引号|来源)\s*[:：]\s*(.*)$")
+_BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
+_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def decode(data: bytes, file: str) -> str:
+    """Bytes to text: BOMs, UTF-8, then GB18030/GBK and others by detection. Rejects binary data."""
+    if not data.strip():
+        raise ReadError(file, "文件为空")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                raise ReadError(file, f"文件以 {enc} 标记开头，但内容无法按该编码解码") from None
+    sample = data[:65536]
+    if sample.count(b"\x00") > len(sample) // 100 + 1:
+        if _looks_utf16(sample):
+            try:
+                return data.decode("utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be")
+            except UnicodeDecodeError:
+                pass
+        raise ReadError(file, "不是文本文件（内容为二进制数据）")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(sample).best()
+    if best is None or best.encoding is None:
+        raise ReadError(file, "无法识别文本编码（不是 UTF-8、GB18030/GBK 或 UTF-16 文本）")
+    text = data.decode(best.encoding, errors="replace")
+    if _control_ratio(text) > 0.05:
+        raise ReadError(file, "不是文本文件（内容为二进制数据）")
+    return text
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50 + 1
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
+    return bad / max(1, len(sample))
+
+
+def to_document(text: str, kind: str) -> Document:
+    if _control_ratio(text) > 0.05:
+        raise ValueError("binary")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document(kind=kind)
+    start = _read_crawler_header(lines, doc)
+    tab_lines = [ln for ln in lines[start:] if "\t" in ln]
+    word_cells = bool(tab_lines) and sum(1 for ln in tab_lines if ln.startswith("\t") and ln.count("\t") == 1) \
+        > len(tab_lines) * 0.6
+    row: list[str] = []
+    locs: list[Location] = []
+
+    def flush_row() -> None:
+        if row:
+            doc.blocks.append(Block.row(list(row), list(locs)))
+            row.clear()
+            locs.clear()
+
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if FOOTER.match(line):
+            continue
+        if word_cells:
+            if line.startswith("\t"):
+                row.append(line[1:].replace("\t", " "))
+                locs.append(Location(line=number, start=1, end=len(line)))
+                continue
+            if row and line.strip():
+                row[-1] += "\n" + line  # a cell continued on the next line (自/然/人)
+                continue
+            flush_row()
+        elif "\t" in line.strip("\n") and line.strip():
+            cells, offsets = _split_keep(line, "\t")
+            doc.blocks.append(Block.row(cells, [Location(line=number, start=a, end=a + len(c))
+                                                for c, a in zip(cells, offsets, strict=True)]))
+            continue
+        elif line.lstrip().startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 3:
+            if _MD_RULE.match(line.strip()):
+                continue
+            inner = line.strip()[1:-1]
+            base = line.index("|") + 1
+            cells, offsets = _split_keep(inner, "|")
+            doc.blocks.append(Block.row([c for c in cells], [Location(line=number, start=base + a, end=base + a + len(c))
+                                                            for c, a in zip(cells, offsets, strict=True)]))
+            continue
+        if line.strip():
+            doc.blocks.append(Block.line(line, Location(line=number, start=0, end=len(line))))
+    flush_row()
+    return doc
+
+
+def _split_keep(line: str, sep: str) -> tuple[list[str], list[int]]:
+    cells = line.split(sep)
+    offsets: list[int] = []
+    at = 0
+    for c in cells:
+        offsets.append(at)
+        at += len(c) + len(sep)
+    return cells, offsets
+
+
+def _read_crawler_header(lines: list[str], doc: Document) -> int:
+    """Reads `标题: …` style header lines; returns the index of the first body line."""
+    for i, line in enumerate(lines[:40]):
+        if _BODY_MARK.match(line.strip()):
+            for head in lines[:i]:
+                m = _HEADER.match(head.strip())
+                if m and m.group(1) == "标题":
+                    doc.title = m.group(2).strip() or None
+                elif m and m.group(1) in ("发布时间", "发布日期"):
+                    doc.published = m.group(2).strip() or None
+            return i + 1
+    return 0
+
+
+def read_text(data: bytes, file: str, kind: str) -> Document:
+    text = decode(data, file)
+    try:
+        return to_document(text, kind)
+    except ValueError:
+        raise ReadError(file, "不是文本文件（内容为二进制数据）") from None
