@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -32,7 +32,7 @@ REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx
 PROGRESS_MIN_FILES = 5
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
@@ -115,7 +115,7 @@ def parse(
     for f, r in read_all(paths):
         if isinstance(r, ReadError):
             failed += 1
-            err.print(f"nianbao: {r.file}: {r.reason}", markup=False, highlight=False)
+            err.print(f"nianbao: {r.file}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
         elif output is Output.jsonl:
             sys.stdout.write(json.dumps(r.to_dict() if full else r.to_exchange(), ensure_ascii=False) + "\n")
             sys.stdout.flush()

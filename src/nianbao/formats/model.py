@@ -164,7 +164,9 @@ def formats() -> dict[str, Format]:
     raw_rows = layout["row"]
     raw_labels = layout["label"]
     raw_ids = layout["identity"]
-    assert isinstance(raw_rows, list) and isinstance(raw_labels, list) and isinstance(raw_ids, list)
+    assert isinstance(raw_rows, list)
+    assert isinstance(raw_labels, list)
+    assert isinstance(raw_ids, list)
     for name in FORMAT_NAMES:
         rows = tuple(
             RowSpec(

@@ -33,7 +33,8 @@ def check_archive(path: Path, file: str) -> None:
     if "word/document.xml" not in names:
         raise ReadError(file, "不是 Word 文档（压缩包中没有 word/document.xml）")
     if total > MAX_UNPACKED or total / packed > MAX_RATIO:
-        raise ReadError(file, f"压缩包解压后过大（{total / 1048576:.0f} MB，压缩比 {total / packed:.0f}:1），疑似压缩炸弹，拒绝读取")
+        raise ReadError(file, f"压缩包解压后过大（{total / 1048576:.0f} MB，压缩比 {total / packed:.0f}:1），"
+                              "疑似压缩炸弹，拒绝读取")
 
 
 def _paragraph_text(p: object) -> str:

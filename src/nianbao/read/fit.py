@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from nianbao.formats import Format, Identity, RowSpec
 from nianbao.read.values import Token
@@ -48,13 +47,18 @@ def _split_digits(token: Token, parts: int) -> list[list[Token]]:
         if any(len(p) > 1 and p[0] == "0" for p in pieces):
             continue
         base = token.start + (token.printed.find(digits) if digits in token.printed else 0)
-        out.append([Token("num", p, base + a, base + b, digits=p) for p, (a, b) in
-                    zip(pieces, itertools.pairwise(bounds), strict=True)])
+        split = [Token("num", p, base + a, base + b, digits=p) for p, (a, b) in
+                 zip(pieces, itertools.pairwise(bounds), strict=True)]
+        if token.sign:  # the sign belongs to the first number: "-10" is -1 | 0
+            first = split[0]
+            split[0] = Token("num", token.sign + first.printed, first.start - 1, first.end, digits=first.digits,
+                             sign=token.sign)
+        out.append(split)
     return out
 
 
 def _score(fmt: Format, row: RowSpec, cand: list[Token], ids: list[Identity]) -> tuple[int, int, float]:
-    values = {k: Decimal(t.digits) for k, t in zip(row.cells, cand, strict=True)}
+    values = {k: t.number for k, t in zip(row.cells, cand, strict=True)}
     hard = sum(1 for i in ids if i.holds(dict(values)) is False)
     soft = sum(1 for big, small in row.plausible if values[big] < values[small])
     by_unit: dict[str, list[int]] = {}
@@ -143,6 +147,6 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool) -> 
                            f"数字连排“{printed}”有{len(ties)}种拆分{basis}，按常理与位数均衡取 {chosen}",
                            alternatives=[list(c) for c in ties])
             return Fit(list(scored[0][1]), 1)
-    cells: list[Token | None] = [None if t.kind == "blank" else t for t in found[:n]]
-    cells += [None] * (n - len(cells))
-    return Fit(cells, 2, f"该行只找到{len(values)}个数值，少于{n}个单元格，按从左到右填入")
+    padded: list[Token | None] = [None if t.kind == "blank" else t for t in found[:n]]
+    padded += [None] * (n - len(padded))
+    return Fit(padded, 2, f"该行只找到{len(values)}个数值，少于{n}个单元格，按从左到右填入")

@@ -2,7 +2,7 @@
 
 Running text becomes lines (one per block element or <br>); every innermost <table> becomes table
 rows, each <td>/<th> once, with its grid column computed through rowspan and colspan. Tables that
-only lay out the page (they contain other tables) are walked like any other container.
+only lay out the page (they contain other tables) are containers like any <div>.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import lxml.etree
-import lxml.html
 
 from nianbao.read.document import Block, Document
 from nianbao.read.errors import ReadError
@@ -24,63 +23,40 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "
 _META_TITLE = ("ArticleTitle", "title", "og:title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
-
-
-def _tag(el: lxml.etree._Element) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
-
-
-class _Lines:
-    def __init__(self) -> None:
-        self.doc_blocks: list[Block] = []
-        self.buf: list[str] = []
-        self.tables = 0
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.buf.append(text)
-
-    def flush(self) -> None:
-        text = _SPACES.sub(" ", "".join(self.buf)).strip()
-        self.buf.clear()
-        for part in text.split("\n"):
-            part = part.strip()
-            if part:
-                n = len(self.doc_blocks) + 1
-                self.doc_blocks.append(Block.line(part, Location(line=n)))
+_MARK = "\ue000"  # a private-use character, removed from the page first
 
 
 def _cell_text(cell: lxml.etree._Element) -> str:
-    out = _Lines()
-    _walk(cell, out, inside_cell=True)
-    out.flush()
-    return "\n".join(b.cells[0] for b in out.doc_blocks)
+    """A cell's text, one line per paragraph (Word-made pages put 自/然/人 in three <p>)."""
+    for br in cell.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    paras = [p for p in cell.iter("p", "div", "li") if p is not cell]
+    parts = paras or [cell]
+    text = "\n".join("".join(map(str, p.itertext())) for p in parts)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n") if line.strip())
 
 
-def _table(table: lxml.etree._Element, out: _Lines) -> None:
-    index = out.tables
-    out.tables += 1
+def _table_rows(table: lxml.etree._Element, index: int) -> list[Block]:
+    """The rows of a data table, each cell once, with its grid column through rowspan/colspan."""
+    blocks: list[Block] = []
     taken: set[tuple[int, int]] = set()
-    rows = [tr for tr in table.iter("tr")]
-    for ri, tr in enumerate(rows):
+    for ri, tr in enumerate(table.iter("tr")):
         cells: list[str] = []
         locs: list[Location] = []
         col = 0
         for td in tr:
-            if _tag(td) not in ("td", "th"):
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
                 continue
             while (ri, col) in taken:
                 col += 1
-            span_c = _int(td.get("colspan"))
-            span_r = _int(td.get("rowspan"))
-            for dr in range(span_r):
-                for dc in range(span_c):
-                    taken.add((ri + dr, col + dc))
+            span_c, span_r = _int(td.get("colspan")), _int(td.get("rowspan"))
+            taken.update((ri + dr, col + dc) for dr in range(span_r) for dc in range(span_c))
             cells.append(_cell_text(td))
             locs.append(Location(table=index, row=ri, column=col))
             col += span_c
         if cells:
-            out.doc_blocks.append(Block.row(cells, locs))
+            blocks.append(Block.row(cells, locs))
+    return blocks
 
 
 def _int(value: str | None) -> int:
@@ -90,54 +66,79 @@ def _int(value: str | None) -> int:
         return 1
 
 
-def _walk(el: lxml.etree._Element, out: _Lines, inside_cell: bool = False) -> None:
-    tag = _tag(el)
-    if not tag or tag in _SKIP:  # comments, processing instructions, scripts…
-        return
-    if tag == "table" and not inside_cell and el.find(".//table") is None:
-        out.flush()
-        _table(el, out)
-        return
-    if tag == "br":
-        out.add("\n")
-        return
-    block = tag in _BLOCK
-    if block:
-        out.add("\n")
-    out.add(el.text)
-    for child in el:
-        _walk(child, out, inside_cell)
-        out.add(child.tail)
-    if block:
-        out.add("\n")
-    if block and not inside_cell:
-        out.flush()
+def _blocks(body: lxml.etree._Element) -> list[Block]:
+    """Lines and table rows in document order, in one walk over the page.
+
+    Each innermost table is read into rows and stands in the text as a marker; block elements and
+    <br> break lines; the text is then split back at the markers.
+    """
+    tables: list[list[Block]] = []
+    parts: list[str] = []
+    walker = lxml.etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag == "table" and el.find(".//table") is None:
+                parts.append(f"\n{_MARK}{len(tables)}{_MARK}\n")
+                tables.append(_table_rows(el, len(tables)))
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK or tag == "br":
+                parts.append("\n")
+            if el.text and tag != "table":
+                parts.append(el.text)
+        else:
+            if tag in _BLOCK:
+                parts.append("\n")
+            if el.tail and el is not body:
+                parts.append(el.tail)
+    blocks: list[Block] = []
+    line = 0
+    for i, part in enumerate("".join(parts).split(_MARK)):
+        if i % 2:
+            blocks.extend(tables[int(part)])
+            continue
+        for raw in part.split("\n"):
+            clean = _SPACES.sub(" ", raw).strip()
+            if clean:
+                line += 1
+                blocks.append(Block.line(clean, Location(line=line)))
+    return blocks
+
+
+def _meta(root: lxml.etree._Element, name: str) -> str | None:
+    for el in root.iter("meta"):
+        if name in (el.get("name"), el.get("property")):
+            content = (el.get("content") or "").strip()
+            return content or None
+    return None
 
 
 def read_html(data: bytes, file: str) -> Document:
     text = decode(data, file)
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text).replace(_MARK, "")
+    parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        root = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        root = lxml.etree.fromstring(text, parser)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError(file, f"无法解析 HTML（{exc}）") from None
+    if root is None:
+        raise ReadError(file, "HTML 页面没有内容")
     doc = Document(kind="html")
     for name in _META_TITLE:
-        found = root.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content')
-        if found and str(found[0]).strip():
-            doc.title = str(found[0]).strip()
+        content = _meta(root, name)
+        if content:
+            doc.title = content
             break
     if doc.title is None:
         title = root.findtext(".//title")
         doc.title = title.strip() if title and title.strip() else None
     for name in _META_DATE:
-        found = root.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content')
-        if found:
-            doc.published = str(found[0]).strip()
+        content = _meta(root, name)
+        if content:
+            doc.published = content
             break
+    lxml.etree.strip_elements(root, *_SKIP, with_tail=False)
     body = root.find("body")
-    out = _Lines()
-    _walk(body if body is not None else root, out)
-    out.flush()
-    doc.blocks = out.doc_blocks
+    doc.blocks = _blocks(body if body is not None else root)
     return doc

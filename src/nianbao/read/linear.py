@@ -3,12 +3,13 @@
 `raw` holds every block in order: a text line ends with a newline; a table row is written as
 CELL + text for each of its cells, then ROW. `search` is `raw` with width-normalised characters and
 with every space, newline and separator removed, so a label wrapped over three lines, spaced out, or
-written one character per line is found as one string; `pos[i]` maps `search[i]` back to `raw`.
+written one character per line is found as one string; `raw_start`/`raw_end` map back to `raw`.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from nianbao.read.document import Block, Document
@@ -23,6 +24,9 @@ _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: 0x20, 0xFEFF: 0x20,
                0x2212: ord("-"), 0x2014: ord("-"), 0x3002: 0x3002})
 WIDTH_TABLE = _WIDTH
+
+
+_INK = re.compile(r"[^\s\x1e\x1f]+")
 
 
 def normalize(text: str) -> str:
@@ -67,18 +71,27 @@ class Linear:
         self.raw = "".join(parts)
         self.spans = spans
         self._starts = [s.start for s in spans]
-        norm = normalize(self.raw)
-        keep = [i for i, ch in enumerate(norm) if not ch.isspace() and ch not in (CELL, ROW)]
-        self.pos = keep
-        self.search = "".join(norm[i] for i in keep)
+        # runs of visible characters: search[_run_s[k]:…] is raw[_run_raw[k]:…]
+        runs = list(_INK.finditer(normalize(self.raw)))
+        self._run_raw = [m.start() for m in runs]
+        self._run_s: list[int] = []
+        at = 0
+        for m in runs:
+            self._run_s.append(at)
+            at += m.end() - m.start()
+        self.search = "".join(m.group() for m in runs)
+
+    def _raw(self, s_index: int) -> int:
+        k = bisect.bisect_right(self._run_s, s_index) - 1
+        return self._run_raw[k] + (s_index - self._run_s[k])
 
     def raw_start(self, s_index: int) -> int:
         """Raw offset of search index `s_index` (len(search) maps to len(raw))."""
-        return self.pos[s_index] if s_index < len(self.pos) else len(self.raw)
+        return self._raw(s_index) if s_index < len(self.search) else len(self.raw)
 
     def raw_end(self, s_end: int) -> int:
         """Raw offset just after search index `s_end - 1`."""
-        return self.pos[s_end - 1] + 1 if s_end > 0 else 0
+        return self._raw(s_end - 1) + 1 if s_end > 0 else 0
 
     def span_at(self, raw_offset: int) -> int:
         """Index in `spans` of the cell or line holding raw_offset (the nearest one before it)."""

@@ -33,9 +33,8 @@ class Meta:
 def _cn_number(text: str) -> int:
     if text.isdigit():
         return int(text)
-    if all(ch in _CN_DIGITS for ch in text):
-        if len(text) == 4:  # a year written digit by digit: 二〇二四
-            return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    if len(text) == 4 and all(ch in _CN_DIGITS for ch in text):  # a year digit by digit: 二〇二四
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total = 0
     if "十" in text:
         tens, _, units = text.partition("十")

@@ -2,61 +2,79 @@
 
 A heading is its text (or a known variant) preceded by a numbering (一、 1、 （一） …) or standing at
 the start of a line. The preamble often lists all six headings in one sentence; those mentions
-have no numbering and are not at a line start, so they are passed over.
+have no numbering and are not at a line start, so they are passed over. Headings are searched in
+the squeezed text of the Linear stage, so a heading spaced out or wrapped is still found.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from nianbao.formats import sections as section_specs
-from nianbao.read.linear import normalize
-from nianbao.report import Location, Section
+from nianbao.read.linear import CELL, ROW, Linear, squeeze
+from nianbao.report import Section
 
-_NUMBERING = r"(?P<num>(?:[一二三四五六七八九十]{1,2}|\d{1,2})\s*[、.．,，]|[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[）)]|第[一二三四五六]部分\s*[:：]?)?"
+# A numbering just before a heading (searched backwards from the heading, in the squeezed text).
+_NUMBERING = re.compile(r"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])[、.,]|\([一二三四五六七八九十1-9]{1,2}\)"
+                        r"|第[一二三四五六]部分:?)$")
+_LEAD = " \t#*>"
 
 
 @dataclass(frozen=True)
 class _Hit:
     number: int
-    start: int
-    end: int
+    start: int  # raw offsets
+    head_end: int
     numbering: str
     heading: str
 
 
-def _pattern(heading: str, variants: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted({heading, *variants}, key=len, reverse=True)
-    body = "|".join(r"\s*".join(re.escape(ch) for ch in normalize(a)) for a in alts)
-    return re.compile(rf"(?P<lead>^|\n)?[ \t#*]*{_NUMBERING}\s*(?P<head>{body})", re.MULTILINE)
-
-
-def find_sections(text: str) -> list[Section]:
-    """The sections of `text` (a document's plain text), in order; Location.line is 1-based."""
-    norm = normalize(text)
-    hits: list[_Hit] = []
+@cache
+def _patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    out = []
     for spec in section_specs():
-        for m in _pattern(spec.heading, spec.variants).finditer(norm):
-            numbered = bool(m.group("num"))
-            at_line_start = m.group("lead") is not None or m.start() == 0
-            if not (numbered or at_line_start):
+        alts = sorted({squeeze(h) for h in (spec.heading, *spec.variants)}, key=len, reverse=True)
+        out.append((spec.number, re.compile("|".join(map(re.escape, alts)))))
+    return tuple(out)
+
+
+def _at_line_start(raw: str, index: int) -> bool:
+    i = index - 1
+    while i >= 0 and raw[i] in _LEAD:
+        i -= 1
+    return i < 0 or raw[i] in ("\n", CELL, ROW)
+
+
+def _plain(text: str) -> str:
+    return text.replace(CELL, "\t").replace(ROW, "\n").strip()
+
+
+def find_sections(lin: Linear) -> list[Section]:
+    """The sections of a document, in order."""
+    raw = lin.raw
+    hits: list[_Hit] = []
+    for number, pattern in _patterns():
+        for m in pattern.finditer(lin.search):
+            num = _NUMBERING.search(lin.search, max(0, m.start() - 6), m.start())
+            numbered = num is not None
+            start = lin.raw_start(num.start() if num else m.start())
+            if not (numbered or _at_line_start(raw, start)):
                 continue
-            start = m.start("num") if numbered else m.start("head")
-            hits.append(_Hit(spec.number, start, m.end(), text[m.start("num"):m.end("num")].strip() if numbered
-                             else "", text[m.start("head"):m.end("head")]))
+            head_start = lin.raw_start(m.start())
+            head_end = lin.raw_end(m.end())
+            numbering = raw[start:head_start].strip() if numbered else ""
+            hits.append(_Hit(number, start, head_end, numbering, raw[head_start:head_end]))
     hits.sort(key=lambda h: h.start)
     chosen: list[_Hit] = []
-    for hit in hits:  # keep the first heading of each section that comes after the previous one
-        if chosen and (hit.number <= chosen[-1].number or hit.start < chosen[-1].end):
-            continue
-        if any(h.number == hit.number for h in chosen):
+    for hit in hits:  # the first heading of each section that comes after the previous one
+        if chosen and (hit.number <= chosen[-1].number or hit.start < chosen[-1].head_end):
             continue
         chosen.append(hit)
     out: list[Section] = []
     for i, hit in enumerate(chosen):
-        end = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
-        line = text.count("\n", 0, hit.start) + 1
-        out.append(Section(hit.number, hit.numbering, hit.heading.strip(), text[hit.end:end].strip(),
-                           Location(line=line)))
+        end = chosen[i + 1].start if i + 1 < len(chosen) else len(raw)
+        out.append(Section(hit.number, hit.numbering, " ".join(_plain(hit.heading).split()),
+                           _plain(raw[hit.head_end:end]), lin.locate(hit.start, hit.head_end)))
     return out

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from nianbao.formats import Format, RowSpec, get_format
 from nianbao.read.fit import Fit, fit_row
-from nianbao.read.labels import Occurrence, find, labels_of
+from nianbao.read.labels import find, labels_of
 from nianbao.read.linear import CELL, ROW, Linear, squeeze
 from nianbao.read.values import Token, to_number, tokens
 from nianbao.report import Cell, ExtraRow, Problem
@@ -78,6 +78,10 @@ class _Reader:
         end = self.regions["四"][1]
         self.occurrences = find(lin.search, start, end, labels_of(fmt.name))
         self.end = end
+        self.candidates: dict[int, list[int]] = {}  # id(row) -> indices of the occurrences of its label
+        for oi, occ in enumerate(self.occurrences):
+            for row in occ.rows():
+                self.candidates.setdefault(id(row), []).append(oi)
 
     def _next_start(self, index: int) -> int:
         nxt = self.occurrences[index + 1].start if index + 1 < len(self.occurrences) else self.end
@@ -150,8 +154,9 @@ class _Reader:
                 continue
             lo, hi = self.regions[row.table]
             best: tuple[tuple[int, int], Fit, bool, int] | None = None
-            for oi, occ in enumerate(self.occurrences):
-                if not (lo <= occ.start < hi) or row not in occ.rows():
+            for oi in self.candidates.get(id(row), ()):
+                occ = self.occurrences[oi]
+                if not lo <= occ.start < hi:
                     continue
                 found, structured = self.values_after(oi)
                 fit = fit_row(fmt, row, found, structured)
@@ -213,7 +218,7 @@ class _Reader:
                 for alt in fit.alternatives:
                     trial = dict(known)
                     for key, tok in zip(rows[ri].cells, alt, strict=True):
-                        trial[key] = Decimal(tok.digits) if tok is not None and tok.kind == "num" else None
+                        trial[key] = tok.number if tok is not None and tok.kind == "num" else None
                     scores.append(sum(1 for i in self.fmt.identities
                                       if set(i.keys) & set(rows[ri].cells) and i.holds(trial)))
                 top = max(scores)
@@ -225,7 +230,7 @@ class _Reader:
         out: dict[str, Decimal | None] = {}
         for ri, (fit, _s, _o) in fits.items():
             for key, tok in zip(self.fmt.rows[ri].cells, fit.cells, strict=True):
-                out[key] = Decimal(tok.digits) if tok is not None and tok.kind == "num" and tok.digits else None
+                out[key] = tok.number if tok is not None and tok.kind == "num" else None
         return out
 
     def _extra_rows(self) -> list[ExtraRow]:

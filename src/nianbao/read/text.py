@@ -21,7 +21,8 @@ from nianbao.read.document import Block, Document
 from nianbao.read.errors import ReadError
 from nianbao.report import Location
 
-FOOTER = re.compile(r"^\s*(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+FOOTER = re.compile(r"^\s*(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+                    r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _HEADER = re.compile(r"^(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|索引号|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -29,6 +30,13 @@ _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 def decode(data: bytes, file: str) -> str:
     """Bytes to text: BOMs, UTF-8, then GB18030/GBK and others by detection. Rejects binary data."""
+    text = _decode(data, file)
+    if not text.strip():  # only a BOM, full-width spaces or UTF-16 white space
+        raise ReadError(file, "文件为空")
+    return text
+
+
+def _decode(data: bytes, file: str) -> str:
     if not data.strip():
         raise ReadError(file, "文件为空")
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -54,6 +62,8 @@ def decode(data: bytes, file: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    if _control_byte_ratio(sample) > 0.05:
+        raise ReadError(file, "不是文本文件（内容为二进制数据）")
     best = from_bytes(sample).best()
     if best is None or best.encoding is None:
         raise ReadError(file, "无法识别文本编码（不是 UTF-8、GB18030/GBK 或 UTF-16 文本）")
@@ -63,15 +73,24 @@ def decode(data: bytes, file: str) -> str:
     return text
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
+
+
+def _control_byte_ratio(sample: bytes) -> float:
+    return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / max(1, len(sample))
+
+
 def _looks_utf16(sample: bytes) -> bool:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     return max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50 + 1
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
-    return bad / max(1, len(sample))
+    return len(_CONTROL_CHARS.findall(sample)) / max(1, len(sample))
 
 
 def to_document(text: str, kind: str) -> Document:
@@ -115,8 +134,8 @@ def to_document(text: str, kind: str) -> Document:
             inner = line.strip()[1:-1]
             base = line.index("|") + 1
             cells, offsets = _split_keep(inner, "|")
-            doc.blocks.append(Block.row([c for c in cells], [Location(line=number, start=base + a, end=base + a + len(c))
-                                                            for c, a in zip(cells, offsets, strict=True)]))
+            doc.blocks.append(Block.row(cells, [Location(line=number, start=base + a, end=base + a + len(c))
+                                                for c, a in zip(cells, offsets, strict=True)]))
             continue
         if line.strip():
             doc.blocks.append(Block.line(line, Location(line=number, start=0, end=len(line))))

@@ -10,7 +10,7 @@ from nianbao.read.linear import normalize
 
 # A number as printed in a cell: optional sign, digits with thousands commas, decimals, a unit.
 NUMBER = re.compile(
-    r"(?<![\w.])(?P<sign>[-+])?(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|万|元|件|项|个|条|次)?"
+    r"(?:(?<![\w.])|(?<=\d)(?=[-+]\d))(?P<sign>[-+])?(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|万|元|件|项|个|条|次)?"
 )
 # Text that stands in a numeric cell instead of a number.
 PLACEHOLDER = re.compile(r"(?<![\w])(?:/+|-{1,3}|无|空|—+|×|\\)(?![\w])")
@@ -32,8 +32,14 @@ class Token:
 
     @property
     def is_run(self) -> bool:
-        """Digits that may hold several cells run together (no sign, point, comma or unit)."""
+        """Digits that may hold several cells run together (no point, comma or unit)."""
         return self.kind == "num" and len(self.digits) > 1 and self.digits.isdigit() and not self.unit
+
+    @property
+    def number(self) -> Decimal:
+        """The signed number as printed, without unit conversion."""
+        value = Decimal(self.digits.replace(",", ""))
+        return -value if self.sign == "-" else value
 
 
 def tokens(text: str, offset: int) -> list[Token]:

@@ -1,0 +1,42 @@
+"""Old Word (.doc) and WPS (.wps) files, converted to .docx by LibreOffice when it is installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from nianbao.read.document import Document
+from nianbao.read.docx import read_docx
+from nianbao.read.errors import ReadError
+
+CONVERT_TIMEOUT_S = int(os.environ.get("NIANBAO_CONVERT_TIMEOUT", "120"))
+
+
+def soffice() -> str | None:
+    """The LibreOffice executable, if one is installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read_doc(path: Path, file: str) -> Document:
+    exe = soffice()
+    if exe is None:
+        raise ReadError(file, "读取 .doc/.wps 文件需要 LibreOffice（soffice），本机未安装；"
+                              "请安装 LibreOffice，或把文件另存为 .docx")
+    with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
+        source = Path(tmp) / f"input{path.suffix.lower() or '.doc'}"
+        shutil.copyfile(path, source)
+        cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
+               "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(source)]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            raise ReadError(file, f"LibreOffice 转换超时（{CONVERT_TIMEOUT_S} 秒）") from None
+        converted = source.with_suffix(".docx")
+        if not converted.exists() or converted.stat().st_size == 0:
+            raise ReadError(file, "LibreOffice 无法转换该文件（文件可能已损坏，或不是 Word/WPS 文档）")
+        doc = read_docx(converted, file)
+    doc.kind = "doc"
+    return doc
