@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import CORPUS, corpus_reports, differing, expected_cells, load_truth, requires_corpus
 
 import nianbao
+from tests.conftest import CORPUS, corpus_reports, differing, expected_cells, load_truth, requires_corpus
 
 REPORTS = corpus_reports()
 

@@ -6,9 +6,9 @@ import csv
 from decimal import Decimal
 
 import pytest
-from tests.conftest import ROOT, SHARED
 
 from nianbao.formats import FORMAT_NAMES, format_for_year, formats, get_format, sections
+from tests.conftest import ROOT, SHARED
 
 
 def test_packaged_cells_csv_is_the_shared_spec() -> None:

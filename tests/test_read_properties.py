@@ -7,11 +7,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import same
-from tests.synth import consistent_cells, render_text
 
 import nianbao
 from nianbao.formats import get_format
+from tests.conftest import same
+from tests.synth import consistent_cells, render_text
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
