@@ -4,7 +4,8 @@
 
 Every report file of the corpus (`seeds/`, `real/`; `*.json` and README.md skipped) is read once to warm
 up (imports, caches), then `--repeat` times under `time.perf_counter`. A .docx is built from each seed's
-text (its lines as paragraphs) so that the Word reader is measured too; building it is not timed.
+truth in the official layout by tests/builders.py (tables with merged cells), so that the Word reader
+is measured too; building it is not timed.
 
 Figures per input kind (by file extension): the number of reports, the median and the max over reports of
 each report's time (a report's time is the median of its repeats), for PDFs the same per page, and for the
@@ -31,10 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pypdfium2  # type: ignore[import-untyped]
-from docx import Document as new_docx
+import pypdfium2
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests/builders.py
 
 from nianbao.read import read
+from tests.builders import build_docx as builders_build_docx
+from tests.builders import load_truth
 
 KINDS = ("txt", "md", "html", "docx", "pdf")
 EXTENSIONS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
@@ -82,20 +86,19 @@ def find_reports(corpus: Path) -> list[Sample]:
     return samples
 
 
-def _xml_safe(line: str) -> str:
-    return "".join(ch for ch in line if ch == "\t" or ch >= " ")
-
-
 def build_docx(seed: Path, out_dir: Path, corpus: Path) -> Sample:
-    """The seed's text lines as the paragraphs of a new Word file (tabs become Word tabs)."""
-    text = seed.read_bytes().decode("utf-8", errors="replace")
-    word = new_docx()
-    for line in text.splitlines():
-        word.add_paragraph(_xml_safe(line))
-    out = out_dir / f"{seed.stem}.docx"
-    word.save(str(out))
+    """The seed report as a Word file in the official layout (real tables with merged cells)."""
+    truth = load_truth(seed.with_name(seed.name.split(".")[0] + ".truth.json"))
+    out = builders_build_docx(truth, out_dir / f"{seed.stem}.docx")
     name = str(seed.relative_to(corpus).with_suffix(".docx")) + " (built)"
     return Sample(out, name, "docx")
+
+
+def as_markdown(sample: Sample, out_dir: Path, corpus: Path) -> Sample:
+    """A copy named .md of a text report written in markdown (pipe tables), to time the md kind."""
+    out = out_dir / (sample.path.stem + ".md")
+    out.write_bytes(sample.path.read_bytes())
+    return Sample(out, str(sample.path.relative_to(corpus).with_suffix(".md")) + " (copy)", "md")
 
 
 def count_pages(path: Path) -> int:
@@ -230,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         seeds = [s.path for s in samples if s.kind == "txt" and s.path.parent.name == "seeds"]
         samples += [build_docx(seed, Path(tmp), corpus) for seed in seeds]
+        samples += [as_markdown(s, Path(tmp), corpus) for s in list(samples)
+                    if s.kind == "txt" and "\n| " in s.path.read_text(encoding="utf-8", errors="replace")]
         for s in samples:
             if s.kind == "pdf":
                 s.pages = count_pages(s.path)

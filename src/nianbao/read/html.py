@@ -33,10 +33,8 @@ def _clean_lines(text: str) -> list[str]:
 
 
 def _cell_text(cell: LexborNode) -> str:
-    """A cell's text, one line per paragraph (Word-made pages put 自/然/人 in three <p>)."""
-    paras = cell.css("p, div, li")
-    text = "\n".join(p.text(deep=True) for p in paras) if paras else cell.text(deep=True)
-    return "\n".join(_clean_lines(text))
+    """A cell's text with its white space folded (labels are matched without it anyway)."""
+    return _SPACES.sub(" ", cell.text(deep=True)).strip()
 
 
 def _span(value: str | None) -> int:

@@ -205,6 +205,26 @@ def _page_blocks(page: pdfium.PdfPage, number: int) -> tuple[list[Block], int]:
     return [b for _, b in items], len(chars)
 
 
+def _continuation(prev: Block, row: Block) -> list[str] | None:
+    """`prev`'s cells completed by `row` when `row`, first on its page, is the rest of `prev`.
+
+    A table row broken by the end of a page leaves the tail of its label in a row of its own at the top
+    of the next page, with no numbers. Each printed cell of that row must stand under a cell of `prev`.
+    """
+    if not (prev.is_row and row.is_row) or any(ch.isdigit() for text in row.cells for ch in text):
+        return None
+    cells = list(prev.cells)
+    for text, loc in zip(row.cells, row.locations, strict=True):
+        if not text.strip():
+            continue
+        match = [i for i, p in enumerate(prev.locations) if p.bbox and loc.bbox
+                 and abs(p.bbox[0] - loc.bbox[0]) <= SNAP and abs(p.bbox[2] - loc.bbox[2]) <= SNAP]
+        if not match:
+            return None
+        cells[match[0]] += text
+    return cells
+
+
 def _title(pdf: pdfium.PdfDocument) -> str | None:
     try:
         title = pdf.get_metadata_dict().get("Title", "")
@@ -234,6 +254,10 @@ def read_pdf(path: Path, file: str) -> Document:
             finally:
                 page.close()
             chars += n
+            joined = _continuation(doc.blocks[-1], blocks[0]) if blocks and doc.blocks else None
+            if joined is not None:
+                doc.blocks[-1] = Block.row(joined, list(doc.blocks[-1].locations))
+                blocks.pop(0)
             doc.blocks.extend(blocks)
     except ReadError:
         raise

@@ -240,6 +240,9 @@ class _Reader:
         for oi, occ in enumerate(self.occurrences):
             if occ.rows() or not (lo <= occ.start < hi):
                 continue
+            gap = self.lin.raw[self.lin.raw_end(occ.end):self._next_start(oi)]
+            if not any(ch.isdigit() for ch in gap):
+                continue
             found, _ = self.values_after(oi, same_row_only=True)
             nums = [t for t in found if t.kind == "num"]
             if nums:

@@ -15,6 +15,9 @@ NUMBER = re.compile(
 # Text that stands in a numeric cell instead of a number.
 PLACEHOLDER = re.compile(r"(?<![\w])(?:/+|-{1,3}|无|空|—+|×|\\)(?![\w])")
 
+# Characters without which a text holds neither a number nor a placeholder (a quick pre-check).
+_ANY_VALUE = re.compile(r"[\d/\\×—\-－／无空０-９]")
+
 _UNIT_SCALE = {"万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
 
 
@@ -44,6 +47,8 @@ class Token:
 
 def tokens(text: str, offset: int) -> list[Token]:
     """The numbers and placeholders in `text` (which starts at raw offset `offset`)."""
+    if not _ANY_VALUE.search(text):
+        return []
     norm = normalize(text)
     found: list[Token] = []
     for m in NUMBER.finditer(norm):
