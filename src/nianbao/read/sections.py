@@ -1,4 +1,4 @@
-"""The six sections: headings found by their text and numbering, in order, with their bodies.
+"""The six sections: headings found by their text and numbering, in printed order, with their bodies.
 
 A heading is its text (or a known variant) preceded by a numbering (一、 1、 （一） …) or standing at
 the start of a line. The preamble often lists all six headings in one sentence; those mentions
@@ -68,8 +68,8 @@ def find_sections(lin: Linear) -> list[Section]:
             hits.append(_Hit(number, start, head_end, numbering, raw[head_start:head_end]))
     hits.sort(key=lambda h: h.start)
     chosen: list[_Hit] = []
-    for hit in hits:  # the first heading of each section that comes after the previous one
-        if chosen and (hit.number <= chosen[-1].number or hit.start < chosen[-1].head_end):
+    for hit in hits:  # the first heading of each section, in the order printed (which may be wrong)
+        if any(h.number == hit.number for h in chosen) or (chosen and hit.start < chosen[-1].head_end):
             continue
         chosen.append(hit)
     out: list[Section] = []

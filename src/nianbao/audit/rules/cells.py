@@ -1,0 +1,3 @@
+"""`cells`: rules to be written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`cross_year`: rules to be written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`format`: rules to be written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`structure`: rules to be written."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`text`: rules to be written."""
+
+from __future__ import annotations

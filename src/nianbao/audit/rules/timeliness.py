@@ -1,0 +1,3 @@
+"""`timeliness`: rules to be written."""
+
+from __future__ import annotations
