@@ -18,6 +18,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/read.py
+	$(BIN)/python bench/check.py
 
 system-deps:
 	@scripts/system-deps.sh

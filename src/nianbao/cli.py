@@ -12,10 +12,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from nianbao import __version__
+from nianbao.audit.model import Audit, Severity, Status
 from nianbao.read import ReadError, read
 from nianbao.report import Report
 
@@ -128,6 +130,168 @@ def parse(
         Console().print(summary_table(results))
     if failed:
         raise typer.Exit(1)
+
+
+class CheckOutput(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    """`--select A1,C2 --select F` → ["A1", "C2", "F"]."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _same_agency(a: str | None, b: str | None) -> bool:
+    return bool(a and b and (a in b or b in a))
+
+
+def match_previous(report: Report, candidates: list[Report]) -> Report | None:
+    """The previous year's report of the same agency among `candidates` (one candidate: that one)."""
+    if len(candidates) == 1:
+        return candidates[0]
+    for c in candidates:
+        if c.year is not None and report.year is not None and c.year == report.year - 1 \
+                and _same_agency(c.agency, report.agency):
+            return c
+    return None
+
+
+def _load_reviews(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err.print(f"nianbao: {path}: 无法读取复核记录（{exc}）", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _print_audit_text(report: Report, audit: Audit, show_all: bool) -> None:
+    console = Console(soft_wrap=True, highlight=False)
+    counts = audit.counts()
+    console.print(f"[bold]{escape(report.file)}[/bold]  {report.agency or '?'} {report.year or '?'}年度 "
+                  f"{report.format or '?'}年格式  "
+                  f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}")
+    colors = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    hidden = 0
+    for f in audit.findings:
+        if f.status is Status.NOT_ASSESSABLE and not show_all:
+            hidden += 1
+            continue
+        where = next((c.location for c in f.cells if c.location), f.location)
+        mark = {Status.FAILED: "", Status.UNCERTAIN: "（不确定）", Status.NOT_ASSESSABLE: "（无法核对）"}[f.status]
+        review = f"［已{'确认' if f.review == 'confirmed' else '排除'}］" if f.review else ""
+        console.print(f"  [{colors[f.severity]}]{f.severity.chinese}[/] {f.rule} {f.name}{mark}{review}："
+                      f"{escape(f.message)}" + (f"（{where.describe()}）" if where else ""))
+    if hidden:
+        console.print(f"  另有 {hidden} 项因单元格空白或无法读取而无法核对（加 --all 显示）")
+
+
+@app.command(name="check")
+def check_cmd(
+    files: Annotated[list[str], typer.Argument(help="报告文件或目录")],
+    previous: Annotated[list[str] | None, typer.Option(
+        "--previous", "-p", help="上一年度报告（文件或目录），用于跨年度核查")] = None,
+    select_: Annotated[list[str] | None, typer.Option(
+        "--select", help="只用这些规则（编号前缀、类别或名称，逗号分隔）")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不用这些规则")] = None,
+    output: Annotated[CheckOutput, typer.Option("--output", help="输出格式")] = CheckOutput.text,
+    out_file: Annotated[Path | None, typer.Option("-o", "--out", help="写入文件（默认标准输出）")] = None,
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="达到此严重程度时退出码为 1：error、warning、info")] = "error",
+    reviews: Annotated[Path | None, typer.Option(
+        "--reviews", help="复核记录 JSON：{指纹: confirmed|dismissed}")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="文本输出中也列出无法核对的项")] = False,
+) -> None:
+    """核查报告：勾稽关系、空白单元格、格式、结构、正文与表格、发布时间、跨年度。"""
+    from nianbao.audit import check
+
+    try:
+        threshold = Severity.parse(fail_on)
+    except ValueError as exc:
+        err.print(f"nianbao: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    reviews_map = _load_reviews(reviews)
+    paths = expand(files)
+    if not paths:
+        err.print("nianbao: 没有找到要核查的报告文件")
+        raise typer.Exit(2)
+    earlier = [r for _, r in read_all(expand(previous))] if previous else []
+    for r in earlier:
+        if isinstance(r, ReadError):
+            err.print(f"nianbao: {r.file}: {r.reason}（上一年度报告）", markup=False, soft_wrap=True)
+    candidates = [r for r in earlier if isinstance(r, Report)]
+    unreadable = False
+    worst: Severity | None = None
+    pairs: list[tuple[Report, Audit]] = []
+    lines: list[str] = []
+    for _, r in read_all(paths):
+        if isinstance(r, ReadError):
+            unreadable = True
+            err.print(f"nianbao: {r.file}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
+            continue
+        audit = check(r, match_previous(r, candidates), select_rules=_codes(select_), ignore_rules=_codes(ignore),
+                      reviews=reviews_map)
+        counted = audit.worst()
+        if counted is not None and (worst is None or counted > worst):
+            worst = counted
+        if output is CheckOutput.text:
+            _print_audit_text(r, audit, show_all)
+        elif output is CheckOutput.json:
+            lines.append(json.dumps(audit.to_dict(), ensure_ascii=False))
+        pairs.append((r, audit))
+    if output is CheckOutput.json:
+        _emit("\n".join(lines) + ("\n" if lines else ""), out_file)
+    elif output is CheckOutput.html:
+        from nianbao.audit.html import audits_html, source_lines
+        _emit(audits_html(pairs, lines=[source_lines(r.file) for r, _ in pairs]), out_file)
+    if unreadable:
+        raise typer.Exit(2)
+    if worst is not None and worst >= threshold:
+        raise typer.Exit(1)
+
+
+def _emit(text: str, out_file: Path | None) -> None:
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out_file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"nianbao: {out_file}: 无法写入（{exc.strerror}）", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def rules(
+    code: Annotated[str | None, typer.Argument(help="规则编号，例如 A101；省略时列出全部规则")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出全部规则的说明文档（docs/rules.md）")] = False,
+) -> None:
+    """列出核查规则，或显示一条规则的说明。"""
+    from nianbao.audit import catalog
+    from nianbao.audit.docs import rules_markdown
+
+    if markdown:
+        sys.stdout.write(rules_markdown())
+        return
+    if code:
+        found = {r.code: r for r in catalog()}.get(code.upper())
+        if found is None:
+            err.print(f"nianbao: 没有编号为 {code} 的规则（用 nianbao rules 列出全部规则）")
+            raise typer.Exit(2)
+        sys.stdout.write(found.markdown())
+        return
+    table = Table(title="核查规则")
+    for col in ("编号", "名称", "类别", "严重程度", "说明"):
+        table.add_column(col, overflow="fold")
+    for r in catalog():
+        table.add_row(r.code, r.name, r.family, r.severity.label, r.title)
+    Console().print(table)
 
 
 def sample_files() -> list[str]:

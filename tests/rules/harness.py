@@ -12,7 +12,9 @@ A case file `tests/rules/cases/<CODE>.toml` holds `[[case]]` tables:
     expect_status = "not_assessable"  # optional: instead of fail/pass, a finding with this status exists
     [case.cells]                    # optional: cells as printed: a number, "" (blank) or text ("/")
     "applications.new.total" = ""
-    [case.edit]                     # optional edits of the report
+    [case.source]                   # optional edits of the sample's printed text, BEFORE it is read:
+    replace = [["行政强制\t0", ""]]   # for rules about what the reader saw (rows missing or extra)
+    [case.edit]                     # optional edits of the report as read
     replace = [["全区", "全省"]]      # in the text and every section's text and heading
     year = 2024                     # also agency = "…", date = "2025-03-01", format = "2019"
     numbering = ["一、", "二、", "三、", "四、", "五、", "六、"]   # the printed numbering of the sections
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import tempfile
 import tomllib
 from decimal import Decimal
 from functools import cache
@@ -42,11 +45,21 @@ SAMPLES = Path(__file__).resolve().parents[2] / "src" / "nianbao" / "samples"
 
 
 @cache
-def _sample(base: str) -> Report:
+def _sample(base: str, source_edits: tuple[tuple[str, str], ...] = ()) -> Report:
     matches = sorted(SAMPLES.glob(f"{base}_*.txt")) or sorted(SAMPLES.glob(f"{base}*"))
     if not matches:
         raise FileNotFoundError(f"no packaged sample {base!r} in {SAMPLES}")
-    return nianbao.read(matches[0])
+    if not source_edits:
+        return nianbao.read(matches[0])
+    text = matches[0].read_text(encoding="utf-8")
+    for old, new in source_edits:
+        if old not in text:
+            raise ValueError(f"sample {base} does not print {old!r}")
+        text = text.replace(old, new)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / matches[0].name
+        path.write_text(text, encoding="utf-8")
+        return nianbao.read(path)
 
 
 def _cell(key: str, printed: Any, old: Cell | None) -> Cell:
@@ -67,7 +80,8 @@ def _cell(key: str, printed: Any, old: Cell | None) -> Cell:
 
 def build(spec: dict[str, Any]) -> Report:
     """The case's report: its base sample with the case's cells and edits applied."""
-    report = copy.deepcopy(_sample(str(spec["base"])))
+    edits = tuple((str(a), str(b)) for a, b in spec.get("source", {}).get("replace", []))
+    report = copy.deepcopy(_sample(str(spec["base"]), edits))
     for key, printed in spec.get("cells", {}).items():
         if key not in report.cells:
             raise KeyError(f"{key} is not a cell of the {report.format} format")

@@ -22,7 +22,7 @@ class Options:
 
     department_deadline: tuple[int, int] = (1, 31)  # (month, day) of the year after the report year
     government_deadline: tuple[int, int] = (3, 31)
-    similarity_threshold: float = 0.5  # share of last year's text found again
+    similarity_threshold: float = 0.5  # Y703: share of this year's narrative 8-grams found in last year's
     fee_yuan_threshold: float = 100000.0  # 万元: a fee above this looks like it was written in 元
     higher_level_words: tuple[str, ...] = ("全省",)  # words a county/district/city agency should not use
 

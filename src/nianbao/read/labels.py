@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from nianbao.formats import Format, RowSpec, get_format
+from nianbao.formats import FORMAT_NAMES, Format, RowSpec, get_format
 from nianbao.read.linear import squeeze
 
 _CN_ORD = "一二三四五六七八九十"
@@ -68,11 +68,25 @@ def _row_label(row: RowSpec) -> Label:
 
 @cache
 def labels_of(format_name: str) -> tuple[Label, ...]:
+    """The labels of a format, and the rows only the other format prints (as labels without a row).
+
+    A report that mixes formats (a 2021 table keeping 政府集中采购 or the single （六）其他处理) then
+    has its foreign rows recognised: their numbers are kept as extra rows instead of being lost or
+    taken for the values of the row above.
+    """
     fmt: Format = get_format(format_name)
     out = [_row_label(r) for r in fmt.rows if r.text]
     for table, texts in fmt.labels.items():
         for t in texts:
             out.append(Label(table, t, re.compile(_text_pattern((t,)))))
+    known = {squeeze(t) for r in fmt.rows for t in (r.text, *r.variants) if t}
+    known |= {squeeze(t) for texts in fmt.labels.values() for t in texts}
+    for other in FORMAT_NAMES:
+        if other == format_name:
+            continue
+        for row in get_format(other).rows:
+            if row.text and not any(squeeze(t) in known for t in (row.text, *row.variants)):
+                out.append(Label(row.table, row.label, _row_label(row).pattern))
     return tuple(out)
 
 

@@ -49,7 +49,7 @@ def _one(ctx: Context, identity: Identity, unsure: set[str]) -> Iterable[Hit]:
     values = {k: report.value(k) for k in identity.keys}
     missing = [k for k, v in values.items() if v is None]
     if missing:
-        yield Hit(f"{identity.title}：有 {len(missing)} 个单元格空白或无法读取，无法核对",
+        yield Hit(f"勾稽关系“{identity.title}”有 {len(missing)} 个单元格空白或无法读取，无法核对",
                   tuple(ctx.ref(k) for k in missing), Status.NOT_ASSESSABLE, subject=identity.name)
         return
     left = sum((Decimal(values[k] or 0) for k in identity.lhs), Decimal(0))
@@ -59,13 +59,13 @@ def _one(ctx: Context, identity: Identity, unsure: set[str]) -> Iterable[Hit]:
     if len(identity.lhs) == 1:
         total = identity.lhs[0]
         refs = (ctx.ref(total, expected=_plain(right)), *(ctx.ref(k) for k in identity.rhs))
-        message = (f"{identity.title}不成立：{_describe(report, total)} 印为 {_plain(left)}，"
-                   f"各项之和为 {_plain(right)}（相差 {_plain(left - right)}）")
+        message = (f"勾稽关系“{identity.title}”不成立：{_describe(report, total)} 印为 {_plain(left)}，"
+                   f"但各项之和为 {_plain(right)}（相差 {_plain(left - right)}）")
     else:
         refs = tuple(ctx.ref(k) for k in identity.keys)
-        message = (f"{identity.title}不成立：左边 {' + '.join(_plain(Decimal(values[k] or 0)) for k in identity.lhs)}"
-                   f" = {_plain(left)}，右边 {' + '.join(_plain(Decimal(values[k] or 0)) for k in identity.rhs)}"
-                   f" = {_plain(right)}")
+        lhs = " + ".join(_plain(Decimal(values[k] or 0)) for k in identity.lhs)
+        rhs = " + ".join(_plain(Decimal(values[k] or 0)) for k in identity.rhs)
+        message = f"勾稽关系“{identity.title}”不成立：左边 {lhs} = {_plain(left)}，右边 {rhs} = {_plain(right)}"
     status = Status.UNCERTAIN if unsure & set(identity.keys) else Status.FAILED
     yield Hit(message, refs, status, subject=identity.name)
 
