@@ -272,6 +272,11 @@ def build_html(truth: Truth, path: Path, encoding: str = "utf-8") -> Path:
 
 def build_pdf(docx_path: Path, out_dir: Path) -> Path:
     """The Word file converted to PDF by LibreOffice, with a private profile so runs never clash."""
+    return convert(docx_path, out_dir, "pdf")
+
+
+def convert(docx_path: Path, out_dir: Path, to: str) -> Path:
+    """The Word file converted by LibreOffice to `to` ("pdf", "doc"), with a private profile."""
     soffice = shutil.which("soffice")
     if soffice is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
@@ -280,13 +285,13 @@ def build_pdf(docx_path: Path, out_dir: Path) -> Path:
     try:
         done = subprocess.run(
             [soffice, f"-env:UserInstallation={profile.as_uri()}/profile", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+             "--convert-to", to, "--outdir", str(out_dir), str(docx_path)],
             capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    pdf = out_dir / f"{docx_path.stem}.pdf"
-    if done.returncode != 0 or not pdf.is_file():
+    out = out_dir / f"{docx_path.stem}.{to}"
+    if done.returncode != 0 or not out.is_file():
         raise RuntimeError(f"soffice failed ({done.returncode}): {done.stdout.strip()} {done.stderr.strip()}")
-    return pdf
+    return out
 

@@ -1,4 +1,4 @@
-"""The seed reports rebuilt as .docx, .html (UTF-8 and GBK) and .pdf read back to the same cells.
+"""The seed reports rebuilt as .docx, .html (UTF-8 and GBK), .pdf and .doc read back to the same cells.
 
 Each seed's truth is written out in the official layout by `tests/builders.py` (python-docx, HTML
 with rowspan/colspan, LibreOffice for the PDF), then read with `nianbao.read()`: the format, year,
@@ -23,7 +23,7 @@ import pytest
 import nianbao
 from nianbao.formats import get_format
 from nianbao.read.linear import squeeze
-from tests.builders import Truth, build_docx, build_html, build_pdf, load_truth
+from tests.builders import Truth, build_docx, build_html, build_pdf, convert, load_truth
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS_DIR = SHARED / "corpus" / "seeds"
@@ -32,7 +32,7 @@ if not SEEDS_DIR.is_dir():
     pytest.skip(f"seed corpus not found at {SEEDS_DIR} (the repo's sibling folder shared/)", allow_module_level=True)
 
 SEEDS = sorted(p.name.removesuffix(".truth.json") for p in SEEDS_DIR.glob("*.truth.json"))
-KINDS = ("docx", "html", "html-gbk", "pdf")
+KINDS = ("docx", "html", "html-gbk", "pdf", "doc")
 NO_SOFFICE = shutil.which("soffice") is None
 
 
@@ -40,8 +40,8 @@ def _cases() -> list[object]:
     out: list[object] = []
     for seed in SEEDS:
         for kind in KINDS:
-            marks = [pytest.mark.skip(reason="LibreOffice (soffice) is not installed; cannot build the PDF")] \
-                if kind == "pdf" and NO_SOFFICE else []
+            marks = [pytest.mark.skip(reason=f"LibreOffice (soffice) is not installed; cannot build the {kind}")] \
+                if kind in ("pdf", "doc") and NO_SOFFICE else []
             out.append(pytest.param(seed, kind, id=f"{seed}-{kind}", marks=marks))
     return out
 
@@ -80,6 +80,8 @@ def test_built_report_reads_back(seed: str, kind: str, tmp_path: Path, docx_of: 
     elif kind == "html-gbk":
         path = build_html(truth, tmp_path / f"{seed}.html", encoding="gbk")
         assert b'<meta charset="gbk">' in path.read_bytes()
+    elif kind == "doc":  # old Word, read back through LibreOffice's conversion
+        path = convert(docx_of(seed), tmp_path, "doc")
     else:
         path = build_pdf(docx_of(seed), tmp_path)
 
