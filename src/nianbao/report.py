@@ -76,8 +76,9 @@ class Section:
     number: int  # 1..6, the section the heading names
     numbering: str  # as printed: "一、", "3、", "" …
     heading: str  # as printed, without the numbering
-    text: str
+    text: str  # everything printed under the heading, tables included
     location: Location | None = None
+    narrative: str = ""  # the text without the rows of its tables: what the agency wrote
 
 
 @dataclass
@@ -117,6 +118,7 @@ class Report:
     agency: str | None = None
     title: str | None = None
     date: dt.date | None = None  # publication or signature date, when printed
+    preamble: str = ""  # the text between the title and the first section
     cells: dict[str, Cell] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     extra_rows: list[ExtraRow] = field(default_factory=list)
@@ -158,13 +160,14 @@ class Report:
             kind=self.kind,
             title=self.title,
             date=self.date.isoformat() if self.date else None,
+            preamble=self.preamble,
             printed={
                 k: {"printed": c.printed, **({"location": c.location.to_dict()} if c.location else {}),
                     **({"note": c.note} if c.note else {})}
                 for k, c in self.cells.items()
             },
             sections=[
-                {"number": s.number, "numbering": s.numbering, "heading": s.heading,
+                {"number": s.number, "numbering": s.numbering, "heading": s.heading, "text": s.narrative,
                  **({"location": s.location.to_dict()} if s.location else {})}
                 for s in self.sections
             ],

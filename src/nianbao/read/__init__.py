@@ -99,7 +99,7 @@ def report_from_document(doc: Document, file: str) -> Report:
     report = Report(file=file, kind=doc.kind, format=tables.format, year=meta.year, agency=meta.agency,
                     title=meta.title, date=meta.date, cells=tables.cells, extra_rows=tables.extra_rows,
                     problems=list(tables.problems), text=text)
-    report.sections = find_sections(lin)
+    report.sections, report.preamble = find_sections(lin, meta.title, meta.agency)
     if meta.year is None:
         report.problems.append(Problem("meta.year", "未能识别报告年度"))
     if meta.agency is None:

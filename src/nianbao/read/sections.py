@@ -20,6 +20,7 @@ from nianbao.report import Section
 _NUMBERING = re.compile(r"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])[、.,]|\([一二三四五六七八九十1-9]{1,2}\)"
                         r"|第[一二三四五六]部分:?)$")
 _LEAD = " \t#*>"
+_DATED = re.compile(r"\(?\d{4}年\d{1,2}月\d{1,2}日\)?")
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,23 @@ def _at_line_start(raw: str, index: int) -> bool:
     return i < 0 or raw[i] in ("\n", CELL, ROW)
 
 
+_TABLE_ROW = re.compile(f"(?:{CELL}[^{ROW}]*)+{ROW}")
+
+
 def _plain(text: str) -> str:
     return text.replace(CELL, "\t").replace(ROW, "\n").strip()
 
 
-def find_sections(lin: Linear) -> list[Section]:
-    """The sections of a document, in order."""
+def _narrative(text: str) -> str:
+    """The text without its table rows, lines kept."""
+    return "\n".join(line.strip() for line in _TABLE_ROW.sub("", text).split("\n") if line.strip())
+
+
+def find_sections(lin: Linear, title: str | None = None, agency: str | None = None) -> tuple[list[Section], str]:
+    """The sections of a document in printed order, and its preamble (the text before them).
+
+    The preamble leaves out the title, the agency and a date printed under the title.
+    """
     raw = lin.raw
     hits: list[_Hit] = []
     for number, pattern in _patterns():
@@ -75,6 +87,18 @@ def find_sections(lin: Linear) -> list[Section]:
     out: list[Section] = []
     for i, hit in enumerate(chosen):
         end = chosen[i + 1].start if i + 1 < len(chosen) else len(raw)
-        out.append(Section(hit.number, hit.numbering, " ".join(_plain(hit.heading).split()),
-                           _plain(raw[hit.head_end:end]), lin.locate(hit.start, hit.head_end)))
-    return out
+        body = raw[hit.head_end:end]
+        out.append(Section(hit.number, hit.numbering, " ".join(_plain(hit.heading).split()), _plain(body),
+                           lin.locate(hit.start, hit.head_end), _narrative(body)))
+    preamble = _preamble(raw[:chosen[0].start], title, agency) if chosen else ""
+    return out, preamble
+
+
+def _preamble(text: str, title: str | None, agency: str | None) -> str:
+    skip = [squeeze(x) for x in (title or "", agency or "") if x]
+    lines = []
+    for line in _narrative(text).split("\n"):
+        s = squeeze(line).strip("()（）#*")
+        if s and not any(s in k for k in skip) and not _DATED.fullmatch(s):
+            lines.append(line)
+    return "\n".join(lines)
