@@ -65,6 +65,19 @@ def _columns(fmt: Format, cells: list[Cell]) -> str:
     return "、".join(s.column_label for s in specs)
 
 
+def _numbers(ctx: Context) -> Iterable[tuple[str, Cell, CellSpec, Status]]:
+    """The cells read as numbers, with their spec and the status a finding on them takes."""
+    report = ctx.report
+    if report.format is None:
+        return
+    fmt = get_format(report.format)
+    unsure = unsure_keys(report)
+    for key, cell in report.cells.items():
+        spec = fmt.cells.get(key)
+        if spec is not None and cell.value is not None:
+            yield key, cell, spec, Status.UNCERTAIN if key in unsure else Status.FAILED
+
+
 def _describe(spec: CellSpec) -> str:
     return f"“{spec.row_label}”·“{spec.column_label}”"
 
@@ -109,17 +122,9 @@ def text_in_numeric_cell(ctx: Context) -> Iterable[Hit]:
       example="表三“一、本年新收政府信息公开申请数量·自然人”印为 -3。",
       correct="印实际收到的件数，如 3。")
 def negative_count(ctx: Context) -> Iterable[Hit]:
-    report = ctx.report
-    if report.format is None:
-        return
-    fmt = get_format(report.format)
-    unsure = unsure_keys(report)
-    for key, cell in report.cells.items():
-        spec = fmt.cells.get(key)
-        if spec is None or spec.column_label == SIGNED_COLUMN or cell.value is None or cell.value >= 0:
-            continue
-        yield Hit(f"{_describe(spec)}印为“{cell.printed}”，是负数",
-                  (ctx.ref(key),), Status.UNCERTAIN if key in unsure else Status.FAILED)
+    for key, cell, spec, status in _numbers(ctx):
+        if spec.column_label != SIGNED_COLUMN and cell.value is not None and cell.value < 0:
+            yield Hit(f"{_describe(spec)}印为“{cell.printed}”，是负数", (ctx.ref(key),), status)
 
 
 @rule("C204", "fraction-in-count", "cells", Severity.ERROR,
@@ -130,20 +135,10 @@ def negative_count(ctx: Context) -> Iterable[Hit]:
       example="表三“（一）予以公开·总计”印为 12.5。",
       correct="印为整数件数，如 12 或 13。")
 def fraction_in_count(ctx: Context) -> Iterable[Hit]:
-    report = ctx.report
-    if report.format is None:
-        return
-    fmt = get_format(report.format)
-    unsure = unsure_keys(report)
-    for key, cell in report.cells.items():
-        spec = fmt.cells.get(key)
-        if spec is None or spec.is_decimal or cell.value is None:
-            continue
-        value = Decimal(cell.value)
-        if value == value.to_integral_value():
-            continue
-        yield Hit(f"{_describe(spec)}是件数，印为“{cell.printed}”，带有小数",
-                  (ctx.ref(key),), Status.UNCERTAIN if key in unsure else Status.FAILED)
+    for key, cell, spec, status in _numbers(ctx):
+        value = Decimal(cell.value or 0)
+        if not spec.is_decimal and value != value.to_integral_value():
+            yield Hit(f"{_describe(spec)}是件数，印为“{cell.printed}”，带有小数", (ctx.ref(key),), status)
 
 
 @rule("C205", "fee-looks-like-yuan", "cells", Severity.WARNING,
