@@ -19,6 +19,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/read.py
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/render.py
 
 system-deps:
 	@scripts/system-deps.sh

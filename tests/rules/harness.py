@@ -89,8 +89,10 @@ def build(spec: dict[str, Any]) -> Report:
     edit = spec.get("edit", {})
     for old, new in edit.get("replace", []):
         report.text = report.text.replace(old, new)
+        report.preamble = report.preamble.replace(old, new)
         for s in report.sections:
             s.text = s.text.replace(old, new)
+            s.narrative = s.narrative.replace(old, new)
             s.heading = s.heading.replace(old, new)
     if "year" in edit:
         report.year = int(edit["year"])
@@ -108,7 +110,7 @@ def build(spec: dict[str, Any]) -> Report:
     for number, text in edit.get("section_text", {}).items():
         for s in report.sections:
             if s.number == int(number):
-                s.text = text
+                s.text = s.narrative = text
     if "section_order" in edit:
         order = [int(n) for n in edit["section_order"]]
         report.sections.sort(key=lambda s: order.index(s.number) if s.number in order else len(order))

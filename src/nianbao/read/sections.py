@@ -21,6 +21,9 @@ _NUMBERING = re.compile(r"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])[、
                         r"|第[一二三四五六]部分:?)$")
 _LEAD = " \t#*>"
 _DATED = re.compile(r"\(?\d{4}年\d{1,2}月\d{1,2}日\)?")
+_SIGNATURE_DATE = re.compile(r"\(?(?:\d{4}|[二〇零○一九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+                             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\)?")
+_SENTENCE = re.compile(r"[。，,；;：:！!？?]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,14 @@ def _patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
         alts = sorted({squeeze(h) for h in (spec.heading, *spec.variants)}, key=len, reverse=True)
         out.append((spec.number, re.compile("|".join(map(re.escape, alts)))))
     return tuple(out)
+
+
+def _line_lead(raw: str, index: int) -> int:
+    """`index` moved back over the markup (`## `, `**`) between a line start and a heading there."""
+    i = index
+    while i > 0 and raw[i - 1] in _LEAD:
+        i -= 1
+    return i if i == 0 or raw[i - 1] in ("\n", CELL, ROW) else index
 
 
 def _at_line_start(raw: str, index: int) -> bool:
@@ -77,7 +88,7 @@ def find_sections(lin: Linear, title: str | None = None, agency: str | None = No
             head_start = lin.raw_start(m.start())
             head_end = lin.raw_end(m.end())
             numbering = raw[start:head_start].strip() if numbered else ""
-            hits.append(_Hit(number, start, head_end, numbering, raw[head_start:head_end]))
+            hits.append(_Hit(number, _line_lead(raw, start), head_end, numbering, raw[head_start:head_end]))
     hits.sort(key=lambda h: h.start)
     chosen: list[_Hit] = []
     for hit in hits:  # the first heading of each section, in the order printed (which may be wrong)
@@ -86,12 +97,28 @@ def find_sections(lin: Linear, title: str | None = None, agency: str | None = No
         chosen.append(hit)
     out: list[Section] = []
     for i, hit in enumerate(chosen):
-        end = chosen[i + 1].start if i + 1 < len(chosen) else len(raw)
+        last = i + 1 == len(chosen)
+        end = len(raw) if last else chosen[i + 1].start
         body = raw[hit.head_end:end]
+        narrative = _without_signature(_narrative(body), agency) if last else _narrative(body)
         out.append(Section(hit.number, hit.numbering, " ".join(_plain(hit.heading).split()), _plain(body),
-                           lin.locate(hit.start, hit.head_end), _narrative(body)))
+                           lin.locate(hit.start, hit.head_end), narrative))
     preamble = _preamble(raw[:chosen[0].start], title, agency) if chosen else ""
     return out, preamble
+
+
+def _without_signature(narrative: str, agency: str | None) -> str:
+    """The last section's narrative without the signature closing the report: the agency's name and
+    the date, each on a line of its own (the agency may sign with a longer name)."""
+    lines = narrative.split("\n")
+    name = squeeze(agency or "")
+    while lines:
+        s = squeeze(lines[-1])
+        signed = bool(name) and s.endswith(name) and len(s) <= len(name) + 12 and not _SENTENCE.search(s)
+        if not (signed or _SIGNATURE_DATE.fullmatch(s)):
+            break
+        lines.pop()
+    return "\n".join(lines)
 
 
 def _preamble(text: str, title: str | None, agency: str | None) -> str:

@@ -223,3 +223,25 @@ def problems_section_empty(ctx: Context) -> Iterable[Hit]:
         what = f"正文只有 {cjk} 个汉字（“{text[:30]}”）"
     yield Hit(f"{section_label(5)}{what}，未写明存在的具体问题和改进措施", location=section.location,
               subject="section-5")
+
+
+_PROMPT = re.compile(r"[（(]\s*请(?:在此)?(?:填写|补充|说明)[^）)]*[）)]")
+
+
+@rule("S406", "template-prompt-not-replaced", "structure", Severity.ERROR,
+      "正文仍是模板的填写提示",
+      checks="各部分正文中仍留有模板的填写提示（如“（请在此填写总体情况……）”“（请填写存在的主要问题……）”），"
+             "说明这一部分尚未撰写。`nianbao template` 生成的空白报告在这些位置放有提示。",
+      basis="《政府信息公开条例》第五十条：年度报告应当包括总体情况、存在的主要问题及改进情况等内容；"
+            "提示文字不是报告内容，不得发布。",
+      example="“一、总体情况　（请在此填写总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）”",
+      correct="“一、总体情况　2025年，我局认真贯彻落实《条例》……”")
+def template_prompt_not_replaced(ctx: Context) -> Iterable[Hit]:
+    for section in ctx.report.sections:
+        m = _PROMPT.search(section.narrative or section.text)
+        if m:
+            yield Hit(f"{section_label(section.number)}正文仍是填写提示“{m.group()[:40]}”，尚未撰写",
+                      location=section.location, subject=f"section-{section.number}")
+    m = _PROMPT.search(ctx.report.preamble)
+    if m:
+        yield Hit(f"报告开头仍是填写提示“{m.group()[:40]}”", subject="preamble")
