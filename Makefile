@@ -9,8 +9,18 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/nianbao summary
 
+# The ledger's database tests run on SQLite always, and on PostgreSQL too when one answers here.
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PG_UP := pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+  $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1).close()" 2>/dev/null
+
 test: $(STAMP) system-deps lint
-	$(BIN)/pytest -q
+	@if $(PG_UP); then \
+	  echo "PostgreSQL answers on 127.0.0.1:5432: ledger tests run on SQLite and on PostgreSQL"; \
+	  NIANBAO_TEST_POSTGRES_URL="$${NIANBAO_TEST_POSTGRES_URL:-$(PG_TEST_URL)}" $(BIN)/pytest -q; \
+	else \
+	  $(BIN)/pytest -q; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -20,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/read.py
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/ledger.py
 
 system-deps:
 	@scripts/system-deps.sh

@@ -391,5 +391,9 @@ def summary(
         raise typer.Exit(1)
 
 
+from nianbao.ledger.cli import ledger_app  # noqa: E402
+
+app.add_typer(ledger_app, name="ledger")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

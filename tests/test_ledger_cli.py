@@ -1,0 +1,146 @@
+"""`nianbao ledger …` in process, on the database NIANBAO_DATABASE_URL names (set by the fixture)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+
+if TYPE_CHECKING:
+    from click.testing import Result
+
+    from tests.ledger_db import LedgerDB
+
+pytest_plugins = ["tests.ledger_db"]
+
+runner = CliRunner()
+AGENCY = ["--agency", "某市审计局"]
+
+
+def run(*args: str) -> Result:
+    return runner.invoke(app, ["ledger", *args])
+
+
+def ok(*args: str) -> Result:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def refused(*args: str, code: int = 1) -> str:
+    result = run(*args)
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines
+    assert all(line.startswith("nianbao: ") for line in lines)
+    return result.stderr
+
+
+def test_a_case_from_receipt_to_closing(ledger_db: LedgerDB) -> None:
+    added = ok("add", "A-1", *AGENCY, "--received", "2025-09-26", "--applicant-type", "自然人", "--applicant", "张三",
+               "--channel", "网络")
+    assert "新建机关“某市审计局”" in added.stderr
+    assert "答复期限 2025-10-30" in added.stderr
+    ok("event", "A-1", "延期", *AGENCY, "--on", "2025-10-20", "--approver", "李主任", "--days", "10")
+    ok("event", "A-1", "征求意见", *AGENCY, "--on", "2025-10-22", "--party", "某公司")
+    ok("event", "A-1", "征求意见结束", *AGENCY, "--on", "2025-10-24", "--party", "某公司")
+    shown = ok("show", "A-1", *AGENCY).stdout
+    assert "第 4 版" in shown
+    assert "李主任" in shown
+    assert "答复期限：2025-11-18" in shown
+    assert "2025年11月18日" in shown  # the explanation's last line
+    listed = [json.loads(line) for line in ok("list", *AGENCY, "--output", "jsonl", "--today", "2025-11-14"
+                                              ).stdout.splitlines()]
+    assert listed == [{"reference": "A-1", "received": "2025-09-26", "applicant_type": "natural_person",
+                       "status": "open", "deadline": "2025-11-18", "days_left": 2, "outcome": None, "closed": None}]
+    ok("close", "A-1", *AGENCY, "--outcome", "partially_granted", "--on", "2025-11-17", "--expect-version", "4")
+    report = json.loads(ok("tables", *AGENCY, "--year", "2025", "--output", "json").stdout)
+    assert (report["format"], report["year"], report["agency"]) == ("2021", 2025, "某市审计局")
+    assert report["cells"]["applications.partially_granted.natural_person"] == 1
+    assert report["cells"]["applications.total.total"] == 1
+    assert "表三" in ok("tables", *AGENCY, "--year", "2025").stdout
+
+
+def test_due_puts_overdue_first_and_explains_on_request(ledger_db: LedgerDB) -> None:
+    ok("add", "new", *AGENCY, "--received", "2025-10-20", "--applicant-type", "商业企业")
+    ok("add", "old", *AGENCY, "--received", "2025-08-01", "--applicant-type", "自然人")
+    rows = [json.loads(line) for line in ok("due", *AGENCY, "--today", "2025-10-27", "--output", "jsonl",
+                                            "--explain").stdout.splitlines()]
+    assert [r["reference"] for r in rows] == ["old", "new"]
+    assert rows[0]["days_left"] < 0 < rows[1]["days_left"]
+    assert any("答复期限" in line for line in rows[0]["explanation"])
+    text = ok("due", *AGENCY, "--today", "2025-10-27", "--explain").stdout
+    assert "逾期" in text
+    assert "案件 old：" in text
+
+
+def test_import_export_round_trip_through_the_cli(ledger_db: LedgerDB, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("reference,received,applicant_type,closed,outcome\nA,2024-01-05,自然人,2024-01-20,granted\n"
+                      "B,2024-12-30,社会公益组织,,\n", encoding="utf-8")
+    assert "已导入 2 件" in ok("import", str(source), *AGENCY).stderr
+    exported = ok("export", *AGENCY).stdout
+    assert exported.splitlines()[1].startswith("A,2024-01-05,natural_person,,,2024-01-20,granted")
+    out = tmp_path / "out.csv"
+    ok("export", *AGENCY, "-o", str(out))
+    assert out.read_text(encoding="utf-8") == exported
+
+
+def test_a_bad_import_names_the_file_and_row_and_imports_nothing(ledger_db: LedgerDB, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("reference,received,applicant_type\nA,2024-01-05,自然人\nB,2024-02-30,自然人\n", encoding="utf-8")
+    err = refused("import", str(source), *AGENCY)
+    assert f"{source} 第3行：received“2024-02-30”无效" in err
+    assert "整个文件未导入" in err
+    assert "不在台账中" in refused("list", *AGENCY)  # not even the agency was created
+
+
+@pytest.mark.parametrize(("args", "message", "code"), [
+    (["show", "X", "--agency", "无此局"], "机关“无此局”不在台账中", 1),
+    (["event", "X", "延期", "--agency", "某市审计局", "--on", "2025-01-01"], "案件 X 不在“某市审计局”的台账中", 1),
+    (["event", "A-1", "延期", "--agency", "某市审计局", "--on", "2025-10-20"], "案件 A-1：延期须经", 1),
+    (["event", "A-1", "跳舞", "--agency", "某市审计局", "--on", "2025-10-20"], "事件类型“跳舞”无法识别", 2),
+    (["close", "A-1", "--agency", "某市审计局", "--outcome", "granted", "--on", "2025-13-01"], "--on“2025-13-01”无效",
+     2),
+    (["close", "A-1", "--agency", "某市审计局", "--outcome", "granted", "--on", "2025-10-01", "--expect-version", "7"],
+     "案件 A-1 已被他人修改", 1),
+    (["add", "A-1", "--agency", "某市审计局", "--received", "2025-09-26", "--applicant-type", "自然人"],
+     "案件 A-1 已在“某市审计局”的台账中", 1),
+    (["add", "A-2", "--agency", "某市审计局", "--received", "2031-01-05", "--applicant-type", "自然人"],
+     "工作日历未覆盖 2031 年", 1),
+    (["import", "/no/such/file.csv", "--agency", "某市审计局"], "文件不存在", 2),
+])
+def test_errors_are_one_chinese_line_with_a_non_zero_exit(ledger_db: LedgerDB, args: list[str], message: str,
+                                                          code: int) -> None:
+    ok("add", "A-1", *AGENCY, "--received", "2025-09-26", "--applicant-type", "自然人")
+    assert message in refused(*args, code=code)
+
+
+def test_an_unreachable_database_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NIANBAO_DATABASE_URL", f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    assert "数据库 sqlite:///" in refused("list", *AGENCY)
+
+
+def test_appeals_and_calendar_overrides_from_the_cli(ledger_db: LedgerDB, tmp_path: Path) -> None:
+    ok("add", "A-1", *AGENCY, "--received", "2025-09-26", "--applicant-type", "自然人")
+    ok("appeal", "复-1", *AGENCY, "--route", "行政复议", "--filed", "2025-11-01", "--application", "A-1")
+    ok("appeal", "复-1", *AGENCY, "--result", "纠正", "--decided", "2025-12-01")
+    report = json.loads(ok("tables", *AGENCY, "--year", "2025", "--output", "json").stdout)
+    assert report["cells"]["review.corrected"] == report["cells"]["review.total"] == 1
+    schedule = tmp_path / "2031.txt"
+    schedule.write_text("year: 2031\n2031-01-01 休 元旦\n", encoding="utf-8")
+    ok("calendar", "load", str(schedule))
+    assert "year: 2031" in ok("calendar", "show").stdout
+    added = ok("add", "A-2", *AGENCY, "--received", "2030-12-31", "--applicant-type", "自然人")
+    assert "答复期限" in added.stderr
+    ok("agency", "某市人民政府", "--level", "市级")
+    ok("agency", "某市审计局", "--parent", "某市人民政府")
+    rolled = json.loads(ok("tables", "--agency", "某市人民政府", "--year", "2025", "-o", "json", "--rollup").stdout)
+    assert rolled["cells"]["applications.new.total"] == 1
