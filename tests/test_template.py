@@ -28,10 +28,9 @@ from nianbao.authoring.template import (
     formulas,
     input_keys,
     template,
-    write_xlsx,
-    write_yaml,
-    yaml_text,
 )
+from nianbao.authoring.workbook import write_xlsx
+from nianbao.authoring.yaml_file import write_yaml, yaml_text
 from nianbao.formats import format_for_year, get_format, sections
 from nianbao.formats.grid import tables
 from nianbao.report import Report
@@ -344,7 +343,7 @@ _BLANKS: dict[int, bytes] = {}
 def _blank_workbook(year: int) -> bytes:
     if year not in _BLANKS:
         buffer = io.BytesIO()
-        from nianbao.authoring.template import workbook
+        from nianbao.authoring.workbook import workbook
         workbook(template(year, AGENCY)).save(buffer)
         _BLANKS[year] = buffer.getvalue()
     return _BLANKS[year]

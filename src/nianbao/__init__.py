@@ -29,7 +29,8 @@ def template(year: int, agency: str, previous: Report | None = None, to: str | P
     """A blank report of `year`'s format for `agency` (上年结转 from `previous`), written to `to`
     (.yaml or .xlsx) when given."""
     from nianbao.authoring.template import template as make_template
-    from nianbao.authoring.template import write_xlsx, write_yaml
+    from nianbao.authoring.workbook import write_xlsx
+    from nianbao.authoring.yaml_file import write_yaml
 
     report = make_template(year, agency, previous)
     if to is not None:

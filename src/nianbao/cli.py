@@ -304,7 +304,8 @@ def template(
 ) -> None:
     """生成空白年报模板（YAML 或 Excel 工作簿，按官方表样，合计为公式）。"""
     from nianbao.authoring.template import template as make_template
-    from nianbao.authoring.template import write_xlsx, write_yaml
+    from nianbao.authoring.workbook import write_xlsx
+    from nianbao.authoring.yaml_file import write_yaml
 
     last = None
     if previous is not None:

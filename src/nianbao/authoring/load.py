@@ -7,9 +7,9 @@
   "6": text}`, or the list of `Report.to_dict()`, each `{"number": 1, "text": …}`) and `date` (ISO,
   `"2026-01-20"`). A computed cell (a total, `四、结转下年度继续办理`) that is null or left out is
   computed from its terms; one that is given is kept as given, for the audit to compare.
-- `.yaml` / `.yml`: the file `authoring.template.write_yaml` writes (same keys, same rule for computed
+- `.yaml` / `.yml`: the file `authoring.yaml_file.write_yaml` writes (same keys, same rule for computed
   cells: commented out there, so computed unless the clerk typed them).
-- `.xlsx`: a workbook `authoring.template.write_xlsx` wrote and a clerk filled. Every position comes from
+- `.xlsx`: a workbook `authoring.workbook.write_xlsx` wrote and a clerk filled. Every position comes from
   its hidden `_nianbao` sheet; input cells are read, and every formula cell is computed here from the
   format's identities (openpyxl does not evaluate formulas, and a cached value is never trusted).
 
