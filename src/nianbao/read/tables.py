@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from nianbao.formats import Format, RowSpec, get_format
+from nianbao.formats import Format, format_for_year, get_format
 from nianbao.read.fit import Fit, fit_row
 from nianbao.read.labels import find, labels_of
 from nianbao.read.linear import CELL, ROW, Linear, squeeze
@@ -49,7 +49,7 @@ def detect_format(lin: Linear, year: int | None) -> str | None:
     if counts["2021"] != counts["2019"]:
         return "2021" if counts["2021"] > counts["2019"] else "2019"
     if year is not None:
-        return "2019" if year <= 2020 else "2021"
+        return format_for_year(year)
     return None
 
 
@@ -135,7 +135,7 @@ class _Reader:
     def _digits_in(self, start: int, end: int) -> bool:
         return any(ch.isdigit() for ch in self.lin.search[start:end])
 
-    def read(self, year: int | None) -> TableRead:
+    def read(self) -> TableRead:
         fmt = self.fmt
         cells: dict[str, Cell] = {}
         problems: list[Problem] = []
@@ -256,8 +256,5 @@ def read_tables(lin: Linear, year: int | None) -> TableRead | None:
     name = detect_format(lin, year)
     if name is None:
         return None
-    return _Reader(lin, get_format(name)).read(year)
+    return _Reader(lin, get_format(name)).read()
 
-
-def row_of(fmt: Format, key: str) -> RowSpec:
-    return next(r for r in fmt.rows if key in r.cells)
