@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the database layers are imported by the commands that use t
     from sqlalchemy.orm import Session
 
     from nianbao.ledger import cases
-    from nianbao.store.models import Agency
+    from nianbao.store.models import Agency, Application
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -112,6 +112,21 @@ def _date(text: str | None, what: str) -> dt.date | None:
         raise _fail(f"{what}“{text}”无效，应为 YYYY-MM-DD", 2) from None
 
 
+def _day(text: str, what: str) -> dt.date:
+    """A required date option."""
+    day = _date(text, what)
+    if day is None:
+        raise _fail(f"缺少{what}", 2)
+    return day
+
+
+def _case(s: Session, agency: str, reference: str) -> Application:
+    """The case `reference` of `agency`, or a one-line error naming it."""
+    from nianbao.ledger import cases
+
+    return cases.find_case(s, cases.find_agency(s, agency), reference)
+
+
 def _today(text: str | None) -> dt.date:
     return _date(text, "--today") or dt.date.today()
 
@@ -185,11 +200,9 @@ def event(
     from nianbao.ledger import cases
 
     what = _word(cases.event_kind, kind)
-    day = _date(on, "--on")
-    assert day is not None
+    day = _day(on, "--on")
     with _unit() as s:
-        owner = cases.find_agency(s, agency)
-        case = cases.find_case(s, owner, reference)
+        case = _case(s, agency, reference)
         calendar = cases.load_calendar(s)
         cases.add_event(s, case, what, day, calendar=calendar, approver=approver, days=days, party=party,
                         until=_date(until, "--until"), note=note, expected_version=expect_version)
@@ -211,11 +224,9 @@ def close(
     from nianbao.ledger import cases
 
     row = _word(cases.outcome, outcome)
-    day = _date(on, "--on")
-    assert day is not None
+    day = _day(on, "--on")
     with _unit() as s:
-        owner = cases.find_agency(s, agency)
-        case = cases.find_case(s, owner, reference)
+        case = _case(s, agency, reference)
         cases.close_case(s, case, row, day, note=note, expected_version=expect_version)
         err.print(f"已办结 案件 {case.reference}（{row}）", markup=False)
 
@@ -445,16 +456,14 @@ def appeal(
             if route is None or filed is None:
                 raise _fail("登记复议诉讼案件须同时给出 --route 和 --filed", 2)
             linked = cases.find_case(s, owner, application) if application else None
-            day = _date(filed, "--filed")
-            assert day is not None
+            day = _day(filed, "--filed")
             found = cases.add_appeal(s, owner, reference, _word(cases.appeal_route, route), day,
                                      application=linked, note=note)
             err.print(f"已登记 {cases.ROUTE_LABELS[found.route]} {found.reference}", markup=False)
         else:
             found = cases.find_appeal(s, owner, reference)
         if result is not None and decided is not None:
-            day = _date(decided, "--decided")
-            assert day is not None
+            day = _day(decided, "--decided")
             cases.decide_appeal(s, found, _word(cases.appeal_result, result), day)
             err.print(f"已记录 {found.reference} {cases.RESULT_LABELS[found.result]}（{found.decided}）", markup=False)
 
