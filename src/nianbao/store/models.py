@@ -23,11 +23,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -240,3 +242,162 @@ class CalendarYear(Base):
     __tablename__ = "calendar_years"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+# --------------------------------------------------------------------------------------------
+# The web app: people, stored reports, reviews and drafts (migration 0002)
+# --------------------------------------------------------------------------------------------
+
+#: clerk: the ledger and report of their own agency; reviewer: read, check and comment in their
+#: jurisdiction; supervisor: a reviewer who may also return reports for correction; admin: everything.
+ROLES: tuple[str, ...] = ("clerk", "reviewer", "supervisor", "admin")
+REPORT_STATUSES: tuple[str, ...] = ("submitted", "returned")
+REPORT_SOURCES: tuple[str, ...] = ("upload", "ledger")
+REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "dismissed")
+
+
+class User(Base):
+    """A person who signs in; `agency` is their own agency (their jurisdiction's root for reviewers)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    agency: Mapped[Agency | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("length(username) > 0", name="username_not_empty"),
+        CheckConstraint("role = 'admin' OR agency_id IS NOT NULL", name="agency_unless_admin"),
+    )
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, kept for rate limiting (failures per name and per address)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    ok: Mapped[bool] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_login_attempts_username", "username", "at"),
+        Index("ix_login_attempts_address", "address", "at"),
+    )
+
+
+class Setting(Base):
+    """A value the app keeps for itself (the session signing key when none is configured)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class StoredReport(Base):
+    """A report file as received (uploaded, or generated from the ledger and submitted).
+
+    `owner` is the agency whose people may see it (the uploader's jurisdiction or agency); `agency`
+    is the agency the report is of, when the printed name matched one (None: not matched).
+    Rows are never changed except `status`/`status_note`: a corrected report is a new row.
+    """
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))
+    printed_agency: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str | None] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(10), default="upload", server_default="upload")
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    infos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = mapped_column(String(20), default="submitted", server_default="submitted")
+    status_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published: Mapped[dt.date | None] = mapped_column(Date)  # the date printed on the report, if any
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    owner: Mapped[Agency] = relationship(foreign_keys=[owner_id])
+    agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_id])
+    comments: Mapped[list[Comment]] = relationship(back_populates="report", order_by="Comment.id")
+
+    __table_args__ = (
+        CheckConstraint(_in("status", REPORT_STATUSES), name="status"),
+        CheckConstraint(_in("source", REPORT_SOURCES), name="source"),
+        Index("ix_reports_agency_year", "agency_id", "year", "uploaded_at"),
+        Index("ix_reports_owner_year", "owner_id", "year"),
+    )
+
+
+class Comment(Base):
+    """A reviewer's or clerk's remark on a stored report."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    report: Mapped[StoredReport] = relationship(back_populates="comments")
+    user: Mapped[User | None] = relationship()
+
+
+class FindingReview(Base):
+    """A reviewer's verdict on a finding, kept across re-runs and re-uploads by the finding's fingerprint.
+
+    `subject` names the report the finding is about independently of the upload: "agency|year"
+    (the matched agency's id, or the printed name when none matched).
+    """
+
+    __tablename__ = "finding_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))
+    subject: Mapped[str] = mapped_column(String(250))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("owner_id", "subject", "fingerprint", name="uq_finding_reviews_key"),
+        CheckConstraint(_in("decision", REVIEW_DECISIONS), name="decision"),
+    )
+
+
+class Draft(Base):
+    """A clerk's report for a year in the making: the narrative sections (the tables come from the ledger)."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    preamble: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sections: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON {"1": text, …}
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (UniqueConstraint("agency_id", "year", name="uq_drafts_agency_year"),)

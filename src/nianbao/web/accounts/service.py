@@ -1,0 +1,98 @@
+"""Accounts: creating users and signing in, with failed attempts limited per account and per address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from nianbao.store.models import ROLES, Agency, LoginAttempt, User
+from nianbao.web.core.passwords import hash_password, password_problem, verify_password
+
+
+class AccountError(Exception):
+    """A refused account operation, with a Chinese one-line message."""
+
+
+class TooManyAttempts(AccountError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"登录失败次数过多，请 {minutes} 分钟后再试")
+        self.minutes = minutes
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_failures: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=15)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_user(session: Session, username: str, password: str, role: str, agency: Agency | None, *,
+                display_name: str = "", fast_hash: bool = False, check_password: bool = True) -> User:
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空")
+    if role not in ROLES:
+        raise AccountError(f"角色“{role}”无效，应为：{'、'.join(ROLES)}")
+    if role != "admin" and agency is None:
+        raise AccountError("除系统管理员外，用户必须属于一个机关")
+    if check_password and (problem := password_problem(password)):
+        raise AccountError(problem)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"用户名“{username}”已存在")
+    user = User(username=username, display_name=display_name.strip() or username, role=role,
+                agency_id=agency.id if agency else None, password_hash=hash_password(password, fast=fast_hash))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, fast_hash: bool = False) -> None:
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    user.password_hash = hash_password(password, fast=fast_hash)
+    session.flush()
+
+
+def _failures(session: Session, username: str, address: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    row = session.execute(
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.ok.is_(False), LoginAttempt.at >= since,
+            or_(LoginAttempt.username == username, LoginAttempt.address == address))).one()
+    first = row[1]
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=dt.UTC)
+    return int(row[0]), first
+
+
+def authenticate(session: Session, username: str, password: str, address: str, limits: Limits) -> User:
+    """The user, if the password is right and neither the account nor the address is over its limit.
+
+    Every attempt is recorded; a success clears the account's failures. Messages do not say whether
+    the account exists.
+    """
+    now = _now()
+    username = username.strip()[:60]
+    count, first = _failures(session, username, address, now - limits.window)
+    if count >= limits.max_failures:
+        wait = (first + limits.window - now) if first else limits.window
+        raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
+    user = session.scalar(select(User).where(User.username == username))
+    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    if not ok or user is None:
+        # kept in a transaction of its own: the request's is rolled back when the refusal is raised
+        with Session(session.get_bind()) as own, own.begin():
+            own.add(LoginAttempt(username=username, address=address[:60], ok=False, at=now))
+        left = limits.max_failures - count - 1
+        hint = f"（再失败 {left} 次将暂停登录）" if 0 < left <= 2 else ""
+        raise AccountError(f"用户名或密码不正确{hint}")
+    session.add(LoginAttempt(username=username, address=address[:60], ok=True, at=now))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.ok.is_(False)))
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=30)))
+    session.flush()
+    return user

@@ -1,0 +1,1 @@
+"""The check area of the web app."""

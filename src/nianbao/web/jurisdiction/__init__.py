@@ -1,0 +1,1 @@
+"""The jurisdiction area of the web app."""

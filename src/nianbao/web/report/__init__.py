@@ -1,0 +1,1 @@
+"""The report area of the web app."""

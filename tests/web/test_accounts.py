@@ -1,0 +1,100 @@
+"""Signing in and out, sessions, CSRF and the sign-in rate limit."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import PASSWORD, World
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF field in the page"
+    return m.group(1)
+
+
+def test_pages_redirect_to_sign_in_and_back(world: World) -> None:
+    c = world.anonymous()
+    r = c.get("/?tab=open")
+    assert r.status_code == 303
+    assert r.headers["location"] == "/login?next=/%3Ftab%3Dopen"
+    page = c.get("/login?next=/ledger")
+    assert page.status_code == 200
+    assert "登录" in page.text
+    r = c.post("/login", data={"username": "jia_cz", "password": PASSWORD, "next": "/ledger",
+                               "csrf_token": _csrf(page.text)})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/ledger"
+    home = c.get("/")
+    assert home.status_code == 200
+    assert "甲县财政局" in home.text
+    assert "经办人员" in home.text
+
+
+def test_sign_in_form_without_csrf_token_is_refused(world: World) -> None:
+    c = world.anonymous()
+    c.get("/login")
+    r = c.post("/login", data={"username": "jia_cz", "password": PASSWORD})
+    assert r.status_code == 403
+    assert "CSRF" in r.text
+
+
+def test_open_redirect_is_not_followed(world: World) -> None:
+    c = world.anonymous()
+    page = c.get("/login")
+    r = c.post("/login", data={"username": "jia_cz", "password": PASSWORD, "next": "//evil.example/x",
+                               "csrf_token": _csrf(page.text)})
+    assert r.headers["location"] == "/"
+
+
+def test_wrong_password_then_rate_limited(world: World) -> None:
+    c = world.anonymous()
+    for n in range(5):
+        r = c.post("/api/v1/session", json={"username": "jia_cz", "password": f"wrong-{n}"})
+        assert r.status_code == 400, r.text
+        assert "用户名或密码不正确" in r.json()["detail"]
+    r = c.post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD})
+    assert r.status_code == 429
+    assert "登录失败次数过多" in r.json()["detail"]
+    # the limit is per account and per address: another account from this address is refused too
+    r = c.post("/api/v1/session", json={"username": "jia_jy", "password": PASSWORD})
+    assert r.status_code == 429
+
+
+def test_unknown_user_gets_the_same_message(world: World) -> None:
+    r = world.anonymous().post("/api/v1/session", json={"username": "nobody", "password": "x"})
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("用户名或密码不正确")
+
+
+def test_api_me_and_sign_out(world: World) -> None:
+    c = world.client("jia_sup")
+    me = c.get("/api/v1/me").json()
+    assert me["role"] == "supervisor"
+    assert me["agency_name"] == "甲县人民政府"
+    assert sorted(me["agency_ids"]) == sorted(world.agencies[n] for n in ("甲县人民政府", "甲县财政局", "甲县教育局"))
+    assert c.get("/api/v1/me").status_code == 200
+    assert c.delete("/api/v1/session").status_code == 204
+    assert c.get("/api/v1/me").status_code == 401
+
+
+def test_unsafe_api_request_needs_the_csrf_header(world: World) -> None:
+    c = world.client("jia_cz")
+    del c.headers["X-CSRF-Token"]
+    r = c.delete("/api/v1/session")
+    assert r.status_code == 403
+    assert c.get("/api/v1/me").status_code == 200
+
+
+def test_admin_scope_is_every_agency(world: World) -> None:
+    me = world.client("admin").get("/api/v1/me").json()
+    assert me["agency_ids"] is None
+    clerk = world.client("yi_cz").get("/api/v1/me").json()
+    assert clerk["agency_ids"] == [world.agencies["乙县财政局"]]
+
+
+def test_security_headers(world: World) -> None:
+    r = world.anonymous().get("/login")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
