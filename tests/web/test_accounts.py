@@ -98,3 +98,13 @@ def test_security_headers(world: World) -> None:
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_hostile_sign_in_input_is_refused_cleanly(world: World) -> None:
+    c = world.anonymous()
+    r = c.post("/api/v1/session", json={"username": "jia\x00cz", "password": "x\x00"})
+    assert r.status_code == 400
+    r = c.post("/api/v1/session", content='{"username": "\\ud800", "password": 1}',
+               headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["detail"]

@@ -11,15 +11,21 @@ comes from a report is escaped.
 
 `Location.line` counts the lines of the *source* document (a text file's lines, an html or docx
 file's paragraphs), not the lines of `Report.text`, so source lines are quoted only when the caller
-passes them: `lines=source_lines(path)` reads them back from the file.
+passes them: `lines=source_lines(path)` reads them back from the file (`document_lines(doc)` from a
+Document already read).
+
+Pages that embed the check report in their own layout (the web app) use `audit_parts` (the tables and
+the findings as separate fragments, with an `actions` hook adding controls to each finding),
+`audit_section`, `finding_html` (one finding, to redraw it after a review) and the stylesheet `CSS`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from nianbao.audit.model import FAMILIES, Audit, CellRef, Finding, Severity, Status
 from nianbao.audit.registry import Rule, catalog
@@ -27,7 +33,12 @@ from nianbao.formats import get_format, sections
 from nianbao.formats.grid import Grid, Placed, tables
 from nianbao.report import Report
 
+if TYPE_CHECKING:
+    from nianbao.read.document import Document
+
 Lines = Mapping[int, str]
+#: Extra HTML (trusted: the caller escapes what it puts in) shown at the end of a finding's block.
+Actions = Callable[[Finding], str]
 
 FAMILY_NAMES: dict[str, str] = {
     "arithmetic": "勾稽关系",
@@ -141,8 +152,13 @@ def source_lines(path: str | os.PathLike[str]) -> dict[int, str]:
     """
     from nianbao.read import read_document
 
+    return document_lines(read_document(path))
+
+
+def document_lines(doc: Document) -> dict[int, str]:
+    """The numbered lines of a Document already read, as `source_lines` gives them."""
     out: dict[int, str] = {}
-    for block in read_document(path).blocks:
+    for block in doc.blocks:
         on_line: dict[int, list[str]] = {}
         for text, loc in zip(block.cells, block.locations, strict=True):
             if loc.line is not None:
@@ -376,7 +392,7 @@ def _highlight(text: str, spans: list[tuple[int, int, str, bool]]) -> str:
 
 
 def _finding(item: _Item, report: Report, rules: Mapping[str, Rule], lines: Lines | None, prefix: str,
-             drawn: set[str]) -> Iterable[str]:
+             drawn: set[str], actions: Actions | None = None) -> Iterable[str]:
     f = item.finding
     classes = f"finding sev-{f.severity.label}" + (" dismissed" if f.review == "dismissed" else "")
     yield f'<li class="{classes}" id="{_e(item.anchor)}">'
@@ -395,6 +411,8 @@ def _finding(item: _Item, report: Report, rules: Mapping[str, Rule], lines: Line
         yield f'<p class="where">位置：{_e(f.location.describe())}</p>'
     if lines is not None:
         yield from _quote(f, lines)
+    if actions is not None:
+        yield actions(f)
     yield "</li>"
 
 
@@ -432,15 +450,12 @@ def _verdict(audit: Audit) -> str:
     return f'<p class="verdict">{_e(text)}</p>'
 
 
-def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rules: Mapping[str, Rule],
-             level: int) -> Iterable[str]:
-    items = _items(audit, prefix)
-    marks = _marks(items)
-    drawn: set[str] = set()
-    if report.format is not None:
-        drawn = set(get_format(report.format).cells)
-    h, h2, h3 = f"h{level}", f"h{level + 1}", f"h{level + 2}"
-    yield f'<section class="report" id="{_e(prefix)}">'
+def _drawn(report: Report) -> set[str]:
+    return set(get_format(report.format).cells) if report.format is not None else set()
+
+
+def _head(report: Report, audit: Audit, level: int) -> Iterable[str]:
+    h = f"h{level}"
     yield f'<{h} class="rtitle">{_e(_title(report, audit))}</{h}>'
     meta = [
         ("发布机关", report.agency or audit.agency or "未识别"),
@@ -453,6 +468,11 @@ def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rul
     yield '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{_e(v)}</dd>" for k, v in meta if v) + "</dl>"
     yield f'<div class="counts">{_counts(audit)}</div>'
     yield _verdict(audit)
+
+
+def _tables_part(report: Report, marks: Mapping[str, _Mark], drawn: set[str], prefix: str,
+                 level: int) -> Iterable[str]:
+    h2 = f"h{level + 1}"
     yield f'<{h2} class="part">一、统计表</{h2}>'
     unread = any(k not in report.cells for k in drawn)
     involved = any(m.only_involved(k) for k, m in marks.items() if k in drawn)
@@ -463,6 +483,12 @@ def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rul
            + ('<span class="key unread"></span>未读到该单元格' if unread else "")
            + "；单元格内的小字为规则编号（可点击跳到问题说明），鼠标停留可查看说明。</p>")
     yield from _tables(report, marks, prefix)
+
+
+def _findings_part(report: Report, items: Sequence[_Item], lines: Lines | None, prefix: str,
+                   rules: Mapping[str, Rule], drawn: set[str], level: int,
+                   actions: Actions | None = None) -> Iterable[str]:
+    h2, h3 = f"h{level + 1}", f"h{level + 2}"
     yield f'<{h2} class="part">二、核查发现的问题</{h2}>'
     if not items:
         yield '<p class="empty">未发现问题。</p>'
@@ -476,7 +502,7 @@ def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rul
         if shown:
             yield '<ol class="findings">'
             for item in shown:
-                yield from _finding(item, report, rules, lines, prefix, drawn)
+                yield from _finding(item, report, rules, lines, prefix, drawn, actions)
             yield "</ol>"
         if unassessed:
             # many alike (every identity on a blank column): folded, to keep the failures in view
@@ -485,8 +511,19 @@ def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rul
                    "无法核查</summary>")
             yield '<ol class="findings">'
             for item in unassessed:
-                yield from _finding(item, report, rules, lines, prefix, drawn)
+                yield from _finding(item, report, rules, lines, prefix, drawn, actions)
             yield "</ol></details>"
+
+
+def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rules: Mapping[str, Rule],
+             level: int, actions: Actions | None = None) -> Iterable[str]:
+    items = _items(audit, prefix)
+    marks = _marks(items)
+    drawn = _drawn(report)
+    yield f'<section class="report" id="{_e(prefix)}">'
+    yield from _head(report, audit, level)
+    yield from _tables_part(report, marks, drawn, prefix, level)
+    yield from _findings_part(report, items, lines, prefix, rules, drawn, level, actions)
     yield "</section>"
 
 
@@ -552,3 +589,53 @@ def audits_html(pairs: Sequence[tuple[Report, Audit]], *,
     for n, (report, audit) in enumerate(pairs, start=1):
         body.extend(_section(report, audit, lines[n - 1] if lines is not None else None, f"r{n}", rules, 2))
     return _page(f"政府信息公开工作年度报告核查结果（共 {len(pairs)} 份）", body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fragments for pages with their own layout (the web app)
+# ---------------------------------------------------------------------------------------------
+
+#: The stylesheet of the check report page (it styles `body` and `main` too: scope it when embedding).
+CSS = _CSS
+
+
+@dataclass(frozen=True)
+class AuditParts:
+    """One report's check report in pieces, for a page that lays them out itself."""
+
+    head: str  # the title, the metadata, the counts and the verdict
+    tables: str  # 一、统计表: the legend and the official tables, the cells findings name marked
+    findings: str  # 二、核查发现的问题: the findings by family, each with its cells and source lines
+
+
+def audit_parts(report: Report, audit: Audit, *, lines: Lines | None = None, prefix: str = "r1", level: int = 2,
+                actions: Actions | None = None) -> AuditParts:
+    """The pieces of `audit_section`. Cells are ``{prefix}-c-{key}``, findings ``{prefix}-f{n}``.
+
+    `actions(finding)` returns HTML put at the end of each finding's block (e.g. review buttons); the
+    caller escapes whatever it puts in.
+    """
+    items = _items(audit, prefix)
+    marks = _marks(items)
+    drawn = _drawn(report)
+    return AuditParts(
+        head="\n".join(_head(report, audit, level)),
+        tables="\n".join(_tables_part(report, marks, drawn, prefix, level)),
+        findings="\n".join(_findings_part(report, items, lines, prefix, _rules(), drawn, level, actions)),
+    )
+
+
+def audit_section(report: Report, audit: Audit, lines: Lines | None = None, prefix: str = "r1", level: int = 2,
+                  actions: Actions | None = None) -> str:
+    """One report's check report as a ``<section>`` (no page around it; style it with `CSS`)."""
+    return "\n".join(_section(report, audit, lines, prefix, _rules(), level, actions))
+
+
+def finding_html(report: Report, audit: Audit, fingerprint: str, *, lines: Lines | None = None, prefix: str = "r1",
+                 actions: Actions | None = None) -> str | None:
+    """The block (``<li>``) of one finding as `audit_parts` draws it, numbered alike; None if not found."""
+    items = _items(audit, prefix)
+    item = next((i for i in items if i.finding.fingerprint == fingerprint), None)
+    if item is None:
+        return None
+    return "".join(_finding(item, report, _rules(), lines, prefix, _drawn(report), actions))

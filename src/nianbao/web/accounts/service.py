@@ -77,7 +77,8 @@ def authenticate(session: Session, username: str, password: str, address: str, l
     the account exists.
     """
     now = _now()
-    username = username.strip()[:60]
+    username = "".join(ch for ch in username.strip() if ch.isprintable())[:60]  # PostgreSQL refuses NUL in text
+    address = "".join(ch for ch in address if ch.isprintable())[:60]
     count, first = _failures(session, username, address, now - limits.window)
     if count >= limits.max_failures:
         wait = (first + limits.window - now) if first else limits.window

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import quote
 
@@ -58,7 +59,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
-            return JSONResponse({"detail": jsonable(exc.errors())}, status_code=422)
+            # ASCII-escaped: the offending input may hold lone surrogates that UTF-8 cannot encode
+            body = json.dumps({"detail": jsonable(exc.errors())}, ensure_ascii=True, default=str)
+            return Response(body, status_code=422, media_type="application/json")
         return _error(request, 422, _validation_message(exc))
 
     @app.exception_handler(Exception)

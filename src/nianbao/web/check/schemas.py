@@ -1,0 +1,144 @@
+"""The JSON shapes of the check area's API (documented for /docs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from nianbao.audit import Finding
+from nianbao.store.models import Comment, FindingReview, StoredReport, User
+
+
+class ReportOut(BaseModel):
+    id: int
+    agency_id: int | None = Field(description="报告所属机关编号；报告所印机关未能匹配时为 null")
+    agency_name: str | None = Field(description="所属机关名称")
+    printed_agency: str = Field(description="报告所印机关名称")
+    owner_id: int = Field(description="归属机关编号：其人员可以查看此报告")
+    year: int | None = Field(description="报告年度")
+    format: str | None = Field(description="表格格式：2019 或 2021 年版")
+    filename: str
+    kind: str = Field(description="文件类型：txt、md、html、docx、pdf、doc")
+    source: str = Field(description="upload（上传）或 ledger（由台账生成）")
+    errors: int = Field(description="错误数（不含已复核排除的）")
+    warnings: int = Field(description="警告数（不含已复核排除的）")
+    infos: int = Field(description="提示数（不含已复核排除的）")
+    status: str = Field(description="submitted（已提交）或 returned（已退回修改）")
+    status_note: str = Field(description="退回意见")
+    published: dt.date | None = Field(description="报告落款或发布日期")
+    uploaded_by: int | None
+    uploaded_at: dt.datetime
+    url: str = Field(description="报告核查页面")
+
+
+class ReportList(BaseModel):
+    total: int = Field(description="符合条件的报告总数")
+    items: list[ReportOut]
+
+
+class FileResultOut(BaseModel):
+    filename: str
+    ok: bool = Field(description="是否已保存并核查")
+    message: str = Field(description="未接收的原因（中文）")
+    reason: str = Field(description="未接收的类别：empty、too_large、type、unreadable、agency、too_many、error")
+    report: ReportOut | None
+
+
+class UploadOut(BaseModel):
+    stored: int = Field(description="已保存的文件数")
+    refused: int = Field(description="未接收的文件数")
+    results: list[FileResultOut]
+
+
+class ReviewOut(BaseModel):
+    decision: str = Field(description="confirmed（确认）或 dismissed（排除）")
+    note: str
+    user_id: int | None
+    at: dt.datetime
+
+
+class CellOut(BaseModel):
+    key: str
+    printed: str | None = Field(description="报告所印内容；null 为未读到")
+    expected: str | None = Field(default=None, description="规则认为应为的值")
+    location: dict[str, Any] | None = None
+
+
+class FindingOut(BaseModel):
+    fingerprint: str = Field(description="指纹：重新核查、重新上传后不变，复核结论据此保留")
+    rule: str
+    name: str
+    family: str
+    severity: Literal["error", "warning", "info"]
+    status: str = Field(description="failed（不符合）、uncertain（存疑）、not_assessable（无法核查）")
+    message: str
+    keys: list[str]
+    cells: list[CellOut]
+    location: dict[str, Any] | None
+    review: ReviewOut | None
+
+
+class AuditOut(BaseModel):
+    report_id: int
+    file: str
+    agency: str | None
+    year: int | None
+    format: str | None
+    counts: dict[str, int] = Field(description="各严重程度的问题数（含已排除的）")
+    findings: list[FindingOut]
+
+
+class CommentOut(BaseModel):
+    id: int
+    user_id: int | None
+    user_name: str
+    text: str
+    at: dt.datetime
+
+
+class ReportDetail(ReportOut):
+    title: str | None = Field(description="报告原标题")
+    cells: dict[str, int | float | None] = Field(description="统计表各单元格的数值（交换格式）")
+    findings: list[FindingOut]
+    comments: list[CommentOut]
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["confirmed", "dismissed", "clear"] = Field(description="确认、排除，或撤销复核")
+    note: str = Field(default="", max_length=2000)
+
+
+class CommentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class ReturnIn(BaseModel):
+    note: str = Field(min_length=1, max_length=2000, description="退回意见：请经办人员更正什么")
+
+
+def report_out(stored: StoredReport) -> ReportOut:
+    return ReportOut(
+        id=stored.id, agency_id=stored.agency_id, agency_name=stored.agency.name if stored.agency else None,
+        printed_agency=stored.printed_agency, owner_id=stored.owner_id, year=stored.year, format=stored.format,
+        filename=stored.filename, kind=stored.kind, source=stored.source, errors=stored.errors,
+        warnings=stored.warnings, infos=stored.infos, status=stored.status, status_note=stored.status_note,
+        published=stored.published, uploaded_by=stored.uploaded_by, uploaded_at=stored.uploaded_at,
+        url=f"/check/{stored.id}")
+
+
+def finding_out(f: Finding, review: FindingReview | None) -> FindingOut:
+    d = f.to_dict()
+    return FindingOut(
+        fingerprint=f.fingerprint, rule=f.rule, name=f.name, family=f.family, severity=d["severity"],
+        status=f.status.value, message=f.message, keys=list(f.keys),
+        cells=[CellOut(**c.to_dict()) for c in f.cells], location=d["location"],
+        review=ReviewOut(decision=review.decision, note=review.note, user_id=review.user_id, at=review.at)
+        if review is not None else None)
+
+
+def comment_out(c: Comment) -> CommentOut:
+    user: User | None = c.user
+    return CommentOut(id=c.id, user_id=c.user_id, user_name=(user.display_name or user.username) if user else "",
+                      text=c.text, at=c.at)
