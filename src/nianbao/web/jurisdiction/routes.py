@@ -1,8 +1,81 @@
-"""Pages and API of the jurisdiction area."""
+"""Pages of the jurisdiction area (辖区汇总): the status matrix, an agency's roll-up for a year, its trends.
+
+Reviewers, supervisors and administrators only; clerks get 403, agencies outside a person's scope 404.
+The JSON API is in `api.py`.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from nianbao.corpus.rollup import Comparison
+from nianbao.formats import get_format
+from nianbao.web.core.database import DB
+from nianbao.web.core.people import Reviewer, agency_in_scope
+from nianbao.web.core.templating import page
+from nianbao.web.jurisdiction.api import api
+from nianbao.web.jurisdiction.deadlines import LEVEL_LABELS, load_deadlines
+from nianbao.web.jurisdiction.rollups import child_agencies, make_rollup
+from nianbao.web.jurisdiction.status import FIRST_YEAR, report_years, status_matrix
+from nianbao.web.jurisdiction.trends import MEASURES, charts, trends
+
+__all__ = ["api", "pages"]
 
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1")
+
+Year = Annotated[int, Path(ge=2008, le=2100)]
+AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@pages.get("/jurisdiction")
+def status_page(request: Request, session: DB, viewer: Reviewer,
+                until: Annotated[int | None, Query(ge=2008, le=2100)] = None) -> Response:
+    today = request.app.state.settings.today()
+    years = report_years(today, until)
+    deadlines = load_deadlines(session)
+    matrix = status_matrix(session, viewer, years, deadlines, today)
+    parents = {node.parent_id for node, _ in matrix.rows}
+    return page(request, "jurisdiction/status.html", {
+        "title": "辖区汇总", "matrix": matrix, "years": years, "until": years[-1], "parents": parents,
+        "choices": list(range(max(today.year, years[-1]), FIRST_YEAR - 1, -1)), "deadlines": deadlines,
+        "level_labels": LEVEL_LABELS, "today": today})
+
+
+def _groups(result_format: str, comparisons: list[Comparison]) -> list[tuple[str, list[Comparison]]]:
+    """Comparisons grouped by the table they belong to, in printed order."""
+    fmt = get_format(result_format)
+    out: list[tuple[str, list[Comparison]]] = []
+    for c in comparisons:
+        table = fmt.cell(c.key).table
+        if not out or out[-1][0] != table:
+            out.append((table, []))
+        out[-1][1].append(c)
+    return out
+
+
+@pages.get("/jurisdiction/{agency_id}/rollup/{year}")
+def rollup_page(request: Request, session: DB, viewer: Reviewer, agency_id: AgencyId, year: Year,
+                only: Annotated[str, Query(max_length=10)] = "") -> Response:
+    agency = agency_in_scope(session, viewer, agency_id)
+    view = make_rollup(session, viewer, agency, year)
+    only_diff = only == "diff"
+    groups: list[tuple[str, list[Comparison]]] = []
+    if view.result is not None:
+        shown = [c for c in view.result.comparisons() if c.differs or not only_diff]
+        groups = _groups(view.result.format, shown)
+    today = request.app.state.settings.today()
+    return page(request, "jurisdiction/rollup.html", {
+        "title": f"{agency.name} {year} 年度下级合计", "view": view, "agency": agency, "year": year,
+        "groups": groups, "only_diff": only_diff, "years": report_years(today, max(year, today.year - 1), 8)})
+
+
+@pages.get("/jurisdiction/{agency_id}/trends")
+def trends_page(request: Request, session: DB, viewer: Reviewer, agency_id: AgencyId) -> Response:
+    agency = agency_in_scope(session, viewer, agency_id)
+    data = trends(session, viewer, agency)
+    return page(request, "jurisdiction/trends.html", {
+        "title": f"{agency.name} 历年趋势", "agency": agency, "data": data, "charts": charts(data),
+        "measures": MEASURES, "has_children": bool(child_agencies(session, viewer, agency))})
