@@ -9,7 +9,7 @@ from nianbao.authoring.template import PROMPTS
 from nianbao.store import db
 from nianbao.store.models import Draft, StoredReport
 from tests.web.conftest import World
-from tests.web.test_report_seed import WRITTEN, seed_2025, table_two
+from tests.web.report_seed import WRITTEN, seed_2025, table_two
 
 AGENCY = "甲县财政局"
 
