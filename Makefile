@@ -6,8 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint check bench system-deps clean
 
+# The web app on the embedded SQLite database, seeded with a demo jurisdiction on first start.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
-	$(BIN)/nianbao summary
+	NIANBAO_DATABASE_URL="$${NIANBAO_DATABASE_URL:-sqlite:///nianbao-demo.db}" $(BIN)/nianbao serve --demo --host $(HOST) --port $(PORT)
 
 # The ledger's database tests run on SQLite always, and on PostgreSQL too when one answers here.
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -31,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/web.py
 
 system-deps:
 	@scripts/system-deps.sh

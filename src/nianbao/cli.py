@@ -515,5 +515,10 @@ from nianbao.ledger.cli import ledger_app  # noqa: E402
 
 app.add_typer(ledger_app, name="ledger")
 
+from nianbao.web.cli import serve, user_app  # noqa: E402
+
+app.command()(serve)
+app.add_typer(user_app, name="user")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,141 @@
+"""`nianbao serve` (the web app under uvicorn) and `nianbao user …` (accounts, for a first administrator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from nianbao.store import db
+
+err = Console(stderr=True)
+user_app = typer.Typer(help="用户账号：创建、重置密码、列出。", no_args_is_help=True)
+
+
+def _shown(url: str) -> str:
+    """The URL without its password (as typed when it cannot be parsed)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"错误：{message}", markup=False)
+    return typer.Exit(1)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    database_url: Annotated[str | None, typer.Option(
+        "--database-url", help="数据库（SQLAlchemy URL，如 postgresql+psycopg://user@host/db）；"
+        "默认 $NIANBAO_DATABASE_URL 或当前目录下的 nianbao.db")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="数据库为空时创建演示辖区、用户、报告和台账")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数")] = 1,
+) -> None:
+    """启动网页系统（报告核查、申请台账、年度报告、辖区汇总）及 /api/v1 接口。"""
+    import os
+
+    import uvicorn
+
+    from nianbao.store.models import User
+    from nianbao.web import Settings
+
+    url = db.database_url(database_url)
+    os.environ[db.ENV_VAR] = url  # the workers build their app from the environment
+    settings = Settings(database_url=url)
+    try:
+        with db.session(url) as session:
+            if demo:
+                from nianbao.web import demo as demo_data
+
+                console = Console()
+                if demo_data.seed(session, today=settings.today(), progress=lambda m: console.print(f"· {m}")):
+                    console.print("演示数据已创建。")
+            has_users = session.scalar(select(User.id).limit(1)) is not None
+    except SQLAlchemyError as exc:
+        raise _fail(f"无法打开数据库 {_shown(url)}："
+                    f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
+    console = Console(highlight=False)
+    console.print(f"nianbao 网页系统：http://{host}:{port}/  （接口文档 http://{host}:{port}/docs）")
+    console.print(f"数据库：{_shown(url)}")
+    if demo:
+        from nianbao.web.demo import DEMO_PASSWORD, logins
+
+        table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）", title_justify="left")
+        for column in ("用户名", "姓名", "角色", "机关"):
+            table.add_column(column)
+        for login in logins():
+            table.add_row(login.username, login.display_name, login.role_label, login.agency)
+        console.print(table)
+    elif not has_users:
+        console.print("数据库中还没有用户：先用 `nianbao user add 用户名 --role admin` 创建管理员。")
+    uvicorn.run("nianbao.web.server:app", host=host, port=port, workers=workers, log_level="warning",
+                proxy_headers=True, factory=False)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option(help="角色：clerk 经办、reviewer 审核、supervisor 监管、admin 管理员")] = "clerk",
+    agency: Annotated[str | None, typer.Option(help="所属机关名称（管理员可省略；机关不存在时创建）")] = None,
+    name: Annotated[str, typer.Option(help="姓名")] = "",
+    password: Annotated[str | None, typer.Option(help="密码；省略时提示输入")] = None,
+) -> None:
+    """创建用户。"""
+    from nianbao.ledger import cases
+    from nianbao.web.accounts.service import AccountError, create_user
+
+    secret = password or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.session() as session:
+            found = cases.get_or_create_agency(session, agency)[0] if agency else None
+            create_user(session, username, secret, role, found, display_name=name)
+    except (AccountError, cases.LedgerError) as exc:
+        raise _fail(str(exc)) from None
+    Console().print(f"已创建用户 {username}（{role}）")
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    password: Annotated[str | None, typer.Option(help="新密码；省略时提示输入")] = None,
+) -> None:
+    """重置用户密码。"""
+    from nianbao.store.models import User
+    from nianbao.web.accounts.service import AccountError, set_password
+
+    secret = password or typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.session() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise AccountError(f"用户“{username}”不存在")
+            set_password(session, user, secret)
+    except AccountError as exc:
+        raise _fail(str(exc)) from None
+    Console().print(f"已重置 {username} 的密码")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """列出用户。"""
+    from nianbao.store.models import User
+    from nianbao.web.core.people import ROLE_LABELS
+
+    table = Table()
+    for column in ("用户名", "姓名", "角色", "机关", "状态", "创建时间"):
+        table.add_column(column)
+    with db.session() as session:
+        for user in session.scalars(select(User).order_by(User.id)):
+            created = user.created_at.strftime("%Y-%m-%d") if isinstance(user.created_at, dt.datetime) else ""
+            table.add_row(user.username, user.display_name, ROLE_LABELS.get(user.role, user.role),
+                          user.agency.name if user.agency else "", "启用" if user.active else "停用", created)
+    Console().print(table)
