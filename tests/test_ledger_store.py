@@ -42,7 +42,7 @@ def test_migration_builds_exactly_the_models_schema(ledger_db: LedgerDB) -> None
     with ledger_db.engine.connect() as c:
         diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert diffs == []
-        assert MigrationContext.configure(c).get_current_revision() == "0002"
+        assert MigrationContext.configure(c).get_current_revision() == "0003"
     db.upgrade(ledger_db.url)  # again: nothing to do, no error
 
 

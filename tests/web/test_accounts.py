@@ -108,3 +108,18 @@ def test_hostile_sign_in_input_is_refused_cleanly(world: World) -> None:
                headers={"content-type": "application/json"})
     assert r.status_code == 422
     assert r.json()["detail"]
+
+
+def test_many_sign_ins_at_once_all_succeed(world: World) -> None:
+    """Fifty people signing in at the same moment (Monday morning): none is refused by a locked database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clients = [world.anonymous() for _ in range(50)]
+
+    def sign_in(n: int) -> int:
+        name = ("jia_cz", "jia_jy", "jia_sup", "jia_rev", "yi_cz")[n % 5]
+        return clients[n].post("/api/v1/session", json={"username": name, "password": PASSWORD}).status_code
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        codes = list(pool.map(sign_in, range(50)))
+    assert codes == [200] * 50

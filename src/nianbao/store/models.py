@@ -164,6 +164,8 @@ class Application(Base):
         Index("ix_applications_due", "agency_id", "status", "due", "reference"),
         # Year-end tables: one pass over an agency's cases, already in GROUP BY order, from the index alone.
         Index("ix_applications_tables", "agency_id", "applicant_type", "outcome", "received", "closed"),
+        # The web list: an agency's cases newest first, a page at a time (migration 0003).
+        Index("ix_applications_received", "agency_id", "received", "id"),
     )
 
 

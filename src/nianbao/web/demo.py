@@ -96,6 +96,8 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False,
         progress(f"生成台账案件：{agency.name}")
         _ledger(session, agency, years, today, calendar, rng, size=40 + 25 * n)
     supervisor = viewer_of(session, users["zhengwu"])
+    # a department's report is submitted by its own clerk where it has one, else entered by the supervisor
+    clerks = {home: viewer_of(session, users[u]) for u, _d, role, home in PEOPLE if role == "clerk" and home}
     from nianbao.web.check.service import store_report
 
     progress("生成并提交各部门年度报告")
@@ -108,7 +110,8 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False,
                 continue
             report = _department_report(session, agency, year, rng)
             content = render_bytes(report, "docx")
-            stored = store_report(session, supervisor, f"{agency.name}{year}年政府信息公开工作年度报告.docx",
+            stored = store_report(session, clerks.get(agency.name, supervisor),
+                                  f"{agency.name}{year}年政府信息公开工作年度报告.docx",
                                   content, agency_id=agency.id, source="ledger")
             _backdate(stored, year, rng)
     folder = resources.files("nianbao").joinpath("samples")

@@ -70,6 +70,25 @@ def _failures(session: Session, username: str, address: str, since: dt.datetime)
     return int(row[0]), first
 
 
+def _record(session: Session, username: str, address: str, ok: bool, now: dt.datetime) -> None:
+    """Record one attempt (a success clears the account's failures) in a short transaction of its own.
+
+    Its own: the request's transaction is rolled back when a refusal is raised, and on SQLite a request
+    that read first and then wrote could not upgrade its read snapshot once another sign-in had committed
+    ("database is locked" at once, whatever the busy timeout). ``BEGIN IMMEDIATE`` takes the write lock
+    up front, so concurrent sign-ins queue on the busy timeout instead.
+    """
+    bind = session.get_bind()
+    with Session(bind) as own:
+        if bind.dialect.name == "sqlite":
+            own.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        own.add(LoginAttempt(username=username, address=address, ok=ok, at=now))
+        if ok:
+            own.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.ok.is_(False)))
+            own.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=30)))
+        own.commit()
+
+
 def authenticate(session: Session, username: str, password: str, address: str, limits: Limits) -> User:
     """The user, if the password is right and neither the account nor the address is over its limit.
 
@@ -85,15 +104,9 @@ def authenticate(session: Session, username: str, password: str, address: str, l
         raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
     user = session.scalar(select(User).where(User.username == username))
     ok = user is not None and user.active and verify_password(user.password_hash, password)
+    _record(session, username, address, ok, now)
     if not ok or user is None:
-        # kept in a transaction of its own: the request's is rolled back when the refusal is raised
-        with Session(session.get_bind()) as own, own.begin():
-            own.add(LoginAttempt(username=username, address=address[:60], ok=False, at=now))
         left = limits.max_failures - count - 1
         hint = f"（再失败 {left} 次将暂停登录）" if 0 < left <= 2 else ""
         raise AccountError(f"用户名或密码不正确{hint}")
-    session.add(LoginAttempt(username=username, address=address[:60], ok=True, at=now))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.ok.is_(False)))
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - dt.timedelta(days=30)))
-    session.flush()
     return user
