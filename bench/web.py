@@ -263,8 +263,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--cases", type=int, default=5000, help=f"cases added to {DEPARTMENT}")
     parser.add_argument("--think-ms", type=float, default=1000.0,
-                        help="pause of each user between two requests (random 0.5–1.5 × this); default 0: "
-                             "every user asks again as soon as answered")
+                        help="pause of each user between two requests (random 0.5–1.5 × this): a person reading the "
+                             "page; 0: every user asks again as soon as answered (a stress run)")
     parser.add_argument("--strict", action="store_true", help="exit 1 on FAIL")
     args = parser.parse_args()
     if args.users < 2:
