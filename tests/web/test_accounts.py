@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from nianbao.store import db
+from nianbao.store.models import Agency, Setting
+from nianbao.web import Settings, create_app
+from nianbao.web.accounts.service import create_user
 from tests.web.conftest import PASSWORD, World
 
 
@@ -123,3 +131,22 @@ def test_many_sign_ins_at_once_all_succeed(world: World) -> None:
     with ThreadPoolExecutor(max_workers=25) as pool:
         codes = list(pool.map(sign_in, range(50)))
     assert codes == [200] * 50
+
+
+def test_session_key_is_made_once_and_shared(tmp_path: Path) -> None:
+    """Without NIANBAO_SECRET_KEY the first start makes a key and keeps it: every worker and restart signs alike."""
+    url = f"sqlite:///{tmp_path / 'keys.db'}"
+    first = create_app(Settings(database_url=url, secret_key=None, fast_password_hashes=True))
+    second = create_app(Settings(database_url=url, secret_key=None, fast_password_hashes=True))
+    with db.session(url) as s:
+        keys = s.scalars(select(Setting.value).where(Setting.name == "session_key")).all()
+        s.add(Agency(name="某县财政局"))
+        s.flush()
+        create_user(s, "clerk", PASSWORD, "clerk", s.scalar(select(Agency)), fast_hash=True)
+    assert len(keys) == 1
+    assert len(keys[0]) > 40
+    with TestClient(first) as a, TestClient(second) as b:
+        assert a.post("/api/v1/session", json={"username": "clerk", "password": PASSWORD}).status_code == 200
+        b.cookies.update(a.cookies)  # a session signed by one worker is good at the other
+        assert b.get("/api/v1/me").json()["username"] == "clerk"
+    db.dispose(url)

@@ -42,13 +42,13 @@ def _secret_key(settings: Settings, factory: sessionmaker[Session]) -> str:
         return settings.secret_key
     with factory() as session:
         found: str | None = session.scalar(select(Setting.value).where(Setting.name == "session_key"))
-        if found:
-            return found
-        try:
-            with session.begin():
-                session.add(Setting(name="session_key", value=secrets.token_urlsafe(48)))
-        except IntegrityError:  # another worker made it first
-            pass
+    if found:
+        return found
+    try:
+        with factory() as session, session.begin():
+            session.add(Setting(name="session_key", value=secrets.token_urlsafe(48)))
+    except IntegrityError:  # another worker made it first
+        pass
     with factory() as session:
         value: str | None = session.scalar(select(Setting.value).where(Setting.name == "session_key"))
         assert value is not None
