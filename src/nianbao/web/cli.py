@@ -63,7 +63,7 @@ def serve(
     except SQLAlchemyError as exc:
         raise _fail(f"无法打开数据库 {_shown(url)}："
                     f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"nianbao 网页系统：http://{host}:{port}/  （接口文档 http://{host}:{port}/docs）")
     console.print(f"数据库：{_shown(url)}")
     if demo:
