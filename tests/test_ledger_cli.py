@@ -144,3 +144,14 @@ def test_appeals_and_calendar_overrides_from_the_cli(ledger_db: LedgerDB, tmp_pa
     ok("agency", "某市审计局", "--parent", "某市人民政府")
     rolled = json.loads(ok("tables", "--agency", "某市人民政府", "--year", "2025", "-o", "json", "--rollup").stdout)
     assert rolled["cells"]["applications.new.total"] == 1
+
+
+def test_loading_a_calendar_moves_the_deadlines_of_open_cases(ledger_db: LedgerDB, tmp_path: Path) -> None:
+    ok("add", "C-1", *AGENCY, "--received", "2026-11-02", "--applicant-type", "自然人")
+    assert "2026-11-30" in ok("show", *AGENCY, "C-1").stdout
+    schedule = tmp_path / "extra.txt"
+    schedule.write_text("2026-11-10 休 临时休息\n", encoding="utf-8")
+    loaded = ok("calendar", "load", str(schedule))
+    assert "1 件在办案件的答复期限随之调整" in loaded.stderr
+    shown = ok("show", *AGENCY, "C-1").stdout
+    assert "2026-12-01" in shown

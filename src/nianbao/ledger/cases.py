@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
@@ -223,6 +223,30 @@ def store_calendar(session: Session, overrides: dict[dt.date, bool], years: Iter
     session.add_all(CalendarYear(year=y) for y in sorted(new_years))
     session.flush()
     return len(overrides), len(new_years)
+
+
+def refresh_open_deadlines(session: Session) -> int:
+    """Recomputes the stored deadline (``due``) of every open case with the calendar as it now is.
+
+    ``due`` is derived from the events and the calendar, so it is written with a plain UPDATE that does not
+    bump the case's version: a clerk editing a case meanwhile is not told someone else changed it. A case
+    whose deadline the calendar still cannot compute keeps its stored one.
+    """
+    calendar = load_calendar(session)
+    changed = 0
+    open_cases = session.scalars(select(Application).where(Application.status == "open")
+                                 .options(selectinload(Application.events))).all()
+    for case in open_cases:
+        try:
+            due = deadline(case, calendar).due
+        except LedgerError:
+            continue
+        if due != case.due:
+            session.execute(update(Application).where(Application.id == case.id).values(due=due)
+                            .execution_options(synchronize_session=False))
+            changed += 1
+    session.expire_all()
+    return changed
 
 
 # --------------------------------------------------------------------------------------------

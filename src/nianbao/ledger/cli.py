@@ -499,7 +499,9 @@ def calendar_load(
         raise _fail(f"{file}：{exc}") from None
     with _unit() as s:
         days, new_years = cases.store_calendar(s, overrides, years)
-    err.print(f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份（{file}）", markup=False)
+        moved = cases.refresh_open_deadlines(s)
+    err.print(f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份，{moved} 件在办案件的答复期限随之调整（{file}）",
+              markup=False)
 
 
 @calendar_app.command("show")

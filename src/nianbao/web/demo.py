@@ -29,7 +29,7 @@ from nianbao.ledger import cases
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.tables import tables
 from nianbao.report import Number, Report
-from nianbao.store.models import Agency, StoredReport, User
+from nianbao.store.models import Agency, Application, StoredReport, User
 from nianbao.web.accounts.service import create_user
 from nianbao.web.core.people import viewer_of
 
@@ -157,10 +157,8 @@ def _ledger(session: Session, agency: Agency, years: list[int], today: dt.date, 
                     cases.decide_appeal(session, appeal, rng.choice(("upheld", "upheld", "corrected")), decided)
 
 
-def _walk(session: Session, case: object, today: dt.date, calendar: WorkingCalendar, rng: random.Random) -> None:
-    from nianbao.store.models import Application
-
-    assert isinstance(case, Application)
+def _walk(session: Session, case: Application, today: dt.date, calendar: WorkingCalendar,
+          rng: random.Random) -> None:
     step = case.received
     roll = rng.random()
     if roll < 0.08:

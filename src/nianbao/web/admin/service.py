@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from nianbao.ledger import cases
 from nianbao.ledger.calendar import format_overrides, parse_overrides
-from nianbao.store.models import ROLES, Agency, Application, CalendarDay, CalendarYear, User
+from nianbao.store.models import ROLES, Agency, CalendarDay, CalendarYear, User
 from nianbao.web.accounts.service import AccountError, create_user, set_password
 from nianbao.web.core.people import Viewer
 
@@ -203,30 +203,6 @@ class CalendarLoaded:
     refreshed: int  # open cases whose stored deadline moved
 
 
-def refresh_open_deadlines(session: Session) -> int:
-    """Recomputes the stored deadline (``due``) of every open case with the calendar as it now is.
-
-    ``due`` is derived from the events and the calendar, so it is written with a plain UPDATE that does not
-    bump the case's version: a clerk editing a case meanwhile is not told someone else changed it. A case
-    whose deadline the calendar still cannot compute keeps its stored one.
-    """
-    calendar = cases.load_calendar(session)
-    changed = 0
-    open_cases = session.scalars(select(Application).where(Application.status == "open")
-                                 .options(selectinload(Application.events))).all()
-    for case in open_cases:
-        try:
-            due = cases.deadline(case, calendar).due
-        except cases.LedgerError:
-            continue
-        if due != case.due:
-            session.execute(update(Application).where(Application.id == case.id).values(due=due)
-                            .execution_options(synchronize_session=False))
-            changed += 1
-    session.expire_all()
-    return changed
-
-
 def load_calendar_text(session: Session, text: str, *, replace: bool = False) -> CalendarLoaded:
     """Parses and stores overrides (replacing every stored one when `replace`), then moves the stored
     deadlines of open cases accordingly.
@@ -248,4 +224,4 @@ def load_calendar_text(session: Session, text: str, *, replace: bool = False) ->
         session.execute(delete(CalendarYear))
         session.flush()
     days, new_years = cases.store_calendar(session, overrides, years)
-    return CalendarLoaded(days, new_years, refresh_open_deadlines(session))
+    return CalendarLoaded(days, new_years, cases.refresh_open_deadlines(session))
