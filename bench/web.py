@@ -212,9 +212,9 @@ async def user_loop(client: httpx.AsyncClient, path: str, page: Page, warmup_end
 
 async def run_load(base: str, people: list[tuple[str, str]], seconds: float, think: float,
                    ) -> tuple[dict[str, Page], float]:
-    # One after the other: sign-in is not what is measured (and on SQLite, many at once collide on
-    # "database is locked" — see the report).
-    clients = [await sign_in(base, username) for username, _ in people]
+    # All at once, as on a Monday morning: a refused sign-in (SQLite once answered "database is locked"
+    # here) stops the run before anything is measured.
+    clients = list(await asyncio.gather(*(sign_in(base, username) for username, _ in people)))
     pages = {path: Page() for path in PAGES.values()}
     try:
         start = time.perf_counter()

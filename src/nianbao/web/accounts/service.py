@@ -94,18 +94,25 @@ def authenticate(session: Session, username: str, password: str, address: str, l
 
     Every attempt is recorded; a success clears the account's failures. Messages do not say whether
     the account exists.
+
+    The checks read through a short session of their own, closed before the (slow) password hash is
+    verified and before the attempt is recorded, and `session` is first used for the returned user: a
+    sign-in never holds two pooled connections at once, so many at once cannot exhaust the pool.
     """
     now = _now()
     username = "".join(ch for ch in username.strip() if ch.isprintable())[:60]  # PostgreSQL refuses NUL in text
     address = "".join(ch for ch in address if ch.isprintable())[:60]
-    count, first = _failures(session, username, address, now - limits.window)
+    with Session(session.get_bind()) as own:
+        count, first = _failures(own, username, address, now - limits.window)
+        found = own.execute(select(User.id, User.active, User.password_hash)
+                            .where(User.username == username)).first()
     if count >= limits.max_failures:
         wait = (first + limits.window - now) if first else limits.window
         raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
-    user = session.scalar(select(User).where(User.username == username))
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    ok = found is not None and found.active and verify_password(found.password_hash, password)
     _record(session, username, address, ok, now)
-    if not ok or user is None:
+    user = session.get(User, found.id) if ok and found is not None else None
+    if user is None:
         left = limits.max_failures - count - 1
         hint = f"（再失败 {left} 次将暂停登录）" if 0 < left <= 2 else ""
         raise AccountError(f"用户名或密码不正确{hint}")
