@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -55,6 +56,13 @@ class LedgerDB:
 @pytest.fixture(scope="module")
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema for the module; yields a URL whose search_path is that schema."""
+    with fresh_pg_schema() as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_schema() -> Iterator[str]:
+    """A new, empty PostgreSQL schema (dropped afterwards); yields a URL whose search_path is that schema."""
     base = os.environ[PG_ENV]
     name = f"nianbao_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)

@@ -198,14 +198,15 @@ def test_due_lists_overdue_first_and_suspended_last(ledger_db: LedgerDB) -> None
         agency = cases.find_agency(s, "某市审计局")
         today = D(2025, 10, 25)
         rows = cases.due_cases(s, [agency.id], today, CAL)
-        assert [reference for reference, _, _ in rows] == ["late", "soon", "later", "waiting"]
+        assert [reference for reference, *_ in rows] == ["late", "soon", "later", "waiting"]
         overdue = rows[0][2]
         assert overdue is not None
         assert overdue < 0
-        for _, deadline, days_left in rows[:3]:
+        for _, deadline, days_left, provisional in rows[:3]:
             assert deadline is not None
             assert days_left == workdays_left(deadline, today, CAL)
-        assert rows[3] == ("waiting", None, None)
+            assert provisional is False
+        assert rows[3] == ("waiting", None, None, False)
         assert [r[0] for r in cases.due_cases(s, [agency.id], today, CAL, limit=2)] == ["late", "soon"]
         assert [r[0] for r in cases.due_cases(s, [agency.id], today, CAL, limit=4)][-1] == "waiting"
         listed = {r.reference: r for r in cases.list_cases(s, [agency.id], today, CAL)}

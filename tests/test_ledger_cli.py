@@ -113,8 +113,8 @@ def test_a_bad_import_names_the_file_and_row_and_imports_nothing(ledger_db: Ledg
      "案件 A-1 已被他人修改", 1),
     (["add", "A-1", "--agency", "某市审计局", "--received", "2025-09-26", "--applicant-type", "自然人"],
      "案件 A-1 已在“某市审计局”的台账中", 1),
-    (["add", "A-2", "--agency", "某市审计局", "--received", "2031-01-05", "--applicant-type", "自然人"],
-     "工作日历未覆盖 2031 年", 1),
+    (["add", "A-2", "--agency", "某市审计局", "--received", "1900-01-05", "--applicant-type", "自然人"],
+     "收到日期 1900-01-05 不合理", 1),
     (["import", "/no/such/file.csv", "--agency", "某市审计局"], "文件不存在", 2),
 ])
 def test_errors_are_one_chinese_line_with_a_non_zero_exit(ledger_db: LedgerDB, args: list[str], message: str,
@@ -152,6 +152,45 @@ def test_loading_a_calendar_moves_the_deadlines_of_open_cases(ledger_db: LedgerD
     schedule = tmp_path / "extra.txt"
     schedule.write_text("2026-11-10 休 临时休息\n", encoding="utf-8")
     loaded = ok("calendar", "load", str(schedule))
-    assert "1 件在办案件的答复期限随之调整" in loaded.stderr
+    assert "1 件在办案件的答复期限随之重新计算并记入案件事件" in loaded.stderr
     shown = ok("show", *AGENCY, "C-1").stdout
     assert "2026-12-01" in shown
+
+
+def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arrives(
+        ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.ledger import calendar as cal
+
+    monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2026))  # as chinesecalendar 1.11.0, whatever is installed
+    cal._library_is_workday.cache_clear()
+    first = ok("add", "P-1", *AGENCY, "--received", "2026-12-20", "--applicant-type", "自然人").stderr
+    assert "答复期限 2027-01-18（暂定）" in first
+    assert "暂定：2027年的国务院放假安排尚未收录" in first
+    second = ok("add", "P-2", *AGENCY, "--received", "2027-12-20", "--applicant-type", "自然人").stderr
+    assert "答复期限 2028-01-17（暂定）" in second
+    assert "2027年、2028年" in second
+    shown = ok("show", "P-1", *AGENCY).stdout
+    assert "答复期限：2027-01-18（暂定）" in shown
+    assert "暂定：2027年" in shown
+    due = ok("due", *AGENCY, "--today", "2026-12-21", "--explain", "--output", "jsonl")
+    assert "注意：工作日历尚未收录2027年的国务院放假安排" in due.stderr
+    rows = [json.loads(line) for line in due.stdout.splitlines()]
+    assert [(r["reference"], r["deadline"], r["provisional"]) for r in rows] == [
+        ("P-1", "2027-01-18", True), ("P-2", "2028-01-17", True)]
+    assert rows[0]["explanation"][-1].startswith("暂定：2027年")
+    assert "暂定" in ok("due", *AGENCY, "--today", "2026-12-21").stdout
+
+    schedule = tmp_path / "2027.txt"
+    schedule.write_text("year: 2027\n2027-01-01 休 元旦\n2027-01-04 休 （测试用，非官方）\n", encoding="utf-8")
+    loaded = ok("calendar", "load", str(schedule)).stderr
+    assert "1 件在办案件的答复期限随之重新计算并记入案件事件" in loaded
+    shown = ok("show", "P-1", *AGENCY).stdout
+    assert "答复期限：2027-01-19\n" in shown  # exact now: one more day off
+    assert "暂定：" not in shown
+    assert ("答复期限重新计算（工作日历更新（导入2027年国务院放假安排）："
+            "答复期限由2027-01-18（暂定）改为2027-01-19）") in shown
+    # the other still counts days of 2028: provisional, unchanged, no event
+    shown = ok("show", "P-2", *AGENCY).stdout
+    assert "答复期限：2028-01-17（暂定）" in shown
+    assert "重新计算（" not in shown
+    assert "2027年" not in ok("due", *AGENCY, "--today", "2026-12-21").stderr

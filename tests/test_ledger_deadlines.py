@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao.ledger import calendar as cal
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar, format_overrides, parse_overrides
+from nianbao.ledger.calendar import WorkingCalendar, format_overrides, parse_overrides
 from nianbao.ledger.deadlines import (
     CONSULTATION,
     CORRECTION_RECEIVED,
@@ -103,19 +103,41 @@ def test_module_default_switches_the_convention(monkeypatch: pytest.MonkeyPatch)
     assert CAL.add_workdays(date(2025, 3, 3), 1, include_start=False) == date(2025, 3, 4)
 
 
-def test_uncovered_year_raises_with_chinese_message() -> None:
+def test_an_uncovered_year_is_counted_provisionally_from_weekends_and_statutory_holidays() -> None:
     assert not CAL.covers(2027)
     assert CAL.covers(2004)
     assert CAL.covers(2026)
-    with pytest.raises(CalendarNotCovered) as info:
-        CAL.is_workday(date(2027, 1, 4))
-    message = str(info.value)
-    assert "工作日历未覆盖 2027 年" in message
-    assert "2026" in message
-    assert "nianbao ledger calendar load" in message
-    assert info.value.year == 2027
-    with pytest.raises(CalendarNotCovered):
-        CAL.add_workdays(date(2026, 12, 20), 20)
+    assert CAL.provisional_years(date(2026, 12, 20), date(2027, 1, 18)) == (2027,)
+    assert CAL.provisional_years(date(2026, 1, 1), date(2026, 12, 31)) == ()
+    assert CAL.is_workday(date(2027, 1, 4))  # a plain Monday
+    assert not CAL.is_workday(date(2027, 1, 1))  # 元旦, a Friday
+    assert not CAL.is_workday(date(2027, 1, 9))  # a Saturday
+    # 春节 2027: 除夕 02-05 (Fri) and 正月初一至初三 02-06..08: the Monday 02-08 is off, no 补假 or 调休
+    assert [CAL.is_workday(date(2027, 2, d)) for d in range(4, 12)] == [
+        True, False, False, False, False, True, True, True]
+    assert not CAL.is_workday(date(2027, 4, 5))  # 清明 (solar term) on a Monday
+    assert not CAL.is_workday(date(2027, 9, 15))  # 中秋 (八月十五) on a Wednesday
+    # 2026-12-20 (Sunday) + 20: 12-21..31 = 9, 2027-01-01 off, 01-04..08 = 14, 01-11..15 = 19, 01-18 = 20
+    assert CAL.add_workdays(date(2026, 12, 20), 20) == date(2027, 1, 18)
+    # the year after, too: 2027-12-20 (Monday) + 20 ends in 2028, also provisional
+    assert CAL.add_workdays(date(2027, 12, 20), 20) == date(2028, 1, 17)
+    # 29 Feb of a provisional leap year is an ordinary Tuesday
+    assert CAL.is_workday(date(2028, 2, 29))
+    assert CAL.add_workdays(date(2028, 2, 28), 1) == date(2028, 2, 29)
+
+
+def test_the_notice_names_the_provisional_current_or_next_year() -> None:
+    assert CAL.notice(date(2025, 6, 1)) is None  # 2025 and 2026 are both covered
+    for today in (date(2026, 1, 1), date(2026, 12, 7), date(2026, 12, 31)):
+        notice = CAL.notice(today)
+        assert notice is not None
+        assert "2027年" in notice
+        assert "nianbao ledger calendar load" in notice
+    notice = CAL.notice(date(2027, 1, 1))
+    assert notice is not None
+    assert "2027年、2028年" in notice
+    overrides, years = parse_overrides(OVERRIDE_2027)
+    assert WorkingCalendar(overrides, years).notice(date(2026, 12, 7)) is None
 
 
 def test_override_file_covers_the_year() -> None:
@@ -131,9 +153,9 @@ def test_override_file_covers_the_year() -> None:
     assert covered.is_workday(date(2027, 2, 7))  # Sunday 调休
     # 2026-12-20 (Sunday) + 20 working days: 2026-12-21..31 = 9, 2027-01-01 off, 01-04..
     assert covered.add_workdays(date(2026, 12, 20), 20) == date(2027, 1, 18)
-    # Years outside stay uncovered.
-    with pytest.raises(CalendarNotCovered):
-        covered.is_workday(date(2028, 1, 3))
+    # Years outside stay uncovered: provisional.
+    assert not covered.covers(2028)
+    assert covered.is_workday(date(2028, 1, 3))
 
 
 def test_overrides_without_year_line_do_not_cover_the_year() -> None:
@@ -141,8 +163,8 @@ def test_overrides_without_year_line_do_not_cover_the_year() -> None:
     partial = WorkingCalendar(overrides, years)
     assert not partial.covers(2027)
     assert partial.is_workday(date(2027, 1, 1)) is False
-    with pytest.raises(CalendarNotCovered):
-        partial.is_workday(date(2027, 1, 4))
+    assert partial.is_workday(date(2027, 1, 4))  # provisional: a plain Monday
+    assert partial.provisional_years(date(2027, 1, 1), date(2027, 1, 4)) == (2027,)
 
 
 def test_overrides_win_over_the_library() -> None:
@@ -336,11 +358,28 @@ def test_old_regulation_15_plus_15() -> None:
     assert compute_deadline(date(2019, 5, 15), [], CAL).base_days == 20
 
 
-def test_deadline_in_an_uncovered_year() -> None:
-    with pytest.raises(CalendarNotCovered, match="2027"):
-        compute_deadline(date(2026, 12, 20), [], CAL)
+def test_deadline_in_an_uncovered_year_is_provisional_and_says_why() -> None:
+    found = compute_deadline(date(2026, 12, 20), [], CAL)
+    assert found.due == date(2027, 1, 18)
+    assert found.provisional
+    assert found.provisional_years == (2027,)
+    assert "（暂定）" in found.explanation[-2]
+    reason = found.explanation[-1]
+    assert reason.startswith("暂定：2027年的国务院放假安排尚未收录")
+    assert "《全国年节及纪念日放假办法》" in reason
+    assert "未计调休" in reason
+    assert "nianbao ledger calendar load" in reason
     overrides, years = parse_overrides(OVERRIDE_2027)
-    assert compute_deadline(date(2026, 12, 20), [], WorkingCalendar(overrides, years)).due == date(2027, 1, 18)
+    exact = compute_deadline(date(2026, 12, 20), [], WorkingCalendar(overrides, years))
+    assert exact.due == date(2027, 1, 18)
+    assert not exact.provisional
+    assert not any("暂定" in line for line in exact.explanation)
+    # a deadline wholly inside covered years is exact
+    assert not compute_deadline(date(2026, 11, 2), [], CAL).provisional
+    # suspended (补正 awaited): no date, nothing provisional to say
+    waiting = compute_deadline(date(2026, 12, 20), [Step(CORRECTION_REQUESTED, date(2026, 12, 22))], CAL)
+    assert waiting.due is None
+    assert not waiting.provisional
 
 
 def test_workdays_left() -> None:

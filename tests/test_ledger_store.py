@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from nianbao.formats import get_format
 from nianbao.store import db
 from nianbao.store.models import APPLICANT_TYPES, OUTCOMES, Agency, Application, Base, Event
+from tests.ledger_db import backends, fresh_pg_schema
 
 if TYPE_CHECKING:
     from tests.ledger_db import LedgerDB
@@ -42,7 +45,7 @@ def test_migration_builds_exactly_the_models_schema(ledger_db: LedgerDB) -> None
     with ledger_db.engine.connect() as c:
         diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert diffs == []
-        assert MigrationContext.configure(c).get_current_revision() == "0003"
+        assert MigrationContext.configure(c).get_current_revision() == "0004"
     db.upgrade(ledger_db.url)  # again: nothing to do, no error
 
 
@@ -124,5 +127,44 @@ def test_an_event_kind_outside_the_vocabulary_is_refused(ledger_db: LedgerDB) ->
 
 def test_the_due_listing_and_the_tables_have_their_covering_indexes(ledger_db: LedgerDB) -> None:
     indexes = {i["name"]: i["column_names"] for i in inspect(ledger_db.engine).get_indexes("applications")}
-    assert indexes["ix_applications_due"] == ["agency_id", "status", "due", "reference"]
+    assert indexes["ix_applications_due"] == ["agency_id", "status", "due", "due_provisional", "reference"]
     assert indexes["ix_applications_tables"] == ["agency_id", "applicant_type", "outcome", "received", "closed"]
+
+
+@pytest.fixture(params=backends())
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (SQLite file, or a fresh PostgreSQL schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    with fresh_pg_schema() as url:
+        yield url
+
+
+def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) -> None:
+    db.upgrade(empty_url, "0003")
+    engine = db.create(empty_url)
+    try:
+        with engine.begin() as c:
+            agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
+            case_id = c.execute(text("INSERT INTO applications (agency_id, reference, received, applicant_type) "
+                                     "VALUES (:a, 'A-1', :d, 'natural_person') RETURNING id"),
+                                {"a": agency_id, "d": DAY}).scalar_one()
+            c.execute(text("INSERT INTO events (application_id, kind, \"on\", note) VALUES (:a, 'registered', :d, '')"),
+                      {"a": case_id, "d": DAY})
+        db.upgrade(empty_url, engine=engine)
+        with engine.connect() as c:
+            assert MigrationContext.configure(c).get_current_revision() == "0004"
+            assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+            assert c.execute(text("SELECT due_provisional FROM applications")).scalar_one() in (False, 0)
+            assert c.execute(text("SELECT kind FROM events")).scalars().all() == ["registered"]
+        with engine.begin() as c:
+            c.execute(insert(Event).values(application_id=case_id, kind="deadline_recomputed", on=DAY, note="改期"))
+        with pytest.raises(DBAPIError, match="只能追加"), engine.begin() as c:
+            c.execute(update(Event).values(note="改过"))
+        with pytest.raises(DBAPIError, match="只能追加"), engine.begin() as c:
+            c.execute(text("DELETE FROM events"))
+        with pytest.raises(IntegrityError), engine.begin() as c:
+            c.execute(insert(Event).values(application_id=case_id, kind="lost", on=DAY))
+    finally:
+        engine.dispose()

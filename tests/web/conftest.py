@@ -75,9 +75,9 @@ class World:
             c.close()
 
 
-def build_world(url: str) -> World:
+def build_world(url: str, today: dt.date = TODAY) -> World:
     settings = Settings(database_url=url, secret_key="test-secret", fast_password_hashes=True,
-                        today=lambda: TODAY)
+                        today=lambda: today)
     app = create_app(settings)
     world = World(app, url)
     with db.session(url) as s:

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from nianbao.store import db
 from nianbao.store.models import Application
 from tests.web.conftest import World
 from tests.web.test_ledger_pages import seed, stored
 
 D = dt.date
+
+
+def _pin_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chinesecalendar 1.11.0's range, whatever version is installed: 2027 is uncovered."""
+    from nianbao.ledger import calendar as cal
+
+    monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2026))
+    cal._library_is_workday.cache_clear()
 
 
 def test_clerk_registers_and_walks_a_case_through_the_api(world: World) -> None:
@@ -82,9 +92,9 @@ def test_received_defaults_to_today_and_refusals_are_chinese(world: World) -> No
     r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "外星人"})
     assert r.status_code == 400
     assert "申请人类型“外星人”无法识别" in r.json()["detail"]
-    r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "自然人", "received": "2026-12-21"})
+    r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "自然人", "received": "1926-12-21"})
     assert r.status_code == 400
-    assert "工作日历未覆盖 2027 年" in r.json()["detail"]
+    assert "收到日期 1926-12-21 不合理" in r.json()["detail"]
     r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "自然人", "applicant": "a\x00b"})
     assert r.status_code == 400
     assert "空字符" in r.json()["detail"]
@@ -155,8 +165,10 @@ def test_due_api_orders_overdue_first(world: World) -> None:
     assert c.get("/api/v1/due?limit=2").json()["more"] is True
 
 
-def test_calendar_gaps_are_explained_not_crashed(world: World) -> None:
+def test_a_stored_deadline_in_an_uncovered_year_is_counted_not_refused(world: World,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A case due in a year the calendar does not cover (stored before the admin removed it) still shows."""
+    _pin_library(monkeypatch)
     case_id = seed(world, "甲县财政局", "2026-0001", D(2026, 11, 2))
     with db.session(world.url) as s:  # a deadline in 2027, as an administrator's 2027 calendar once allowed
         case = s.get(Application, case_id)
@@ -164,28 +176,31 @@ def test_calendar_gaps_are_explained_not_crashed(world: World) -> None:
         case.due = D(2027, 1, 5)
     c = world.client("jia_cz")
     body = c.get("/api/v1/cases").json()
-    assert body["items"][0]["days_left"] is None
-    assert "工作日历未覆盖 2027 年" in body["warning"]
-    assert c.get("/api/v1/due").status_code == 400
-    assert "工作日历未覆盖 2027 年" in c.get("/api/v1/due").json()["detail"]
+    assert body["items"][0]["days_left"] == 31  # 2026-11-20 → 2027-01-05, 2027-01-01 (元旦) off
+    assert not body["warning"]
+    due = c.get("/api/v1/due").json()
+    assert due["items"][0]["days_left"] == 31
+    assert "工作日历尚未收录2027年" in due["calendar_notice"]
     page = c.get("/ledger/due")
     assert page.status_code == 200
-    assert "工作日历未覆盖 2027 年" in page.text
-    assert "工作日历未覆盖 2027 年" in c.get("/ledger").text
+    assert "工作日历尚未收录2027年" in page.text
 
 
-def test_a_today_beyond_the_calendar_is_explained_on_every_page(world: World) -> None:
+def test_a_today_beyond_the_calendar_works_on_every_page(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    _pin_library(monkeypatch)
     case_id = seed(world, "甲县财政局", "2026-0001", D(2026, 11, 2), applicant="张三")
     world.app.state.settings.today = lambda: D(2027, 3, 1)  # no 2027 schedule is known
     c = world.client("jia_cz")
     for path in ("/ledger", "/ledger/due", f"/ledger/{case_id}", f"/ledger/{case_id}/deadline"):
         r = c.get(path)
         assert r.status_code == 200, path
-        assert "工作日历未覆盖 2027 年" in r.text, path
-    assert c.get(f"/api/v1/cases/{case_id}").json()["deadline"]["problem"].startswith("无法计算剩余工作日")
+        assert "工作日历未覆盖" not in r.text, path
+    assert "工作日历尚未收录2027年、2028年" in c.get("/ledger/due").text
+    deadline = c.get(f"/api/v1/cases/{case_id}").json()["deadline"]
+    assert deadline["problem"] is None
+    # due 2026-11-30; 2026-12: 23, 2027-01: 20 (元旦 off), 2027-02: 18 (除夕, 初三 off), 03-01: 1
+    assert deadline["days_left"] == -62
     r = c.post("/ledger/new", data={"reference": "2027-0001", "applicant_type": "natural_person"})
-    assert r.status_code == 400
-    assert "工作日历未覆盖 2027 年" in r.text
+    assert r.status_code == 303, r.text
     r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "correction_requested"})
-    assert r.status_code == 400
-    assert "工作日历未覆盖 2027 年" in r.json()["detail"]
+    assert r.status_code == 201, r.text

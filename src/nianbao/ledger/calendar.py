@@ -9,10 +9,14 @@ Source of truth, in order:
 1. the administrator's overrides (a date → working day / day off, from the official
    schedule; they win over everything else, so they also correct a wrong library entry);
 2. the `chinesecalendar` package (statutory holidays and 调休 for 2004–2026 in 1.11.0);
-3. for a year the administrator declared complete (``covered_years``): Monday–Friday.
-
-A year covered by none of them raises `CalendarNotCovered`: a deadline is never computed
-from a guessed calendar.
+3. for a year the administrator declared complete (``covered_years``): Monday–Friday;
+4. for a year none of them covers (the next year, before its 放假安排 is loaded or a newer
+   `chinesecalendar` is installed): Monday–Friday minus the statutory holidays of
+   《全国年节及纪念日放假办法》 (`holidays.statutory_holidays`), without 调休 or 补假. Such a
+   year is *provisional*: `covers` is False for it, and every deadline that counts one of its
+   days says so (`deadlines.Deadline.provisional_years`) until the real schedule arrives and
+   the ledger recomputes it (`cases.settle_deadlines`). A clerk can register an application
+   on any day of any year; the date is never refused for want of a calendar.
 
 Counting convention (domain.md §4.1, UNVERIFIED as an official rule): the start day is
 not counted; the deadline is the N-th working day *after* the receipt day. The module
@@ -42,6 +46,8 @@ from functools import cache
 
 import chinese_calendar  # type: ignore[import-untyped]
 
+from nianbao.ledger.holidays import statutory_holidays, version_for
+
 #: Counting convention: the start day (e.g. the receipt day) is not counted.
 EXCLUDE_START_DAY = True
 
@@ -63,16 +69,17 @@ LIBRARY_YEARS: tuple[int, int] = _library_range()
 """First and last year the installed `chinesecalendar` covers (2004, 2026 for 1.11.0)."""
 
 
-class CalendarNotCovered(Exception):
-    """A date in a year for which no official holiday schedule is known."""
+#: How an administrator completes a provisional year (printed in warnings and explanations).
+HOW_TO_LOAD = "管理员可在“系统管理 → 工作日历”页或用 nianbao ledger calendar load FILE 导入该年的国务院放假安排"
 
-    def __init__(self, year: int) -> None:
-        first, last = LIBRARY_YEARS
-        super().__init__(
-            f"工作日历未覆盖 {year} 年：chinesecalendar 只收录 {first}–{last} 年，"
-            f"请管理员导入该年的国务院放假安排（nianbao ledger calendar load FILE）"
-        )
-        self.year = year
+
+def provisional_reason(years: Iterable[int]) -> str:
+    """One line saying why a deadline counted over `years` is provisional, and how it gets exact."""
+    found = sorted(set(years))
+    listed = "、".join(f"{y}年" for y in found)
+    sources = "、".join(dict.fromkeys(version_for(y).source for y in found))
+    return (f"暂定：{listed}的国务院放假安排尚未收录，该年按周末和{sources}规定的法定节假日计算，"
+            f"未计调休和补假；{HOW_TO_LOAD}，导入后答复期限自动重新计算并记入案件事件")
 
 
 @cache
@@ -98,11 +105,28 @@ class WorkingCalendar:
         return f"WorkingCalendar(overrides={len(self.overrides)} 天, covered_years={years})"
 
     def covers(self, year: int) -> bool:
-        """Whether every day of `year` is known (library data or a declared complete override)."""
+        """Whether every day of `year` is known exactly (library data or a declared complete override).
+
+        A year not covered is still counted, provisionally (see the module docstring).
+        """
         return year in self.covered_years or LIBRARY_YEARS[0] <= year <= LIBRARY_YEARS[1]
 
+    def provisional_years(self, first: date, last: date) -> tuple[int, ...]:
+        """The years from `first` to `last` (either order) whose days are counted provisionally."""
+        low, high = sorted((first.year, last.year))
+        return tuple(y for y in range(low, high + 1) if not self.covers(y))
+
+    def notice(self, today: date) -> str | None:
+        """A one-line warning while the calendar of `today`'s year or the next is provisional, else None."""
+        years = [y for y in (today.year, today.year + 1) if not self.covers(y)]
+        if not years:
+            return None
+        listed = "、".join(f"{y}年" for y in years)
+        return (f"注意：工作日历尚未收录{listed}的国务院放假安排，涉及该年的答复期限为暂定"
+                f"（按周末和法定节假日计算，未计调休）；{HOW_TO_LOAD}。")
+
     def is_workday(self, d: date) -> bool:
-        """Whether `d` is a working day; raises `CalendarNotCovered` for an unknown year."""
+        """Whether `d` is a working day: exact in a covered year, provisional in any other."""
         found = self.overrides.get(d)
         if found is not None:
             return found
@@ -111,7 +135,7 @@ class WorkingCalendar:
             return known
         if d.year in self.covered_years:
             return d.weekday() < 5
-        raise CalendarNotCovered(d.year)
+        return d.weekday() < 5 and d not in statutory_holidays(d.year)
 
     def add_workdays(self, start: date, n: int, *, include_start: bool | None = None) -> date:
         """The n-th working day after `start` (`start` itself not counted by default).

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
+from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.deadlines import Deadline, Step, compute_deadline
 from nianbao.store.models import (
     APPEAL_RESULTS,
@@ -59,7 +59,10 @@ EVENT_LABELS: dict[str, str] = {
     "registered": "登记收到申请", "correction_requested": "发出补正通知", "correction_received": "收到补正",
     "extension": "延期", "consultation_opened": "征求意见", "consultation_closed": "征求意见结束",
     "fee_notice": "发出收费通知", "fee_paid": "缴费", "answered": "答复送达", "closed": "办结",
+    "deadline_recomputed": "答复期限重新计算",
 }
+#: Kinds the system records by itself (not a handling step; a case's closing date does not follow them).
+SYSTEM_KINDS: tuple[str, ...] = ("deadline_recomputed",)
 #: The kinds a person records with `add_event` (``registered`` and ``closed`` have their own functions).
 RECORDABLE: tuple[str, ...] = ("correction_requested", "correction_received", "extension", "consultation_opened",
                                "consultation_closed", "fee_notice", "fee_paid", "answered")
@@ -225,28 +228,56 @@ def store_calendar(session: Session, overrides: dict[dt.date, bool], years: Iter
     return len(overrides), len(new_years)
 
 
-def refresh_open_deadlines(session: Session) -> int:
-    """Recomputes the stored deadline (``due``) of every open case with the calendar as it now is.
+def calendar_change(overrides: dict[dt.date, bool], years: Iterable[int]) -> str:
+    """The reason recorded on recomputed deadlines after loading `overrides` and `years`."""
+    declared = sorted(set(years))
+    if declared:
+        return f"工作日历更新（导入{'、'.join(str(y) for y in declared)}年国务院放假安排）"
+    return f"工作日历更正（{len(overrides)} 个日期）"
+
+
+def settle_deadlines(session: Session, today: dt.date, reason: str, *, provisional_only: bool = False) -> int:
+    """Recompute the stored deadline of every open case with the calendar as it now is; returns how many changed.
+
+    A case whose due date or provisional mark changes gets a ``deadline_recomputed`` event dated `today`
+    whose note gives the old and the new deadline and `reason` (the calendar change behind it). Closed
+    cases keep theirs. With ``provisional_only`` only provisional deadlines are looked at (cheap: what a
+    newer ``chinesecalendar`` may have made exact, checked at start-up).
 
     ``due`` is derived from the events and the calendar, so it is written with a plain UPDATE that does not
     bump the case's version: a clerk editing a case meanwhile is not told someone else changed it. A case
-    whose deadline the calendar still cannot compute keeps its stored one.
+    whose events no longer make a valid deadline keeps its stored one.
     """
     calendar = load_calendar(session)
     changed = 0
-    open_cases = session.scalars(select(Application).where(Application.status == "open")
-                                 .options(selectinload(Application.events))).all()
-    for case in open_cases:
+    query = select(Application).where(Application.status == "open")
+    if provisional_only:
+        query = query.where(Application.due_provisional.is_(True))
+    for case in session.scalars(query.options(selectinload(Application.events))).all():
         try:
-            due = deadline(case, calendar).due
+            found = deadline(case, calendar)
         except LedgerError:
             continue
-        if due != case.due:
-            session.execute(update(Application).where(Application.id == case.id).values(due=due)
-                            .execution_options(synchronize_session=False))
-            changed += 1
-    session.expire_all()
+        if found.due == case.due and found.provisional == case.due_provisional:
+            continue
+        before, after = _due_words(case.due, case.due_provisional), _due_words(found.due, found.provisional)
+        note = f"{reason}：答复期限由{before}改为{after}"
+        session.add(Event(application_id=case.id, kind="deadline_recomputed", on=max(today, case.received),
+                          note=note))
+        session.execute(update(Application).where(Application.id == case.id)
+                        .values(due=found.due, due_provisional=found.provisional)
+                        .execution_options(synchronize_session=False))
+        changed += 1
+    if changed:
+        session.flush()
+        session.expire_all()
     return changed
+
+
+def _due_words(due: dt.date | None, provisional: bool) -> str:
+    if due is None:
+        return "暂停计算"
+    return f"{due.isoformat()}{'（暂定）' if provisional else ''}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,14 +323,18 @@ def _check_version(case: Application, expected_version: int | None) -> None:
                         f"请重新读取后再试")
 
 
+#: Receipt dates a ledger accepts: the regulation dates from 2008; a date far outside is a typing error.
+RECEIVED_YEARS = (2000, 2199)
+
+
 def add_case(session: Session, agency: Agency, reference: str, received: dt.date, applicant_type: str, *,
              calendar: WorkingCalendar, arrived: dt.date | None = None, channel: str = "other",
              applicant: str = "", contact: str = "", request: str = "",
-             remarks: dict[str, str] | None = None, note: str = "", need_deadline: bool = True) -> Application:
+             remarks: dict[str, str] | None = None, note: str = "") -> Application:
     """Register an application received (art. 31) on `received`; its deadline is computed and stored.
 
-    With ``need_deadline=False`` (an already closed case being imported) a deadline the calendar cannot
-    compute is left empty instead of refusing the case.
+    The deadline is provisional (and stored as such) when it counts days of a year without an official
+    放假安排; it is never refused for that.
     """
     reference = reference.strip()
     if not reference:
@@ -310,6 +345,9 @@ def add_case(session: Session, agency: Agency, reference: str, received: dt.date
         raise LedgerError(f"案件 {reference}：申请人类型“{applicant_type}”无效")
     if channel not in CHANNELS:
         raise LedgerError(f"案件 {reference}：申请渠道“{channel}”无效")
+    if not RECEIVED_YEARS[0] <= received.year <= RECEIVED_YEARS[1]:
+        first, last = RECEIVED_YEARS
+        raise LedgerError(f"案件 {reference}：收到日期 {received} 不合理（应在 {first}–{last} 年之间）")
     if arrived is not None and arrived > received:
         raise LedgerError(f"案件 {reference}：收到日期 {received} 早于到达日期 {arrived}（条例第三十一条）")
     exists = session.scalar(select(Application.id).where(Application.agency_id == agency.id,
@@ -321,12 +359,8 @@ def add_case(session: Session, agency: Agency, reference: str, received: dt.date
                        contact=contact.strip(), request=request.strip(),
                        remarks=json.dumps(remarks, ensure_ascii=False) if remarks else "", status="open")
     case.events.append(Event(kind="registered", on=received, note=note))
-    try:
-        case.due = compute_deadline(received, [], calendar).due
-    except CalendarNotCovered as exc:
-        if need_deadline:
-            raise LedgerError(f"案件 {reference}：{exc}") from None
-        case.due = None
+    found = compute_deadline(received, [], calendar)
+    case.due, case.due_provisional = found.due, found.provisional
     session.add(case)
     _flush(session, case)
     return case
@@ -371,8 +405,6 @@ def _deadline_of(case: Application, calendar: WorkingCalendar, extra: Sequence[E
         return compute_deadline(case.received, steps([*case.events, *extra]), calendar)
     except ValueError as exc:
         raise LedgerError(f"{_name(case)}：{exc}") from None
-    except CalendarNotCovered as exc:
-        raise LedgerError(f"{_name(case)}：{exc}") from None
 
 
 def deadline(case: Application, calendar: WorkingCalendar) -> Deadline:
@@ -409,7 +441,7 @@ def add_event(session: Session, case: Application, kind: str, on: dt.date, *, ca
                   note=note)
     found = _deadline_of(case, calendar, [event])  # validates the steps before anything is written
     case.events.append(event)
-    case.due = found.due
+    case.due, case.due_provisional = found.due, found.provisional
     case.updated_at = dt.datetime.now(dt.UTC)
     _flush(session, case)
     return event
@@ -425,7 +457,7 @@ def close_case(session: Session, case: Application, outcome_key: str, on: dt.dat
         raise LedgerError(f"{_name(case)} 已于 {case.closed} 办结（{case.outcome}），不能再次办结")
     if on < case.received:
         raise LedgerError(f"{_name(case)}：办结日期 {on} 早于收到申请日期 {case.received}")
-    last = max((e.on for e in case.events), default=case.received)
+    last = max((e.on for e in case.events if e.kind not in SYSTEM_KINDS), default=case.received)
     if on < last:
         raise LedgerError(f"{_name(case)}：办结日期 {on} 早于最后一次办理事件（{last}）")
     event = Event(kind="closed", on=on, outcome=outcome_key, note=note)
@@ -560,21 +592,19 @@ class CaseRow:
 
 def _index_for(dates: Iterable[dt.date], today: dt.date, calendar: WorkingCalendar) -> WorkdayIndex:
     span = [today, *dates]
-    try:
-        return WorkdayIndex(calendar, min(span), max(span))
-    except CalendarNotCovered as exc:
-        raise LedgerError(str(exc)) from None
+    return WorkdayIndex(calendar, min(span), max(span))
 
 
-#: One open case of the `due` list: (reference, deadline, working days left). The deadline is None while
-#: suspended (补正 awaited, consultation or fee payment open); days left are 0 on the due day and negative
-#: when overdue. A plain tuple: building 100,000 of them must stay cheap.
-DueRow = tuple[str, dt.date | None, int | None]
+#: One open case of the `due` list: (reference, deadline, working days left, deadline provisional). The
+#: deadline is None while suspended (补正 awaited, consultation or fee payment open); days left are 0 on the
+#: due day and negative when overdue. A plain tuple: building 100,000 of them must stay cheap.
+DueRow = tuple[str, dt.date | None, int | None, bool]
 
 
 def due_dict(row: DueRow) -> dict[str, object]:
-    reference, deadline, days_left = row
-    return {"reference": reference, "deadline": deadline.isoformat() if deadline else None, "days_left": days_left}
+    reference, deadline, days_left, provisional = row
+    return {"reference": reference, "deadline": deadline.isoformat() if deadline else None, "days_left": days_left,
+            "provisional": provisional}
 
 
 def due_cases(session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar,
@@ -588,26 +618,27 @@ def due_cases(session: Session, agency_ids: Sequence[int], today: dt.date, calen
     """
     a = Application.__table__.c
     grouped = (
-        select(type_coerce(a.due, String), func.aggregate_strings(a.reference, _SEP))
+        select(type_coerce(a.due, String), func.aggregate_strings(a.reference, _SEP), a.due_provisional)
         .where(a.agency_id.in_(agency_ids), a.status == "open", a.due.is_not(None))
-        .group_by(a.due)
-        .order_by(a.due)
+        .group_by(a.due, a.due_provisional)
+        .order_by(a.due, a.due_provisional)
     )
     groups = session.execute(grouped).all()
     rows: list[DueRow] = []
     if groups:
         index = _index_for((_as_date(groups[0][0]), _as_date(groups[-1][0])), today, calendar)
-        for stored, references in groups:
+        for stored, references, provisional in groups:
             due = _as_date(stored)
             same_day = references.split(_SEP)
             same_day.sort()
-            rows.extend(zip(same_day, repeat(due), repeat(index.left(due, today)), strict=False))
+            rows.extend(zip(same_day, repeat(due), repeat(index.left(due, today)), repeat(bool(provisional)),
+                            strict=False))
             if limit is not None and len(rows) >= limit:
                 return rows[:limit]
     more = None if limit is None else limit - len(rows)
     suspended = session.scalars(select(a.reference).where(a.agency_id.in_(agency_ids), a.status == "open",
                                                           a.due.is_(None)).order_by(a.reference).limit(more))
-    rows += [(reference, None, None) for reference in suspended]
+    rows += [(reference, None, None, False) for reference in suspended]
     return rows
 
 

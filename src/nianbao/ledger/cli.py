@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the database layers are imported by the commands that use t
     from sqlalchemy.orm import Session
 
     from nianbao.ledger import cases
+    from nianbao.ledger.calendar import WorkingCalendar
     from nianbao.store.models import Agency, Application
 
 ledger_app = typer.Typer(
@@ -86,7 +87,6 @@ def _unit() -> Iterator[Session]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from nianbao.ledger import cases, csvio
-    from nianbao.ledger.calendar import CalendarNotCovered
     from nianbao.store import db
 
     try:
@@ -96,7 +96,7 @@ def _unit() -> Iterator[Session]:
         for line in exc.problems:
             err.print(f"nianbao: {line}", markup=False)
         raise _fail(str(exc)) from None
-    except (cases.LedgerError, CalendarNotCovered) as exc:
+    except cases.LedgerError as exc:
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -147,8 +147,19 @@ def _agency_ids(s: Session, name: str, rollup: bool = False) -> tuple[Agency, li
     return agency, cases.descendants(s, agency) if rollup else [agency.id]
 
 
-def _due_text(case_due: dt.date | None) -> str:
-    return case_due.isoformat() if case_due else "暂停计算"
+def _due_text(case_due: dt.date | None, provisional: bool = False) -> str:
+    if case_due is None:
+        return "暂停计算"
+    return f"{case_due.isoformat()}（暂定）" if provisional else case_due.isoformat()
+
+
+def _registered(what: str, case: Application, calendar: WorkingCalendar) -> None:
+    """One line for a case just written: its deadline, and why it is provisional when it is."""
+    from nianbao.ledger.calendar import provisional_reason
+
+    err.print(f"{what}，答复期限 {_due_text(case.due, case.due_provisional)}", markup=False)
+    if case.due_provisional and case.due is not None:
+        err.print(provisional_reason(calendar.provisional_years(case.received, case.due)), markup=False)
 
 
 @ledger_app.command()
@@ -180,7 +191,7 @@ def add(
                               channel=way, applicant=applicant, contact=contact, request=request, note=note)
         if created:
             err.print(f"新建机关“{owner.name}”", markup=False)
-        err.print(f"已登记 案件 {case.reference}，答复期限 {_due_text(case.due)}", markup=False)
+        _registered(f"已登记 案件 {case.reference}", case, calendar)
 
 
 @ledger_app.command()
@@ -206,8 +217,7 @@ def event(
         calendar = cases.load_calendar(s)
         cases.add_event(s, case, what, day, calendar=calendar, approver=approver, days=days, party=party,
                         until=_date(until, "--until"), note=note, expected_version=expect_version)
-        err.print(f"已记录 案件 {case.reference} {cases.EVENT_LABELS[what]}，答复期限 {_due_text(case.due)}",
-                  markup=False)
+        _registered(f"已记录 案件 {case.reference} {cases.EVENT_LABELS[what]}", case, calendar)
 
 
 @ledger_app.command()
@@ -267,7 +277,7 @@ def show(
                                  e.outcome and _outcome_label(e.outcome), e.note) if x]
             detail = f"（{'；'.join(map(str, extra))}）" if extra else ""
             out.print(f"    {e.on} {cases.EVENT_LABELS[e.kind]}{detail}", markup=False)
-        out.print(f"  答复期限：{_due_text(found.due)}", markup=False)
+        out.print(f"  答复期限：{_due_text(found.due, found.provisional)}", markup=False)
         for line in found.explanation:
             out.print(f"    {line}", markup=False)
 
@@ -328,13 +338,17 @@ def due(
 
     day = _today(today)
     with _unit() as s:
+        cases.settle_deadlines(s, day, "工作日历已收录（chinesecalendar 更新）", provisional_only=True)
         owner, ids = _agency_ids(s, agency, rollup)
         calendar = cases.load_calendar(s)
+        notice = calendar.notice(day)
         rows = cases.due_cases(s, ids, day, calendar, limit)
         notes: dict[str, tuple[str, ...]] = {}
         if explain and not rollup:
-            for reference, _, _ in rows:
+            for reference, *_ in rows:
                 notes[reference] = cases.deadline(cases.find_case(s, owner, reference), calendar).explanation
+    if notice:
+        err.print(notice, markup=False)
     if output is ListOutput.jsonl:
         for row in rows:
             item = cases.due_dict(row)
@@ -345,8 +359,8 @@ def due(
     table = Table(title=f"{owner.name} 办理中的申请（{day}）")
     for col in ("案号", "答复期限", "剩余工作日"):
         table.add_column(col, overflow="fold")
-    for reference, deadline, days_left in rows:
-        table.add_row(reference, _due_text(deadline), _left_text(days_left))
+    for reference, deadline, days_left, provisional in rows:
+        table.add_row(reference, _due_text(deadline, provisional), _left_text(days_left))
     console = Console(highlight=False, soft_wrap=True)
     console.print(table)
     for reference, lines in notes.items():
@@ -499,9 +513,9 @@ def calendar_load(
         raise _fail(f"{file}：{exc}") from None
     with _unit() as s:
         days, new_years = cases.store_calendar(s, overrides, years)
-        moved = cases.refresh_open_deadlines(s)
-    err.print(f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份，{moved} 件在办案件的答复期限随之调整（{file}）",
-              markup=False)
+        moved = cases.settle_deadlines(s, dt.date.today(), cases.calendar_change(overrides, years))
+    err.print(f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份，"
+              f"{moved} 件在办案件的答复期限随之重新计算并记入案件事件（{file}）", markup=False)
 
 
 @calendar_app.command("show")

@@ -200,11 +200,9 @@ def import_file(session: Session, path: Path, agency_name: str, calendar: Workin
 
 def write_row(session: Session, agency: Agency, row: Row, calendar: WorkingCalendar) -> Application:
     """One imported case: registered, and closed when the row says so."""
-    # A closed case whose deadline cannot be computed (a year the calendar does not cover) is still a
-    # fact of the ledger: it is kept without a stored deadline.
     case = cases.add_case(session, agency, row.reference, row.received, row.applicant_type, calendar=calendar,
                           arrived=row.arrived, channel=row.channel, applicant=row.applicant, contact=row.contact,
-                          request=row.request, remarks=row.remarks, note="导入", need_deadline=row.closed is None)
+                          request=row.request, remarks=row.remarks, note="导入")
     if row.closed is not None and row.outcome is not None:
         cases.close_case(session, case, row.outcome, row.closed, note="导入")
     return case

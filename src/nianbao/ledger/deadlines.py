@@ -20,7 +20,9 @@ days + at most 15 extension; only third-party consultations were excluded there,
 ledger excludes every recorded consultation). The regime is chosen by the original
 receipt date, also when a 补正 restarts the count after 2019-05-15.
 
-Working days and the "start day not counted" convention come from `WorkingCalendar`.
+Working days and the "start day not counted" convention come from `WorkingCalendar`. A deadline
+that counts days of a year without an official 放假安排 is provisional: `Deadline.provisional_years`
+names those years and the explanation ends with the reason (`calendar.provisional_reason`).
 """
 
 from __future__ import annotations
@@ -125,6 +127,12 @@ class Deadline:
     rule: str
     explanation: tuple[str, ...]
     suspended: bool
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the due date counts days of a year whose official schedule is not yet known."""
+        return bool(self.provisional_years)
 
 
 def compute_deadline(
@@ -137,8 +145,8 @@ def compute_deadline(
 ) -> Deadline:
     """The answer deadline of an application received on `received` after `steps`.
 
-    Raises ValueError (Chinese message) for invalid steps, and `CalendarNotCovered` when a
-    needed day lies in a year without a known holiday schedule.
+    Raises ValueError (Chinese message) for invalid steps. Days of a year without a known
+    holiday schedule are counted provisionally, and the result says so.
     """
     regime = regime_for(received)
     pauses_for_fee = FEE_NOTICE_PAUSES if fee_notice_pauses is None else fee_notice_pauses
@@ -206,6 +214,7 @@ def compute_deadline(
             lines.append(_pause_line(step, start, due, paused, pending is not None, pauses_for_fee, regime))
 
     paused_workdays = len(paused)
+    provisional = calendar.provisional_years(first, due) if due is not None else ()
     if pending is not None:
         lines.append("答复期限：等待申请人补正，收到补正后的申请之日起重新计算")
     elif due is None:
@@ -217,7 +226,10 @@ def compute_deadline(
         if paused_workdays:
             parts.append(f"不计入{paused_workdays}个工作日")
         origin = f"自{_d(start)}{'起' if includes else '次日起'}算"
-        lines.append(f"答复期限：{_dw(due)}，{' + '.join(parts)}，{origin}")
+        mark = "（暂定）" if provisional else ""
+        lines.append(f"答复期限：{_dw(due)}{mark}，{' + '.join(parts)}，{origin}")
+    if provisional:
+        lines.append(_cal.provisional_reason(provisional))
     return Deadline(
         due=due,
         base_days=regime.base_days,
@@ -226,6 +238,7 @@ def compute_deadline(
         rule=regime.rule,
         explanation=tuple(lines),
         suspended=due is None,
+        provisional_years=provisional,
     )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     true,
 )
@@ -80,6 +81,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "fee_paid",              # 缴费（或缴费期满）
     "answered",              # 答复送达
     "closed",                # 办结（记录办理结果）
+    "deadline_recomputed",   # 答复期限随工作日历更新重新计算（系统记录：原期限 → 新期限、原因）
 )
 
 #: Table 四: the three groups and the results of a 复议/诉讼 case.
@@ -140,6 +142,8 @@ class Application(Base):
     outcome: Mapped[str | None] = mapped_column(String(60))
     closed: Mapped[dt.date | None] = mapped_column(Date)
     due: Mapped[dt.date | None] = mapped_column(Date)  # the computed deadline, stored for `due`
+    # the deadline counts days of a year without an official 放假安排 (migration 0004)
+    due_provisional: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -160,8 +164,8 @@ class Application(Base):
                         "(status = 'closed' AND closed IS NOT NULL AND outcome IS NOT NULL)", name="closed_shape"),
         CheckConstraint("closed IS NULL OR closed >= received", name="closed_after_received"),
         CheckConstraint("arrived IS NULL OR arrived <= received", name="arrived_before_received"),
-        # `due`: open cases in deadline order, read from the index alone.
-        Index("ix_applications_due", "agency_id", "status", "due", "reference"),
+        # `due`: open cases in deadline order, read from the index alone (provisional mark: migration 0004).
+        Index("ix_applications_due", "agency_id", "status", "due", "due_provisional", "reference"),
         # Year-end tables: one pass over an agency's cases, already in GROUP BY order, from the index alone.
         Index("ix_applications_tables", "agency_id", "applicant_type", "outcome", "received", "closed"),
         # The web list: an agency's cases newest first, a page at a time (migration 0003).

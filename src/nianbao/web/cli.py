@@ -45,6 +45,7 @@ def serve(
 
     import uvicorn
 
+    from nianbao.ledger import cases
     from nianbao.store.models import User
     from nianbao.web import Settings
 
@@ -60,12 +61,20 @@ def serve(
                 if demo_data.seed(session, today=settings.today(), progress=lambda m: console.print(f"· {m}")):
                     console.print("演示数据已创建。")
             has_users = session.scalar(select(User.id).limit(1)) is not None
+            # a newer chinesecalendar may cover a year whose deadlines were provisional: make them exact now
+            settled = cases.settle_deadlines(session, settings.today(), "工作日历已收录（chinesecalendar 更新）",
+                                             provisional_only=True)
+            notice = cases.load_calendar(session).notice(settings.today())
     except SQLAlchemyError as exc:
         raise _fail(f"无法打开数据库 {_shown(url)}："
                     f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"nianbao 网页系统：http://{host}:{port}/  （接口文档 http://{host}:{port}/docs）")
     console.print(f"数据库：{_shown(url)}")
+    if settled:
+        console.print(f"工作日历已更新：{settled} 件在办案件的暂定答复期限已重新计算并记入案件事件")
+    if notice:
+        console.print(notice)
     if demo:
         from nianbao.web.demo import DEMO_PASSWORD, logins
 

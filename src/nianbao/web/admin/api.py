@@ -203,10 +203,11 @@ def calendar(session: DB, viewer: Admin) -> CalendarOut:
 
 @api.put("/admin/calendar", response_model=CalendarLoadedOut, tags=["管理"],
          responses={422: {"description": "内容无法识别（指明行号）"}})
-def put_calendar(session: DB, viewer: Admin, body: CalendarIn) -> CalendarLoadedOut:
+def put_calendar(request: Request, session: DB, viewer: Admin, body: CalendarIn) -> CalendarLoadedOut:
     """导入工作日历覆盖：与已存内容合并，或 replace=true 时整体替换；未办结案件的答复期限随之重算。"""
     try:
-        loaded = service.load_calendar_text(session, body.text, replace=body.replace)
+        loaded = service.load_calendar_text(session, body.text, request.app.state.settings.today(),
+                                            replace=body.replace)
     except AdminError as exc:
         raise HTTPException(422, str(exc)) from None
     state = _calendar(session)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from nianbao.ledger import cases
 from nianbao.ledger.calendar import LIBRARY_YEARS
 from nianbao.store.models import ROLES, Agency, User
 from nianbao.web.admin import service
@@ -42,6 +43,7 @@ def _admin_page(request: Request, session: DB, viewer: Viewer, *, error: str = "
         "title": "系统管理", "users": service.list_users(session), "agencies": agency_tree(session, viewer),
         "roles": [(r, ROLE_LABELS[r]) for r in ROLES], "role_labels": ROLE_LABELS, "levels": LEVELS, "calendar": state,
         "calendar_text": calendar_text, "library_years": LIBRARY_YEARS, "deadlines": load_deadlines(session),
+        "calendar_notice": cases.load_calendar(session).notice(request.app.state.settings.today()),
         "flash": request.session.pop("admin_flash", ""), "error": error,
     }
     return page(request, "admin/index.html", context, status_code=status)
@@ -163,11 +165,12 @@ def load_calendar(request: Request, session: DB, viewer: Admin,
         except AdminError as exc:
             return _refused(request, session, viewer, exc, calendar_text=text)
     try:
-        loaded = service.load_calendar_text(session, content, replace=replace == "1")
+        loaded = service.load_calendar_text(session, content, request.app.state.settings.today(),
+                                            replace=replace == "1")
     except AdminError as exc:
         return _refused(request, session, viewer, exc, calendar_text=content[:service.MAX_CALENDAR_CHARS])
     return _done(request, f"已导入工作日历：{loaded.days} 个日期，新声明 {loaded.years} 个完整年份；"
-                          f"{loaded.refreshed} 个未办结案件的答复期限随之调整", "calendar")
+                          f"{loaded.refreshed} 个未办结案件的答复期限随之重新计算（已记入案件事件）", "calendar")
 
 
 @pages.post("/admin/deadlines")

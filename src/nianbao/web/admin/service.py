@@ -203,7 +203,7 @@ class CalendarLoaded:
     refreshed: int  # open cases whose stored deadline moved
 
 
-def load_calendar_text(session: Session, text: str, *, replace: bool = False) -> CalendarLoaded:
+def load_calendar_text(session: Session, text: str, today: dt.date, *, replace: bool = False) -> CalendarLoaded:
     """Parses and stores overrides (replacing every stored one when `replace`), then moves the stored
     deadlines of open cases accordingly.
 
@@ -224,4 +224,5 @@ def load_calendar_text(session: Session, text: str, *, replace: bool = False) ->
         session.execute(delete(CalendarYear))
         session.flush()
     days, new_years = cases.store_calendar(session, overrides, years)
-    return CalendarLoaded(days, new_years, cases.refresh_open_deadlines(session))
+    reason = cases.calendar_change(overrides, years)
+    return CalendarLoaded(days, new_years, cases.settle_deadlines(session, today, reason))

@@ -192,8 +192,7 @@ def due(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyI
     agencies = query.agencies_in_scope(session, viewer)
     ids = query.pick(agencies, agency_id)
     day = today(request)
-    try:
-        items, more = query.due_board(session, ids, day, calendar(session), limit)
-    except cases.LedgerError as exc:
-        raise HTTPException(400, f"无法计算答复期限：{exc}") from None
-    return schemas.DueList(today=day, items=[schemas.due_out(i, agencies) for i in items], more=more)
+    known = calendar(session)
+    items, more = query.due_board(session, ids, day, known, limit)
+    return schemas.DueList(today=day, calendar_notice=known.notice(day),
+                           items=[schemas.due_out(i, agencies) for i in items], more=more)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases, deadlines, fees
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
+from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.deadlines import Deadline
 from nianbao.store.models import Application, Event
 from nianbao.web.ledger import writes
@@ -98,7 +98,7 @@ def _offered(p: Progress) -> list[str]:
 def _safe(compute: Callable[[], str]) -> str:
     try:
         return compute()
-    except (CalendarNotCovered, ValueError):
+    except ValueError:
         return ""
 
 
@@ -144,15 +144,12 @@ def view(session: Session, case: Application, today: dt.date, calendar: WorkingC
     left: int | None = None
     closed_note = ""
     if found is not None and found.due is not None:
-        try:
-            if case.status == "open":
-                left = deadlines.workdays_left(found.due, today, calendar)
-            elif case.closed is not None:
-                answered = [e.on for e in events if e.kind == "answered"]
-                late = -deadlines.workdays_left(found.due, answered[-1] if answered else case.closed, calendar)
-                closed_note = "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
-        except CalendarNotCovered as exc:
-            problem = f"无法计算剩余工作日：{exc}"
+        if case.status == "open":
+            left = deadlines.workdays_left(found.due, today, calendar)
+        elif case.closed is not None:
+            answered = [e.on for e in events if e.kind == "answered"]
+            late = -deadlines.workdays_left(found.due, answered[-1] if answered else case.closed, calendar)
+            closed_note = "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
     fee = writes.fee_quote(session, case) if case.status == "open" else None
     steps = _offered(progress) if case.status == "open" else []
     regime = deadlines.regime_for(case.received)

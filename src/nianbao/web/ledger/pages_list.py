@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from nianbao.ledger import cases
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer
 from nianbao.web.core.templating import page
@@ -60,13 +59,8 @@ def due_board(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
     chosen = int_or_none(agency_id)
     ids = query.pick(agencies, chosen)
     day = today(request)
-    problem = ""
-    items: list[query.DueItem] = []
-    more = False
-    try:
-        items, more = query.due_board(session, ids, day, calendar(session), DUE_LIMIT)
-    except cases.LedgerError as exc:
-        problem = f"无法计算答复期限：{exc}"
+    known = calendar(session)
+    items, more = query.due_board(session, ids, day, known, DUE_LIMIT)
     groups = [
         ("overdue", "已超期", [i for i in items if i.days_left is not None and i.days_left < 0]),
         ("soon", "5 个工作日内到期", [i for i in items if i.days_left is not None and 0 <= i.days_left <= 5]),
@@ -75,8 +69,8 @@ def due_board(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
     ]
     return page(request, "ledger/due.html", {
         "title": "即将到期", "groups": groups, "count": len(items), "more": more, "limit": DUE_LIMIT,
-        "agencies": agencies, "chosen": chosen, "many": len(agencies) > 1, "today": day, "problem": problem,
-        "labels": labels})
+        "agencies": agencies, "chosen": chosen, "many": len(agencies) > 1, "today": day,
+        "notice": known.notice(day), "labels": labels})
 
 
 @router.get("/ledger/{case_id:int}/deadline")

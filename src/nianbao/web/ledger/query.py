@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
+from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.store.models import Agency, Application, Event
 from nianbao.web.core.people import Viewer, not_found
 
@@ -64,6 +64,7 @@ class DueItem:
     deadline: dt.date | None
     days_left: int | None
     why: str  # why no deadline runs (suspended cases), else ""
+    provisional: bool = False  # the deadline counts days of a year without an official 放假安排
 
 
 def agencies_in_scope(session: Session, viewer: Viewer) -> dict[int, str]:
@@ -117,7 +118,7 @@ def workday_index(calendar: WorkingCalendar, dates: Sequence[dt.date], today: dt
     span = [today, *dates]
     try:
         return cases.WorkdayIndex(calendar, min(span), max(span)), ""
-    except (CalendarNotCovered, cases.LedgerError) as exc:
+    except cases.LedgerError as exc:
         return None, f"无法计算剩余工作日：{exc}"
 
 
@@ -151,8 +152,7 @@ def due_board(session: Session, ids: Sequence[int], today: dt.date, calendar: Wo
               limit: int) -> tuple[list[DueItem], bool]:
     """Open cases of `ids` by working days left (overdue first), suspended ones last with why.
 
-    Returns the rows (at most `limit`) and whether more were left out. Raises `cases.LedgerError`
-    when the calendar does not cover the deadlines or today.
+    Returns the rows (at most `limit`) and whether more were left out.
     """
     if not ids:
         return [], False
@@ -161,7 +161,7 @@ def due_board(session: Session, ids: Sequence[int], today: dt.date, calendar: Wo
     found = found[:limit]
     a = Application.__table__.c
     details: dict[tuple[str, dt.date | None], list[tuple[int, int, str, str, dt.date]]] = defaultdict(list)
-    references = sorted({reference for reference, _, _ in found})
+    references = sorted({row[0] for row in found})
     if references:
         stmt = (select(a.id, a.agency_id, a.reference, a.due, a.applicant, a.applicant_type, a.received)
                 .where(a.agency_id.in_(ids), a.status == "open", a.reference.in_(references))
@@ -169,12 +169,12 @@ def due_board(session: Session, ids: Sequence[int], today: dt.date, calendar: Wo
         for r in session.execute(stmt):
             details[(r.reference, r.due)].append((r.id, r.agency_id, r.applicant, r.applicant_type, r.received))
     items: list[DueItem] = []
-    for reference, due, left in found:
+    for reference, due, left, provisional in found:
         same = details.get((reference, due))
         if not same:  # changed between the two queries: shown again on the next load
             continue
         case_id, agency_id, applicant, kind, received = same.pop(0)
-        items.append(DueItem(case_id, agency_id, reference, applicant, kind, received, due, left, ""))
+        items.append(DueItem(case_id, agency_id, reference, applicant, kind, received, due, left, "", provisional))
     suspended = [i.id for i in items if i.deadline is None]
     if suspended:
         why = suspension_reasons(session, suspended)

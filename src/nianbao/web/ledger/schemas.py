@@ -111,7 +111,9 @@ class DeadlineOut(BaseModel):
     base_days: int | None
     extension_days: int | None
     paused_workdays: int | None
-    explanation: list[str] = Field(description="期限的计算说明，每个办理步骤一行")
+    provisional: bool = Field(False, description="暂定：期限计入了尚未收录国务院放假安排的年份，导入后自动重新计算")
+    provisional_years: list[int] = Field([], description="期限计入的、尚未收录放假安排的年份")
+    explanation: list[str] = Field(description="期限的计算说明，每个办理步骤一行（暂定时最后一行说明原因）")
     problem: str | None = Field(description="无法计算时的原因")
 
 
@@ -170,11 +172,13 @@ class DueOut(BaseModel):
     deadline: dt.date | None
     days_left: int | None
     suspended: bool
+    provisional: bool = Field(False, description="暂定期限：计入了尚未收录国务院放假安排的年份")
     why: str = Field(description="暂停计算的原因（补正、征求意见、收费）")
 
 
 class DueList(BaseModel):
     today: dt.date
+    calendar_notice: str | None = Field(None, description="本年或下一年的工作日历为暂定时的提示")
     items: list[DueOut]
     more: bool = Field(description="是否还有未列出的案件（超过 limit）")
 
@@ -197,7 +201,7 @@ def row_out(r: ListRow, agencies: dict[int, str]) -> CaseRowOut:
 def due_out(i: DueItem, agencies: dict[int, str]) -> DueOut:
     return DueOut(id=i.id, agency_id=i.agency_id, agency_name=agencies.get(i.agency_id, ""), reference=i.reference,
                   applicant=i.applicant, applicant_type=i.applicant_type, received=i.received, deadline=i.deadline,
-                  days_left=i.days_left, suspended=i.deadline is None, why=i.why)
+                  days_left=i.days_left, suspended=i.deadline is None, provisional=i.provisional, why=i.why)
 
 
 def case_out(v: CaseView) -> CaseOut:
@@ -206,6 +210,8 @@ def case_out(v: CaseView) -> CaseOut:
     deadline = DeadlineOut(due=d.due if d else None, days_left=v.days_left, suspended=d.suspended if d else False,
                            base_days=d.base_days if d else None, extension_days=d.extension_days if d else None,
                            paused_workdays=d.paused_workdays if d else None,
+                           provisional=d.provisional if d else False,
+                           provisional_years=list(d.provisional_years) if d else [],
                            explanation=list(d.explanation) if d else [], problem=v.deadline_error or None)
     return CaseOut(
         id=c.id, agency_id=c.agency_id, agency_name=c.agency.name, reference=c.reference, version=c.version,

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases, csvio
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
+from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.store.models import Agency
 from nianbao.web.ledger.writes import LIMITS, Refused
 
@@ -98,8 +98,6 @@ def import_upload(session: Session, agency: Agency, filename: str | None, conten
             raise Refused(400, named(str(exc)), lines[:MAX_PROBLEMS]) from None
         except cases.LedgerError as exc:
             raise Refused(400, named(str(exc))) from None
-        except CalendarNotCovered as exc:
-            raise Refused(400, f"{name}：{exc}") from None
         except (csv.Error, ValueError) as exc:
             raise Refused(400, f"{name}：无法读取（{named(str(exc))[:200]}）") from None
         except DBAPIError:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases, fees
-from nianbao.ledger.calendar import CalendarNotCovered, WorkingCalendar
+from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.store.models import Agency, Appeal, Application
 
 STALE = "该案件已被他人修改，请刷新后重试"
@@ -48,8 +48,6 @@ def guarded(session: Session) -> Iterator[None]:
         versions = re.search(r"（现为第 \d+ 版，你看到的是第 \d+ 版）", str(exc))
         raise Refused(409, STALE + (versions.group(0) if versions else "")) from None
     except cases.LedgerError as exc:
-        raise Refused(400, str(exc)) from None
-    except CalendarNotCovered as exc:
         raise Refused(400, str(exc)) from None
     except IntegrityError:
         raise Refused(409, "数据库拒绝保存：与已有记录冲突（可能刚被他人登记），请刷新后重试") from None
