@@ -164,3 +164,23 @@ def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) ->
     _import(ledger_db, xlsx, agency="第三局")
     with ledger_db.session() as s:
         assert csvio.export_rows(s, cases.find_agency(s, "第三局")) == (header, rows)
+
+
+def test_imported_cases_beyond_the_calendar_get_provisional_deadlines(ledger_db: LedgerDB, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.ledger import calendar as cal
+
+    monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2026))  # chinesecalendar 1.11.0's range
+    cal._library_is_workday.cache_clear()
+    late = _write(tmp_path, "reference,received,applicant_type,closed,outcome\n"
+                            "2026-900,2026-12-20,自然人,,\n"
+                            "2026-901,2026-12-28,自然人,2027-01-11,granted\n"
+                            "2027-001,2027-12-31,自然人,,\n")
+    assert _import(ledger_db, late) == 3
+    with ledger_db.session() as s:
+        stored = {c.reference: (c.due, c.due_provisional, c.status) for c in s.scalars(select(Application))}
+    assert stored == {
+        "2026-900": (dt.date(2027, 1, 18), True, "open"),
+        "2026-901": (dt.date(2027, 1, 26), True, "closed"),  # 元旦 off; kept as computed when received
+        "2027-001": (dt.date(2028, 2, 3), True, "open"),  # 春节 2028: 除夕 01-25 to 初三 01-28 off
+    }
