@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/hostile.py
 
 system-deps:
 	@scripts/system-deps.sh

@@ -451,3 +451,80 @@ def test_cli_long_error_line_is_not_wrapped(tmp_path: Path) -> None:
     assert lines[0].startswith(f"nianbao: {bad}: ")
     assert "没有文字层" in lines[0]
 
+
+
+# ---------------------------------------------------------------- hostile shapes: bounded, one line each
+# (their time is measured by bench/hostile.py; here: the reason, and that the stages never see them)
+
+
+def test_a_table_row_of_200000_cells_is_refused_before_the_table_stages(tmp_path: Path) -> None:
+    page = tmp_path / "wide.html"
+    page.write_text("<html><body><p>某局2025年政府信息公开工作年度报告</p><table><tr><td>本年新收政府信息公开申请数量</td>"
+                    + "<td>1</td>" * 200_000 + "</tr></table></body></html>", encoding="utf-8")
+    expect_error(page, "第 1 个表格第 1 行有超过 1000 个单元格")
+    text = tmp_path / "wide.txt"
+    text.write_text("某局2025年政府信息公开工作年度报告\n本年新收政府信息公开申请数量\t" + "\t".join(["1"] * 200_000),
+                    encoding="utf-8")
+    expect_error(text, "第 2 行有超过 1000 个单元格")
+    pipes = tmp_path / "wide.md"
+    pipes.write_text("| 本年新收政府信息公开申请数量 |" + " 1 |" * 5000 + "\n", encoding="utf-8")
+    expect_error(pipes, "第 1 行有超过 1000 个单元格")
+
+
+def test_200000_nested_elements_are_refused_without_parsing(tmp_path: Path) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 200_000 + "收到和处理政府信息公开申请情况" + "</div>" * 200_000
+                    + "</body></html>", encoding="utf-8")
+    expect_error(page, "HTML 元素嵌套 200000 层，超过 500 层的上限")
+
+
+def test_nesting_that_real_pages_have_is_read(tmp_path: Path) -> None:
+    """Unclosed <p>, <li>, <td> and void elements do not count as nesting; 400 real levels still read."""
+    html = read_module.html
+    assert html.nesting_depth("<p>a<p>b<li>c<br><img src=x><td>d" * 1000) == 0
+    assert html.nesting_depth("<div><span>x</span></div>" * 1000) == 2
+    page = tmp_path / "deep-but-real.html"
+    report = GOOD.read_text(encoding="utf-8").replace("&", "&amp;").replace("<", "&lt;")
+    page.write_text("<html><body>" + "<div>" * 400 + "<pre>" + report + "</pre>" + "</div>" * 400
+                    + "</body></html>", encoding="utf-8")
+    read = nianbao.read(page)
+    assert read.agency == "忻州市审计局"
+    assert read.cells["applications.new.total"].value == nianbao.read(GOOD).cells["applications.new.total"].value
+
+
+def test_a_digit_run_of_thousands_of_digits_is_not_split_combinatorially(tmp_path: Path) -> None:
+    """Splitting a run into a row's cells tries combinations of its length: a long run is not a row run together."""
+    page = tmp_path / "run.txt"
+    page.write_text("某局2025年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+                    "一、本年新收政府信息公开申请数量" + "1" * 5000 + "\n", encoding="utf-8")
+    report = nianbao.read(page)  # before the bound: C(4999, 6) candidate splits, memory without end
+    assert report.cells["applications.new.natural_person"].value is None
+
+
+def test_a_text_file_named_pdf_is_read_as_text(tmp_path: Path) -> None:
+    renamed = tmp_path / "report.pdf"
+    renamed.write_bytes(GOOD.read_bytes())
+    assert nianbao.read(renamed).cells == nianbao.read(GOOD).cells
+    note = tmp_path / "note.pdf"
+    note.write_text("这不是 PDF，只是一段文字。\n", encoding="utf-8")
+    exc = expect_error(note, "未找到年度报告的统计表", NotAReport)
+    assert "PDF" not in exc.reason
+    page = tmp_path / "page.docx"
+    page.write_text("<html><body><p>通知</p></body></html>", encoding="utf-8")
+    expect_error(page, "未找到年度报告的统计表", NotAReport)
+
+
+def test_binary_named_pdf_says_the_content_is_not_pdf(tmp_path: Path) -> None:
+    fake = tmp_path / "scan.pdf"
+    fake.write_bytes(random.Random(1).randbytes(5000))
+    expect_error(fake, "扩展名为 .pdf，但文件内容不是 PDF 格式，也不是文本")
+    fake_doc = tmp_path / "old.doc"
+    fake_doc.write_bytes(random.Random(2).randbytes(5000))
+    expect_error(fake_doc, "扩展名为 .doc，但文件内容不是 Word（.doc/.wps） 格式")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_text(tmp_path: Path, encoding: str) -> None:
+    p = tmp_path / f"{encoding}.txt"
+    p.write_bytes(GOOD.read_text(encoding="utf-8").encode(encoding))
+    assert nianbao.read(p).cells == nianbao.read(GOOD).cells

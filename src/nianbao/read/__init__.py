@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nianbao.read.document import Document
+from nianbao.read.document import Document, LimitExceeded
 from nianbao.read.errors import NotAReport, ReadError
 from nianbao.read.linear import Linear
 from nianbao.read.meta import read_meta
 from nianbao.read.sections import find_sections
 from nianbao.read.tables import read_tables
+from nianbao.read.text import looks_like_text
 from nianbao.report import Problem, Report
 
 __all__ = ["MAX_BYTES", "NotAReport", "ReadError", "read", "read_document", "sniff"]
@@ -25,25 +26,50 @@ _KINDS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html"
           ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "doc"}
 
 
+#: Kinds whose files begin with a signature; a file named so without it is something else.
+_SIGNED = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc/.wps）"}
+
+
 def sniff(path: Path, head: bytes) -> str:
-    """The input kind: by the file's first bytes when they say, else by its extension."""
-    if head.startswith(b"%PDF"):
+    """The input kind: by the file's first bytes when they say, else by its extension.
+
+    A file named .pdf/.docx/.doc whose first bytes are not that format's signature is read by its content
+    (text or html, e.g. a saved page renamed) or, when it is neither, is ``mismatch`` (see `read_document`).
+    """
+    if b"%PDF" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     kind = _KINDS.get(path.suffix.lower())
+    lowered = head[:2048].lower()
+    markup = b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered
+    if kind in _SIGNED:
+        if markup:
+            return "html"
+        return "txt" if looks_like_text(head) else "mismatch"
     if kind:
         return kind
-    lowered = head[:2048].lower()
-    if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered:
-        return "html"
-    return "txt"
+    return "html" if markup else "txt"
 
 
 def read_document(path: str | os.PathLike[str], name: str | None = None) -> Document:
-    """The file as a Document (lines and table rows), or a ReadError naming it."""
+    """The file as a Document (lines and table rows), or a ReadError naming it.
+
+    The document is checked against the limits of `document` (rows of at most `MAX_ROW_CELLS` cells, at most
+    `MAX_BLOCKS` lines and rows) before any later stage sees it, so that no stage meets an input larger than a
+    report can be.
+    """
+    doc = _read_kind(path, name)
+    try:
+        doc.check_limits()
+    except LimitExceeded as exc:
+        raise ReadError(name or str(path), str(exc)) from None
+    return doc
+
+
+def _read_kind(path: str | os.PathLike[str], name: str | None) -> Document:
     p = Path(path)
     file = name or str(path)
     try:
@@ -64,6 +90,10 @@ def read_document(path: str | os.PathLike[str], name: str | None = None) -> Docu
     except OSError as exc:
         raise ReadError(file, f"无法读取文件（{exc.strerror}）") from None
     kind = sniff(p, head)
+    if kind == "mismatch":
+        named = _SIGNED[_KINDS[p.suffix.lower()]]
+        raise ReadError(file, f"扩展名为 {p.suffix}，但文件内容不是 {named} 格式，也不是文本"
+                              "（文件已损坏，或扩展名与内容不符）")
     if kind == "pdf":
         from nianbao.read.pdf import read_pdf
         return read_pdf(p, file)

@@ -11,6 +11,21 @@ from dataclasses import dataclass, field
 
 from nianbao.report import Location
 
+#: No annual-report table has a row of more cells than this; a longer row is refused before it costs anything.
+MAX_ROW_CELLS = 1000
+#: Lines and table rows of one document (a 300-page report has about 20,000).
+MAX_BLOCKS = 200_000
+
+
+class LimitExceeded(Exception):
+    """A document past one of the limits above; the reader turns it into a `ReadError` naming the file."""
+
+
+def row_cells_allowed(count: int, where: str) -> None:
+    """Raise `LimitExceeded` when a table row of `count` cells is longer than any report table's."""
+    if count > MAX_ROW_CELLS:
+        raise LimitExceeded(f"{where}有超过 {MAX_ROW_CELLS} 个单元格，不是年度报告的统计表，已停止读取")
+
 
 @dataclass(frozen=True)
 class Block:
@@ -33,6 +48,14 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None  # from the file's own metadata (html <title>, crawler header…)
     published: str | None = None  # a publication date from metadata, as printed
+
+    def check_limits(self) -> None:
+        """Raise `LimitExceeded` when the document is larger than any report (checked before the table stages)."""
+        if len(self.blocks) > MAX_BLOCKS:
+            raise LimitExceeded(f"文件有 {len(self.blocks)} 行，超过 {MAX_BLOCKS} 行的上限，已停止读取")
+        for i, block in enumerate(self.blocks, start=1):
+            if block.is_row:
+                row_cells_allowed(len(block.cells), f"第 {i} 行表格")
 
     def plain_text(self) -> str:
         """The document as plain text: rows become tab-separated lines."""

@@ -19,6 +19,9 @@ from nianbao.formats import Format, Identity, RowSpec
 from nianbao.read.values import Token
 
 MAX_SPLITS = 50_000
+#: Longest digit run that is split into cells: a row has at most 15 cells of at most a few digits each; a longer
+#: run is not a table row run together (splitting it would cost combinations of its length).
+MAX_RUN_DIGITS = 60
 
 
 @dataclass
@@ -37,11 +40,13 @@ def _row_identities(fmt: Format, row: RowSpec) -> list[Identity]:
 
 
 def _split_digits(token: Token, parts: int) -> list[list[Token]]:
-    """All ways to cut a digit run into `parts` well-formed numbers."""
+    """All ways (at most `MAX_SPLITS`) to cut a digit run into `parts` well-formed numbers."""
     digits = token.digits
     n = len(digits)
     out: list[list[Token]] = []
-    for cuts in itertools.combinations(range(1, n), parts - 1):
+    if n > MAX_RUN_DIGITS:
+        return out
+    for cuts in itertools.islice(itertools.combinations(range(1, n), parts - 1), MAX_SPLITS):
         bounds = (0, *cuts, n)
         pieces = [digits[a:b] for a, b in itertools.pairwise(bounds)]
         if any(len(p) > 1 and p[0] == "0" for p in pieces):

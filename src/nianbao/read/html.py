@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from nianbao.read.document import Block, Document
+from nianbao.read.document import Block, Document, LimitExceeded, row_cells_allowed
 from nianbao.read.errors import ReadError
 from nianbao.read.text import decode
 from nianbao.report import Location
@@ -26,6 +26,28 @@ _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "articl
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MARK = "\ue000"  # a private-use character, removed from the page first
+#: Deepest element nesting read: real pages stay under 100; lexbor's parse time grows with the square of it.
+MAX_DEPTH = 500
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
+#: Elements without an end tag, or whose end tag may be left out: they do not nest in practice.
+_FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+                   "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body", "basefont",
+                   "frame", "keygen", "command"})
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of elements the markup asks for, in one linear scan (no parse)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        if m.group(2).lower() in _FLAT or m.group(0).endswith("/>"):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -55,6 +77,7 @@ def _table_rows(table: LexborNode, index: int) -> list[Block]:
         for td in tr.iter():
             if td.tag not in ("td", "th"):
                 continue
+            row_cells_allowed(len(cells) + 1, f"第 {index + 1} 个表格第 {ri + 1} 行")
             while (ri, col) in taken:
                 col += 1
             span_c, span_r = _span(td.attributes.get("colspan")), _span(td.attributes.get("rowspan"))
@@ -67,8 +90,20 @@ def _table_rows(table: LexborNode, index: int) -> list[Block]:
     return blocks
 
 
-def _walk(node: LexborNode, parts: list[str], tables: list[list[Block]]) -> None:
-    for child in node.iter(include_text=True):
+def _walk(root: LexborNode, parts: list[str], tables: list[list[Block]]) -> None:
+    """The text under `root` in document order, block elements on lines of their own, tables set aside.
+
+    Iterative (an explicit stack), so nesting depth costs no Python recursion.
+    """
+    stack = [(root.iter(include_text=True), False)]
+    while stack:
+        children, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                parts.append("\n")
+            continue
         tag = child.tag
         if tag == "-text":
             parts.append(child.text(deep=False))
@@ -79,12 +114,10 @@ def _walk(node: LexborNode, parts: list[str], tables: list[list[Block]]) -> None
             parts.append(f"\n{_MARK}{len(tables)}{_MARK}\n")
             tables.append(_table_rows(child, len(tables)))
             continue
-        block = tag in _BLOCK
-        if block:
+        opens = tag in _BLOCK
+        if opens:
             parts.append("\n")
-        _walk(child, parts, tables)
-        if block:
-            parts.append("\n")
+        stack.append((child.iter(include_text=True), opens))
 
 
 def _blocks(body: LexborNode) -> list[Block]:
@@ -118,6 +151,9 @@ def _meta(page: LexborHTMLParser, names: tuple[str, ...]) -> str | None:
 def read_html(data: bytes, file: str) -> Document:
     text = decode(data, file).replace(_MARK, "")
     text = _BR.sub("\n", re.sub(r"^\s*<\?xml[^>]*>", "", text))
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise ReadError(file, f"HTML 元素嵌套 {depth} 层，超过 {MAX_DEPTH} 层的上限（不是正常的网页），已停止读取")
     try:
         page = LexborHTMLParser(text)
     except Exception as exc:  # lexbor refuses only pathological input
@@ -132,5 +168,8 @@ def read_html(data: bytes, file: str) -> Document:
     root = page.body or page.root
     if root is None:
         raise ReadError(file, "HTML 页面没有内容")
-    doc.blocks = _blocks(root)
+    try:
+        doc.blocks = _blocks(root)
+    except LimitExceeded as exc:
+        raise ReadError(file, str(exc)) from None
     return doc

@@ -54,9 +54,13 @@ def _clean(text: str) -> str:
     return _NOISE.sub("", normalize(text)).strip()
 
 
+#: A title is short; longer lines (a table row run together) are cut before any regular expression sees them.
+TITLE_CHARS = 200
+
+
 def title_candidates(lines: list[str], title: str | None) -> list[str]:
-    out = [title] if title else []
-    heads = [_clean(x) for x in lines[:12] if _clean(x)]
+    out = [title[:TITLE_CHARS]] if title else []
+    heads = [_clean(x[:TITLE_CHARS]) for x in lines[:12] if _clean(x[:TITLE_CHARS])]
     for i in range(min(6, len(heads))):
         out.append(heads[i])
         if i + 1 < len(heads):
@@ -97,12 +101,12 @@ def read_meta(lines: list[str], title: str | None, published: str | None) -> Met
 def _signature_date(lines: list[str], published: str | None) -> dt.date | None:
     tail = [ln for ln in lines[-12:] if ln.strip()]
     for line in reversed(tail):
-        m = _DATE.search(normalize(line))
-        if m and len(line.strip()) <= 30:
+        m = _DATE.search(normalize(line)) if len(line.strip()) <= 30 else None
+        if m:
             return _date(m)
     for line in lines[:12]:  # a dated line under the title: （2026年1月23日）
-        m = _DATE.search(normalize(line))
-        if m and len(line.strip()) <= 20:
+        m = _DATE.search(normalize(line)) if len(line.strip()) <= 20 else None
+        if m:
             return _date(m)
     if published:
         m = _ISO.search(published) or _DATE.search(published)

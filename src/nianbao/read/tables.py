@@ -203,7 +203,7 @@ class _Reader:
             return Cell(key, None, tok.printed, loc)
         value, note = to_number(tok, spec.unit, spec.is_decimal)
         if note:
-            problems.append(Problem("cell.unit", note, (key,), loc))
+            problems.append(Problem("cell.unit" if value is not None else "cell.text", note, (key,), loc))
         return Cell(key, value, tok.printed, loc, note)
 
     def _decide_ties(self, fits: dict[int, tuple[Fit, bool, int]]) -> None:

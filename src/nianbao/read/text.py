@@ -17,7 +17,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from nianbao.read.document import Block, Document
+from nianbao.read.document import Block, Document, LimitExceeded, row_cells_allowed
 from nianbao.read.errors import ReadError
 from nianbao.report import Location
 
@@ -48,9 +48,10 @@ def _decode(data: bytes, file: str) -> str:
                 raise ReadError(file, f"文件以 {enc} 标记开头，但内容无法按该编码解码") from None
     sample = data[:65536]
     if sample.count(b"\x00") > len(sample) // 100 + 1:
-        if _looks_utf16(sample):
+        encoding = _utf16_without_bom(sample)
+        if encoding is not None:
             try:
-                return data.decode("utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be")
+                return data[: len(data) // 2 * 2].decode(encoding)
             except UnicodeDecodeError:
                 pass
         raise ReadError(file, "不是文本文件（内容为二进制数据）")
@@ -80,9 +81,50 @@ def _control_byte_ratio(sample: bytes) -> float:
     return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / max(1, len(sample))
 
 
-def _looks_utf16(sample: bytes) -> bool:
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50 + 1
+def _plausible(ch: str) -> bool:
+    """A character of Chinese or ASCII text (CJK ideographs and punctuation, full-width forms, ASCII, spaces)."""
+    o = ord(ch)
+    return (0x20 <= o < 0x7F or ch in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF or 0xA0 <= o <= 0x17F
+            or 0x2460 <= o <= 0x25FF)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes read as Chinese or ASCII text in it, else None.
+
+    Chinese text in UTF-16 has few zero bytes (only its ASCII characters have one), so the zero-byte pattern
+    alone does not tell: each byte order is decoded and the one whose characters are plausible text wins.
+    """
+    even = sample[: min(len(sample), 8192) // 2 * 2]
+    best: tuple[float, str | None] = (0.0, None)
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = even.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = sum(1 for ch in text if _plausible(ch)) / max(1, len(text))
+        best = max(best, (score, encoding), key=lambda pair: pair[0])
+    return best[1] if best[0] >= 0.95 else None
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Whether the first bytes of a file are text (a BOM; UTF-8, GB18030 or UTF-16 characters), not binary."""
+    sample = head[:4096]
+    if not sample.strip():
+        return False
+    if sample.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    if sample.count(b"\x00") > len(sample) // 100 + 1:
+        return _utf16_without_bom(sample) is not None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
+                continue
+            text = sample[: exc.start].decode(encoding)
+        return _control_ratio(text) <= 0.05
+    return False
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -116,6 +158,7 @@ def to_document(text: str, kind: str) -> Document:
             continue
         if word_cells:
             if line.startswith("\t"):
+                row_cells_allowed(len(row) + 1, f"第 {number} 行所在的表格行")
                 row.append(line[1:].replace("\t", " "))
                 locs.append(Location(line=number, start=1, end=len(line)))
                 continue
@@ -124,6 +167,7 @@ def to_document(text: str, kind: str) -> Document:
                 continue
             flush_row()
         elif "\t" in line.strip("\n") and line.strip():
+            row_cells_allowed(line.count("\t") + 1, f"第 {number} 行")
             cells, offsets = _split_keep(line, "\t")
             doc.blocks.append(Block.row(cells, [Location(line=number, start=a, end=a + len(c))
                                                 for c, a in zip(cells, offsets, strict=True)]))
@@ -131,6 +175,7 @@ def to_document(text: str, kind: str) -> Document:
         elif line.lstrip().startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 3:
             if _MD_RULE.match(line.strip()):
                 continue
+            row_cells_allowed(line.count("|") - 1, f"第 {number} 行")
             inner = line.strip()[1:-1]
             base = line.index("|") + 1
             cells, offsets = _split_keep(inner, "|")
@@ -171,5 +216,7 @@ def read_text(data: bytes, file: str, kind: str) -> Document:
     text = decode(data, file)
     try:
         return to_document(text, kind)
+    except LimitExceeded as exc:
+        raise ReadError(file, str(exc)) from None
     except ValueError:
         raise ReadError(file, "不是文本文件（内容为二进制数据）") from None

@@ -62,8 +62,15 @@ def tokens(text: str, offset: int) -> list[Token]:
     return found
 
 
+#: Most digits a cell's number may have (a count or an amount in 元 of a national report has at most 13).
+MAX_DIGITS = 15
+
+
 def to_number(token: Token, unit: str, is_decimal: bool) -> tuple[int | Decimal | None, str]:
-    """The value of a number token in the cell's unit, and a note when it was converted."""
+    """The value of a number token in the cell's unit, and a note when it was converted or refused."""
+    whole = token.digits.replace(",", "").split(".")[0]
+    if len(whole) > MAX_DIGITS:
+        return None, f"印刷的数值有 {len(whole)} 位，超出统计表数值的合理范围（{MAX_DIGITS} 位），未读取"
     try:
         value = Decimal(token.digits.replace(",", ""))
     except InvalidOperation:
