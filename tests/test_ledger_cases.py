@@ -151,6 +151,7 @@ def test_a_stale_edit_from_a_second_session_is_refused(ledger_db: LedgerDB) -> N
         mine = _case(first)
         theirs = _case(second)
         assert mine.version == theirs.version == 1
+        second.commit()  # a person read the case (one request) and edits it later (another request)
         cases.add_event(first, mine, "answered", D(2025, 10, 9), calendar=CAL)
         first.commit()
         with pytest.raises(cases.StaleCase, match="案件 A-1 已被他人修改"):

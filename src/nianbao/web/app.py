@@ -57,11 +57,12 @@ def _secret_key(settings: Settings, factory: sessionmaker[Session]) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    factory = sessionmaker(db.engine(settings.database_url), expire_on_commit=False)
+    factory = db.sessions(settings.database_url)
     app = FastAPI(title="nianbao 政府信息公开年报系统", version="1", description=API_DESCRIPTION,
                   dependencies=[Depends(csrf_protect)], docs_url="/docs", redoc_url=None)
     app.state.settings = settings
     app.state.sessions = factory
+    app.state.write_sessions = db.sessions(settings.database_url, write=True)
 
     from nianbao.web.accounts import routes as accounts
     from nianbao.web.admin import routes as admin

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from nianbao.store import db
 from nianbao.store.models import ROLES, Agency, LoginAttempt, User
 from nianbao.web.core.passwords import hash_password, password_problem, verify_password
 
@@ -75,13 +76,11 @@ def _record(session: Session, username: str, address: str, ok: bool, now: dt.dat
 
     Its own: the request's transaction is rolled back when a refusal is raised, and on SQLite a request
     that read first and then wrote could not upgrade its read snapshot once another sign-in had committed
-    ("database is locked" at once, whatever the busy timeout). ``BEGIN IMMEDIATE`` takes the write lock
-    up front, so concurrent sign-ins queue on the busy timeout instead.
+    ("database is locked" at once, whatever the busy timeout). A writer's session (``BEGIN IMMEDIATE``,
+    `db.WRITE`) takes the write lock up front, so concurrent sign-ins queue on the busy timeout instead.
     """
     bind = session.get_bind()
-    with Session(bind) as own:
-        if bind.dialect.name == "sqlite":
-            own.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    with Session(bind.execution_options(**{db.WRITE: True})) as own:
         own.add(LoginAttempt(username=username, address=address, ok=ok, at=now))
         if ok:
             own.execute(delete(LoginAttempt).where(LoginAttempt.username == username, LoginAttempt.ok.is_(False)))

@@ -8,9 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+#: Requests that may write: their transaction takes the write lock when it starts (SQLite: BEGIN IMMEDIATE).
+WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 
 def db_session(request: Request) -> Iterator[Session]:
-    factory = request.app.state.sessions
+    state = request.app.state
+    factory = state.write_sessions if request.method in WRITING else state.sessions
     with factory() as session, session.begin():
         yield session
 

@@ -9,9 +9,11 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from nianbao.store import db
 from nianbao.web.core.people import NotSignedIn
 from nianbao.web.core.templating import page
 
@@ -19,7 +21,10 @@ log = logging.getLogger("nianbao.web")
 
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "不支持的操作",
           409: "内容已被他人修改", 413: "文件过大", 415: "文件类型不支持", 422: "填写有误", 429: "操作过于频繁",
-          500: "服务器内部错误"}
+          500: "服务器内部错误", 503: "数据库繁忙"}
+
+#: What a writer is told when the database stayed locked by others for the whole busy timeout.
+BUSY = "数据库繁忙，请稍后重试（其他用户正在保存大量数据），本次修改未保存"
 
 
 def wants_json(request: Request) -> bool:
@@ -63,6 +68,13 @@ def install(app: FastAPI) -> None:
             body = json.dumps({"detail": jsonable(exc.errors())}, ensure_ascii=True, default=str)
             return Response(body, status_code=422, media_type="application/json")
         return _error(request, 422, _validation_message(exc))
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError) -> Response:
+        if db.is_busy(exc):
+            return _error(request, 503, BUSY, {"Retry-After": "1"})
+        log.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _error(request, 500, "数据库出错，本次操作未完成，已记录日志；请稍后重试或联系管理员")
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:

@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nianbao.store.models import Agency, User
-from nianbao.web.core.database import DB
 
 ROLE_LABELS = {"clerk": "经办人员", "reviewer": "审核人员", "supervisor": "政务公开监管", "admin": "系统管理员"}
 
@@ -100,16 +99,19 @@ def viewer_of(session: Session, user: User) -> Viewer:
                   user.agency.name if user.agency else "", scope_of(session, user))
 
 
-def current_viewer(request: Request, session: DB) -> Viewer:
+def current_viewer(request: Request) -> Viewer:
+    """Who is signed in, read in a short session of its own: the request's session (a writer's, on POST) is not
+    touched, so its transaction, and on SQLite the write lock, starts only when the handler uses it."""
     cached: Viewer | None = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
     user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active or request.session.get("pw") != user.password_hash[-12:]:
-        request.session.pop("user_id", None)
-        raise NotSignedIn
-    found = viewer_of(session, user)
+    with request.app.state.sessions() as session:
+        user = session.get(User, user_id) if isinstance(user_id, int) else None
+        if user is None or not user.active or request.session.get("pw") != user.password_hash[-12:]:
+            request.session.pop("user_id", None)
+            raise NotSignedIn
+        found = viewer_of(session, user)
     request.state.viewer = found
     return found
 

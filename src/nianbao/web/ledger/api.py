@@ -111,10 +111,12 @@ def export_cases(session: DB, viewer: CurrentViewer, agency_id: AgencyId = None,
 def import_cases(request: Request, session: DB, viewer: CurrentViewer, file: Annotated[UploadFile, File()],
                  agency_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     """导入台账文件（CSV 或 XLSX）：任何一行有错误时整个文件都不导入，problems 逐行列出错误。"""
-    agency = writer_agency(session, viewer, agency_id)
+    with request.app.state.sessions() as read:  # the request's own (writing) session waits until it writes
+        agency = writer_agency(read, viewer, agency_id)
+        known = calendar(read)
     try:
         content = transfer.read_upload(file.file, request.app.state.settings.max_upload_bytes)
-        count = transfer.import_upload(session, agency, file.filename, content, calendar(session))
+        count = transfer.import_upload(session, agency, file.filename, content, known)
     except Refused as exc:
         return JSONResponse({"detail": exc.message, "problems": exc.problems}, status_code=exc.status)
     return JSONResponse(schemas.ImportOut(agency_id=agency.id, imported=count).model_dump(), status_code=201)

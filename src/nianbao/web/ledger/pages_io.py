@@ -43,12 +43,14 @@ def import_file(request: Request, session: DB, viewer: CurrentViewer,
                 file: Annotated[UploadFile | None, File()] = None,
                 agency_id: Annotated[str, Form(max_length=20)] = "") -> Response:
     """Import every row of the uploaded file, or none: each bad row is listed with its line number."""
-    agency = writer_agency(session, viewer, int_or_none(agency_id))
+    with request.app.state.sessions() as read:  # the request's own (writing) session waits until it writes
+        agency = writer_agency(read, viewer, int_or_none(agency_id))
+        known = calendar(read)
     if file is None:
         return _import_page(request, session, viewer, agency, error="请选择要导入的台账文件", status=400)
     try:
         content = transfer.read_upload(file.file, request.app.state.settings.max_upload_bytes)
-        count = transfer.import_upload(session, agency, file.filename, content, calendar(session))
+        count = transfer.import_upload(session, agency, file.filename, content, known)
     except Refused as exc:
         return _import_page(request, session, viewer, agency, error=exc.message, problems=exc.problems,
                             status=exc.status)

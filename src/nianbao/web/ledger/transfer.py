@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases, csvio
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.store import db
 from nianbao.store.models import Agency
+from nianbao.web.core.errors import BUSY
 from nianbao.web.ledger.writes import LIMITS, Refused
 
 SUFFIXES = {".csv": ".csv", ".txt": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx"}
@@ -91,8 +93,10 @@ def import_upload(session: Session, agency: Agency, filename: str | None, conten
             problems = _precheck(path)
             if problems:
                 raise Refused(400, f"{name}：{len(problems)} 处错误，整个文件未导入", problems[:MAX_PROBLEMS])
+            # parsed, checked and built before the session is used, so the write lock is held only to write
+            prepared = csvio.prepare_import(path, agency, calendar)
             with session.begin_nested():
-                _, count = csvio.import_file(session, path, agency.name, calendar)
+                count = csvio.store_import(session, agency, prepared, path)
         except csvio.ImportFailed as exc:
             lines = [named(p) for p in exc.problems]
             raise Refused(400, named(str(exc)), lines[:MAX_PROBLEMS]) from None
@@ -100,8 +104,13 @@ def import_upload(session: Session, agency: Agency, filename: str | None, conten
             raise Refused(400, named(str(exc))) from None
         except (csv.Error, ValueError) as exc:
             raise Refused(400, f"{name}：无法读取（{named(str(exc))[:200]}）") from None
-        except DBAPIError:
-            raise Refused(400, f"{name}：数据库拒绝保存其中的内容，整个文件未导入") from None
+        except DataError:
+            raise Refused(400, f"{name}：数据库拒绝保存其中的内容（超出长度限制或含有无法保存的字符），整个文件未导入"
+                          ) from None
+        except DBAPIError as exc:
+            if db.is_busy(exc):
+                raise Refused(503, f"{name}：{BUSY}；整个文件未导入") from None
+            raise
     return count
 
 

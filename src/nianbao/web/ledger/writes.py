@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from nianbao.ledger import cases, fees
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.store import db
 from nianbao.store.models import Agency, Appeal, Application
+from nianbao.web.core.errors import BUSY
 
 STALE = "该案件已被他人修改，请刷新后重试"
 
@@ -51,8 +53,12 @@ def guarded(session: Session) -> Iterator[None]:
         raise Refused(400, str(exc)) from None
     except IntegrityError:
         raise Refused(409, "数据库拒绝保存：与已有记录冲突（可能刚被他人登记），请刷新后重试") from None
-    except DBAPIError:
+    except DataError:  # PostgreSQL: a value too long for its column, or a character it cannot store
         raise Refused(400, "数据库拒绝保存：内容超出长度限制或含有无法保存的字符") from None
+    except DBAPIError as exc:
+        if db.is_busy(exc):
+            raise Refused(503, BUSY) from None
+        raise  # a real fault: the error handler logs it and says so (500), never a made-up reason
 
 
 def text(value: str | None, what: str, limit: int = LIMITS["text"]) -> str:
