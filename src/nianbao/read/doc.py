@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from nianbao.read.document import Document
@@ -20,6 +22,17 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def lift_address_limit() -> Callable[[], None] | None:
+    """A `preexec_fn` giving LibreOffice the hard address-space limit when this process runs under a lower soft
+    one (a `nianbao.jobs` worker bounds the readers so; LibreOffice alone maps 400-600 MB), else None."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return partial(resource.setrlimit, resource.RLIMIT_AS, (hard, hard)) if soft != hard else None
+
+
 def read_doc(path: Path, file: str) -> Document:
     exe = soffice()
     if exe is None:
@@ -31,7 +44,8 @@ def read_doc(path: Path, file: str) -> Document:
         cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
                "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(source)]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False)
+            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
+                           preexec_fn=lift_address_limit())
         except subprocess.TimeoutExpired:
             raise ReadError(file, f"LibreOffice 转换超时（{CONVERT_TIMEOUT_S} 秒）") from None
         converted = source.with_suffix(".docx")
