@@ -151,7 +151,7 @@ def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Pop
     nianbao = Path(sys.executable).with_name("nianbao")
     command = [str(nianbao), "serve", "--demo", "--database-url", url, "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]
-    env = dict(os.environ, NIANBAO_SECRET_KEY="bench-secret-key")
+    env = dict(os.environ)
     with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 

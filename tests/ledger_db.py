@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from nianbao.store import db
 
 PG_ENV = "NIANBAO_TEST_POSTGRES_URL"
-TABLES = ("drafts", "finding_reviews", "comments", "reports", "settings", "login_attempts", "users",
-          "calendar_years", "calendar_days", "appeals", "events", "applications", "agencies")
+TABLES = ("drafts", "finding_reviews", "comments", "reports", "settings", "login_attempts", "web_sessions",
+          "upload_jobs", "users", "calendar_years", "calendar_days", "appeals", "events", "applications", "agencies")
 
 
 def backends() -> list[str]:

@@ -45,7 +45,7 @@ def test_migration_builds_exactly_the_models_schema(ledger_db: LedgerDB) -> None
     with ledger_db.engine.connect() as c:
         diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert diffs == []
-        assert MigrationContext.configure(c).get_current_revision() == "0004"
+        assert MigrationContext.configure(c).get_current_revision() == "0006"
     db.upgrade(ledger_db.url)  # again: nothing to do, no error
 
 
@@ -154,7 +154,7 @@ def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) 
                       {"a": case_id, "d": DAY})
         db.upgrade(empty_url, engine=engine)
         with engine.connect() as c:
-            assert MigrationContext.configure(c).get_current_revision() == "0004"
+            assert MigrationContext.configure(c).get_current_revision() == "0006"
             assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
             assert c.execute(text("SELECT due_provisional FROM applications")).scalar_one() in (False, 0)
             assert c.execute(text("SELECT kind FROM events")).scalars().all() == ["registered"]

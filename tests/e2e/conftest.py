@@ -79,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'demo.db'}"
     with db.session(url) as session:
         seed(session, today=TODAY, fast_hashes=True)
-    app = create_app(Settings(database_url=url, secret_key="e2e-secret", fast_password_hashes=True,
+    app = create_app(Settings(database_url=url, fast_password_hashes=True,
                               today=lambda: TODAY))
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))

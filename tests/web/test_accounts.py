@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from nianbao.store import db
-from nianbao.store.models import Agency, Setting
+from nianbao.store.models import Agency
 from nianbao.web import Settings, create_app
 from nianbao.web.accounts.service import create_user
 from tests.web.conftest import PASSWORD, World
@@ -67,6 +68,61 @@ def test_wrong_password_then_rate_limited(world: World) -> None:
     # the limit is per account and per address: another account from this address is refused too
     r = c.post("/api/v1/session", json={"username": "jia_jy", "password": PASSWORD})
     assert r.status_code == 429
+
+
+def _at(world: World, address: str) -> TestClient:
+    client = TestClient(world.app, raise_server_exceptions=False, follow_redirects=False, client=(address, 40000))
+    world._clients.append(client)
+    return client
+
+
+def test_guessing_at_a_name_cannot_lock_its_owner_out(world: World) -> None:
+    """Five wrong passwords for a name from elsewhere lock the name only for addresses it has not signed in
+    from: the owner at their usual desk still gets in; a new address is refused for the window."""
+    desk = _at(world, "10.1.1.1")
+    assert desk.post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD}).status_code == 200
+    for n in range(5):
+        r = _at(world, f"10.9.9.{n}").post("/api/v1/session", json={"username": "jia_cz", "password": f"bad-{n}"})
+        assert r.status_code == 400
+    assert desk.post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD}).status_code == 200
+    for n in range(5):
+        _at(world, f"10.9.8.{n}").post("/api/v1/session", json={"username": "jia_cz", "password": f"bad-{n}"})
+    r = _at(world, "10.2.2.2").post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD})
+    assert r.status_code == 429  # a new address: the account's lock holds
+    assert "登录失败次数过多" in r.json()["detail"]
+    r = _at(world, "10.1.1.1").post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD})
+    assert r.status_code == 200  # the known address passes it
+    # a wrong password from the known address still counts, and its address is limited as any other
+    for n in range(5):
+        _at(world, "10.1.1.1").post("/api/v1/session", json={"username": "jia_cz", "password": f"bad-{n}"})
+    assert _at(world, "10.1.1.1").post("/api/v1/session",
+                                       json={"username": "jia_cz", "password": PASSWORD}).status_code == 429
+
+
+def test_unknown_and_stopped_names_cost_one_verification(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timing must not tell which names exist: every refusal verifies one hash, a dummy one for unknown names."""
+    from nianbao.web.accounts import service
+
+    verified: list[str] = []
+    real = service.verify_password
+
+    def counting(stored: str, password: str) -> bool:
+        verified.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(service, "verify_password", counting)
+    for name in ("nobody", "jia_cz"):
+        r = _at(world, "10.3.3.3").post("/api/v1/session", json={"username": name, "password": "wrong-pass-1"})
+        assert r.status_code == 400
+    assert len(verified) == 2
+    assert verified[0].startswith("$argon2id$")  # the dummy, with the same parameters as the real hash
+    assert verified[0].split("$")[3] == verified[1].split("$")[3]
+    admin = world.client("admin")
+    admin.patch(f"/api/v1/admin/users/{world.users['jia_jy']}", json={"active": False})
+    verified.clear()
+    r = _at(world, "10.3.3.4").post("/api/v1/session", json={"username": "jia_jy", "password": PASSWORD})
+    assert r.status_code == 400
+    assert len(verified) == 1
 
 
 def test_unknown_user_gets_the_same_message(world: World) -> None:
@@ -133,20 +189,17 @@ def test_many_sign_ins_at_once_all_succeed(world: World) -> None:
     assert codes == [200] * 50
 
 
-def test_session_key_is_made_once_and_shared(tmp_path: Path) -> None:
-    """Without NIANBAO_SECRET_KEY the first start makes a key and keeps it: every worker and restart signs alike."""
-    url = f"sqlite:///{tmp_path / 'keys.db'}"
-    first = create_app(Settings(database_url=url, secret_key=None, fast_password_hashes=True))
-    second = create_app(Settings(database_url=url, secret_key=None, fast_password_hashes=True))
+def test_a_session_is_good_at_every_worker(tmp_path: Path) -> None:
+    """Sessions live in the database: one made by one worker (or before a restart) is good at another."""
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    first = create_app(Settings(database_url=url, fast_password_hashes=True))
+    second = create_app(Settings(database_url=url, fast_password_hashes=True))
     with db.session(url) as s:
-        keys = s.scalars(select(Setting.value).where(Setting.name == "session_key")).all()
         s.add(Agency(name="某县财政局"))
         s.flush()
         create_user(s, "clerk", PASSWORD, "clerk", s.scalar(select(Agency)), fast_hash=True)
-    assert len(keys) == 1
-    assert len(keys[0]) > 40
     with TestClient(first) as a, TestClient(second) as b:
         assert a.post("/api/v1/session", json={"username": "clerk", "password": PASSWORD}).status_code == 200
-        b.cookies.update(a.cookies)  # a session signed by one worker is good at the other
+        b.cookies.update(a.cookies)
         assert b.get("/api/v1/me").json()["username"] == "clerk"
     db.dispose(url)

@@ -88,7 +88,7 @@ def _config() -> SchemathesisConfig:
 
 def _schema_app() -> FastAPI:
     """An app only to read the schema from at collection (in-memory database); the tests call `world.app`."""
-    return create_app(Settings(database_url="sqlite://", secret_key="schema-only"))
+    return create_app(Settings(database_url="sqlite://"))
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _schema_app(), config=_config())

@@ -138,7 +138,7 @@ def test_the_demo_seeds_and_serves_on_any_day(tmp_path: Path, today: dt.date) ->
             Application.status == "open", Application.due_provisional.is_(True))) or 0
         if today.month == 12:  # the last weeks' applications are open, due next year: provisional
             assert provisional > 0
-    app = create_app(Settings(database_url=url, secret_key="k", today=lambda: today))
+    app = create_app(Settings(database_url=url, today=lambda: today))
     pages = {"caizheng": ("/", "/ledger", "/ledger/due", "/report"), "zhengwu": ("/jurisdiction",),
              "admin": ("/admin",)}
     for username, paths in pages.items():

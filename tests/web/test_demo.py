@@ -31,7 +31,7 @@ def test_demo_seeds_once_and_every_login_works(tmp_path: Path) -> None:
                                                       StoredReport.year == TODAY.year - 1)) is None
         open_cases = s.scalar(select(func.count()).select_from(Application).where(Application.status == "open"))
         assert (open_cases or 0) > 0
-    app = create_app(Settings(database_url=url, secret_key="k", today=lambda: TODAY))
+    app = create_app(Settings(database_url=url, today=lambda: TODAY))
     with TestClient(app) as client:
         for login in demo.logins():
             r = client.post("/api/v1/session", json={"username": login.username, "password": demo.DEMO_PASSWORD})

@@ -43,13 +43,13 @@ def rendered(agency: str, values: dict[str, int], *, year: int = 2024) -> bytes:
 
 def store(world: World, agency: str, content: bytes, filename: str, *, uploaded: dt.datetime | None = None,
           published: dt.date | None = None, status: str | None = None, username: str = "admin") -> int:
-    """Stores a report of `agency` through the check service; returns its id."""
+    """Stores a report of `agency` through the check service, as submitted; returns its id."""
     with db.session(world.url) as s:
         user = s.get(User, world.users[username])
         assert user is not None
-        row = store_report(s, viewer_of(s, user), filename, content, agency_id=world.agencies[agency])
+        row = store_report(s, viewer_of(s, user), filename, content, agency_id=world.agencies[agency], submit=True)
         if uploaded is not None:
-            row.uploaded_at = uploaded
+            row.uploaded_at = row.submitted_at = uploaded
         if published is not None:
             row.published = published
         if status is not None:

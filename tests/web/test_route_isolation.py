@@ -54,6 +54,7 @@ PARAMS: dict[str, str] = {
     "report_id": "report",
     "comment_id": "comment",
     "user_id": "user",
+    "job_id": "job",
 }
 VALUES: dict[str, str] = {"year": str(YEAR), "kind": "docx"}  # "fingerprint" is one of 甲's findings
 
@@ -89,9 +90,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/check/{report_id}/findings/{fingerprint}"): {"data": {"decision": "dismissed"}},
     ("POST", "/check/{report_id}/comments"): {"data": {"text": "一条意见"}},
     ("POST", "/check/{report_id}/return"): {"data": {"note": "请更正表三"}},
+    ("POST", "/check/{report_id}/submit"): {"data": {"reason": "更名"}},
+    ("POST", "/api/v1/reports/{report_id}/submit"): {"json": {"reason": "更名"}},
     ("POST", "/admin/users/{user_id}"): {"data": {"display_name": "改名"}},
     ("POST", "/admin/users/{user_id}/active"): {"data": {"active": "0"}},
     ("POST", "/admin/users/{user_id}/password"): {"data": {"password": "new-pass-123"}},
+    ("POST", "/admin/users/{user_id}/sessions"): {"data": {}},
+    ("DELETE", "/api/v1/admin/users/{user_id}/sessions"): {},
     ("POST", "/admin/agencies/{agency_id}"): {"data": {"name": "改名"}},
 }
 
@@ -130,7 +135,8 @@ def make_objects(world: World, clerk: str, reviewer: str, agency: str, mark: str
     with_appeal = _ok(c.post(f"/api/v1/cases/{appeal_case['id']}/appeals",
                              json={"reference": f"复{mark}", "route": "review", "filed": "2026-10-01",
                                    "note": mark}), 201)
-    upload = _ok(c.post("/api/v1/reports", files=[("files", (f"{mark}.txt", _sample(agency), "text/plain"))]), 201)
+    upload = _ok(c.post("/api/v1/reports?wait=60",
+                        files=[("files", (f"{mark}.txt", _sample(agency), "text/plain"))]), 201)
     report_id = upload["results"][0]["report"]["id"]
     fingerprint = _ok(r.get(f"/api/v1/reports/{report_id}/audit"), 200)["findings"][0]["fingerprint"]
     _ok(r.put(f"/api/v1/reports/{report_id}/findings/{fingerprint}", json={"decision": "confirmed",
@@ -141,7 +147,7 @@ def make_objects(world: World, clerk: str, reviewer: str, agency: str, mark: str
     government = world.agencies[agency[:1] + "县人民政府"]
     return Objects({"agency": [agency_id, government], "case": [appeal_case["id"], case["id"]],
                     "appeal": [with_appeal["appeals"][0]["id"]], "report": [report_id],
-                    "comment": [comment["id"]], "user": [world.users[clerk]]}, fingerprint)
+                    "comment": [comment["id"]], "user": [world.users[clerk]], "job": [upload["id"]]}, fingerprint)
 
 
 @pytest.fixture

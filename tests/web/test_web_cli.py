@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -60,3 +63,23 @@ def test_serve_with_an_unreachable_database_says_so() -> None:
     r = runner.invoke(app, ["serve", "--database-url", "not a url"])
     assert r.exit_code == 1
     assert "无法打开数据库" in r.output
+
+
+def test_serve_trusts_forwarded_headers_only_from_listed_proxies(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uvicorn alone would trust X-Forwarded-For from any loopback peer, letting a local caller pose as any
+    address; `nianbao serve` reads forwarded headers only from the proxies it is told about."""
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: calls.append(kw))
+    monkeypatch.delenv("NIANBAO_FORWARDED_ALLOW_IPS", raising=False)
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    r = runner.invoke(app, ["serve", "--database-url", url])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["proxy_headers"] is False
+    r = runner.invoke(app, ["serve", "--database-url", url, "--forwarded-allow-ips", "10.0.0.5"])
+    assert r.exit_code == 0, r.output
+    assert (calls[-1]["proxy_headers"], calls[-1]["forwarded_allow_ips"]) == (True, "10.0.0.5")
+    assert "10.0.0.5" in r.output
+    db.dispose(url)

@@ -257,7 +257,12 @@ class CalendarYear(Base):
 #: clerk: the ledger and report of their own agency; reviewer: read, check and comment in their
 #: jurisdiction; supervisor: a reviewer who may also return reports for correction; admin: everything.
 ROLES: tuple[str, ...] = ("clerk", "reviewer", "supervisor", "admin")
-REPORT_STATUSES: tuple[str, ...] = ("submitted", "returned")
+#: checked: uploaded to be checked only; submitted: formally handed in (no errors, the right agency);
+#: returned: sent back for correction by a supervisor.
+REPORT_STATUSES: tuple[str, ...] = ("checked", "submitted", "returned")
+#: The statuses that count as the agency's report in the status matrix, roll-ups and trends.
+SUBMITTED_STATUSES: tuple[str, ...] = ("submitted", "returned")
+JOB_STATES: tuple[str, ...] = ("queued", "running", "done")
 REPORT_SOURCES: tuple[str, ...] = ("upload", "ledger")
 REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "dismissed")
 
@@ -283,6 +288,22 @@ class User(Base):
         CheckConstraint("length(username) > 0", name="username_not_empty"),
         CheckConstraint("role = 'admin' OR agency_id IS NOT NULL", name="agency_unless_admin"),
     )
+
+
+class WebSession(Base):
+    """A signed-in browser or API client (migration 0005). The cookie carries only a random token; this row,
+    found by the token's SHA-256, holds the session's data. Revoked at logout, password change, or by an
+    administrator ("sign out everywhere"); expired after an idle and an absolute lifetime."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    data: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginAttempt(Base):
@@ -316,7 +337,8 @@ class StoredReport(Base):
 
     `owner` is the agency whose people may see it (the uploader's jurisdiction or agency); `agency`
     is the agency the report is of, when the printed name matched one (None: not matched).
-    Rows are never changed except `status`/`status_note`: a corrected report is a new row.
+    Rows are never changed except `status`/`status_note` and the submission (`submitted_by`/`_at`): a corrected
+    report is a new row. An upload is stored ``checked``; submitting it is a separate act (migration 0006).
     """
 
     __tablename__ = "reports"
@@ -334,8 +356,10 @@ class StoredReport(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     infos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    status: Mapped[str] = mapped_column(String(20), default="submitted", server_default="submitted")
+    status: Mapped[str] = mapped_column(String(20), default="checked", server_default="submitted")
     status_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     published: Mapped[dt.date | None] = mapped_column(Date)  # the date printed on the report, if any
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -350,6 +374,26 @@ class StoredReport(Base):
         Index("ix_reports_agency_year", "agency_id", "year", "uploaded_at"),
         Index("ix_reports_owner_year", "owner_id", "year"),
     )
+
+
+class UploadJob(Base):
+    """Uploaded files being read and checked off the request path (migration 0006): the page or API client
+    polls it. `results` is a JSON list, one entry per file: ``{"filename", "report_id"}`` or
+    ``{"filename", "message", "reason"}``."""
+
+    __tablename__ = "upload_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(10), default="queued", server_default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    finished: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    results: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (CheckConstraint(_in("state", JOB_STATES), name="state"),)
 
 
 class Comment(Base):

@@ -8,23 +8,21 @@ with its routes and service; this module only assembles them.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
+from nianbao.jobs import close_shared_pool
 from nianbao.store import db
-from nianbao.store.models import Setting
 from nianbao.web.core import errors
 from nianbao.web.core.config import MiB, Settings
 from nianbao.web.core.csrf import csrf_protect
+from nianbao.web.core.sessions import ServerSessions
 
 API_DESCRIPTION = """政府信息公开工作年度报告系统（nianbao）的 JSON 接口。
 
@@ -37,32 +35,22 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
-def _secret_key(settings: Settings, factory: sessionmaker[Session]) -> str:
-    if settings.secret_key:
-        return settings.secret_key
-    with factory() as session:
-        found: str | None = session.scalar(select(Setting.value).where(Setting.name == "session_key"))
-    if found:
-        return found
-    try:
-        with factory() as session, session.begin():
-            session.add(Setting(name="session_key", value=secrets.token_urlsafe(48)))
-    except IntegrityError:  # another worker made it first
-        pass
-    with factory() as session:
-        value: str | None = session.scalar(select(Setting.value).where(Setting.name == "session_key"))
-        assert value is not None
-        return value
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # uvicorn's SIGTERM skips atexit: the reading workers are ended here
+    await run_in_threadpool(close_shared_pool)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     factory = db.sessions(settings.database_url)
     app = FastAPI(title="nianbao 政府信息公开年报系统", version="1", description=API_DESCRIPTION,
-                  dependencies=[Depends(csrf_protect)], docs_url="/docs", redoc_url=None)
+                  dependencies=[Depends(csrf_protect)], docs_url="/docs", redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.sessions = factory
     app.state.write_sessions = db.sessions(settings.database_url, write=True)
+    app.state.session_lifetimes = settings.session_lifetimes()
 
     from nianbao.web.accounts import routes as accounts
     from nianbao.web.admin import routes as admin
@@ -99,6 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     # Added last so it runs first: the session is ready for the guard, the routes and the error pages.
-    app.add_middleware(SessionMiddleware, secret_key=_secret_key(settings, factory), session_cookie="nianbao",
-                       max_age=settings.session_days * 86400, same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(ServerSessions, reader=factory, writer=app.state.write_sessions,
+                       lifetimes=app.state.session_lifetimes, secure=settings.secure_cookies)
     return app

@@ -39,6 +39,10 @@ def serve(
         "默认 $NIANBAO_DATABASE_URL 或当前目录下的 nianbao.db")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="数据库为空时创建演示辖区、用户、报告和台账")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数")] = 1,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", envvar="NIANBAO_FORWARDED_ALLOW_IPS",
+        help="反向代理的地址（逗号分隔，如 10.0.0.5）：只信任来自这些地址的 X-Forwarded-For/-Proto；"
+        "默认不信任任何代理，按直接连接的地址计登录失败次数")] = None,
 ) -> None:
     """启动网页系统（报告核查、申请台账、年度报告、辖区汇总）及 /api/v1 接口。"""
     import os
@@ -86,8 +90,12 @@ def serve(
         console.print(table)
     elif not has_users:
         console.print("数据库中还没有用户：先用 `nianbao user add 用户名 --role admin` 创建管理员。")
+    trusted = (forwarded_allow_ips or "").strip()
+    if trusted:
+        console.print(f"信任以下反向代理转发的客户端地址：{trusted}")
+    # Uvicorn trusts 127.0.0.1 by default: without a configured proxy, forwarded headers are not read at all.
     uvicorn.run("nianbao.web.server:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=True, factory=False)
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, factory=False)
 
 
 @user_app.command("add")

@@ -116,17 +116,18 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
             content = render_bytes(report, "docx")
             stored = store_report(session, clerks.get(agency.name, supervisor),
                                   f"{agency.name}{year}年政府信息公开工作年度报告.docx",
-                                  content, agency_id=agency.id, source="ledger")
+                                  content, agency_id=agency.id, source="ledger", submit=True)
             _backdate(stored, year, rng)
     folder = resources.files("nianbao").joinpath("samples")
     for name, agency_name in SAMPLES.items():
         agency = cases.find_agency(session, agency_name)
-        store_report(session, supervisor, name, folder.joinpath(name).read_bytes(), agency_id=agency.id)
+        store_report(session, supervisor, name, folder.joinpath(name).read_bytes(), agency_id=agency.id, submit=True)
     progress("生成区政府本级报告")
     for year in report_years:
         report = _government_report(session, government, year, rng)
         stored = store_report(session, supervisor, f"{GOVERNMENT}{year}年政府信息公开工作年度报告.docx",
-                              render_bytes(report, "docx"), agency_id=government.id, source="ledger")
+                              render_bytes(report, "docx"), agency_id=government.id, source="ledger",
+                              submit=True)
         _backdate(stored, year, rng, government=True)
     return True
 
@@ -251,4 +252,4 @@ def _backdate(stored: StoredReport, year: int, rng: random.Random, government: b
     on = dt.date(year + 1, month, day)
     if rng.random() < 0.15:
         on += dt.timedelta(days=rng.randint(5, 40))
-    stored.uploaded_at = dt.datetime.combine(on, dt.time(10, 0), dt.UTC)
+    stored.uploaded_at = stored.submitted_at = dt.datetime.combine(on, dt.time(10, 0), dt.UTC)

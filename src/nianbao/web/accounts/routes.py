@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from nianbao.web.accounts.service import AccountError, Limits, TooManyAttempts, authenticate
-from nianbao.web.core import csrf
+from nianbao.web.core import sessions
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, viewer_of
 from nianbao.web.core.templating import page
@@ -20,18 +20,16 @@ api = APIRouter(prefix="/api/v1", tags=["登录"])
 
 def _limits(request: Request) -> Limits:
     s = request.app.state.settings
-    return Limits(s.login_max_failures, s.login_window)
+    return Limits(s.login_max_failures, s.login_window, fast_hashes=s.fast_password_hashes)
 
 
 def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _start_session(request: Request, user_id: int, password_hash: str) -> str:
-    request.session.clear()
-    request.session["user_id"] = user_id
-    request.session["pw"] = password_hash[-12:]
-    return csrf.token(request)  # a fresh token for the new session
+def _start_session(request: Request, session: DB, user_id: int) -> str:
+    """A new server-side session (a new token, the old one revoked); returns its fresh CSRF token."""
+    return sessions.sign_in(request, session, user_id)
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,13 +52,13 @@ def login(request: Request, session: DB, username: Annotated[str, Form(max_lengt
         status = 429 if isinstance(exc, TooManyAttempts) else 400
         return page(request, "login.html", {"next": _safe_next(next), "error": str(exc), "username": username},
                     status_code=status)
-    _start_session(request, user.id, user.password_hash)
+    _start_session(request, session, user.id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @pages.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
+def logout(request: Request, session: DB) -> Response:
+    sessions.sign_out(request, session)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -111,14 +109,14 @@ def api_login(request: Request, session: DB, credentials: Credentials) -> Sessio
         raise HTTPException(429, str(exc)) from None
     except AccountError as exc:
         raise HTTPException(400, str(exc)) from None
-    token = _start_session(request, user.id, user.password_hash)
+    token = _start_session(request, session, user.id)
     return SessionOut(csrf_token=token, user=_me(viewer_of(session, user)))
 
 
 @api.delete("/session", status_code=204)
-def api_logout(request: Request) -> Response:
-    """Sign out."""
-    request.session.clear()
+def api_logout(request: Request, session: DB) -> Response:
+    """Sign out: the session ends on the server, so a copy of its cookie no longer works either."""
+    sessions.sign_out(request, session)
     return Response(status_code=204)
 
 

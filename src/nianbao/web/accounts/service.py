@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from nianbao.store import db
 from nianbao.store.models import ROLES, Agency, LoginAttempt, User
-from nianbao.web.core.passwords import hash_password, password_problem, verify_password
+from nianbao.web.core import sessions
+from nianbao.web.core.passwords import dummy_hash, hash_password, password_problem, verify_password
 
 
 class AccountError(Exception):
@@ -27,6 +28,8 @@ class TooManyAttempts(AccountError):
 class Limits:
     max_failures: int = 5
     window: dt.timedelta = dt.timedelta(minutes=15)
+    known_days: int = 30  # an address the account signed in from this recently passes the account's lock
+    fast_hashes: bool = False  # the dummy hash of unknown names matches the real ones' parameters
 
 
 def _now() -> dt.datetime:
@@ -58,17 +61,22 @@ def set_password(session: Session, user: User, password: str, *, fast_hash: bool
         raise AccountError(problem)
     user.password_hash = hash_password(password, fast=fast_hash)
     session.flush()
+    sessions.revoke_user(session, user.id)  # whoever knew the old password is signed out everywhere
 
 
-def _failures(session: Session, username: str, address: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+def _failures(session: Session, which: ColumnElement[bool], since: dt.datetime) -> tuple[int, dt.datetime | None]:
     row = session.execute(
-        select(func.count(), func.min(LoginAttempt.at)).where(
-            LoginAttempt.ok.is_(False), LoginAttempt.at >= since,
-            or_(LoginAttempt.username == username, LoginAttempt.address == address))).one()
+        select(func.count(), func.min(LoginAttempt.at)).where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since,
+                                                              which)).one()
     first = row[1]
     if first is not None and first.tzinfo is None:
         first = first.replace(tzinfo=dt.UTC)
     return int(row[0]), first
+
+
+def _wait(first: dt.datetime | None, limits: Limits, now: dt.datetime) -> TooManyAttempts:
+    wait = (first + limits.window - now) if first else limits.window
+    return TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
 
 
 def _record(session: Session, username: str, address: str, ok: bool, now: dt.datetime) -> None:
@@ -89,29 +97,42 @@ def _record(session: Session, username: str, address: str, ok: bool, now: dt.dat
 
 
 def authenticate(session: Session, username: str, password: str, address: str, limits: Limits) -> User:
-    """The user, if the password is right and neither the account nor the address is over its limit.
+    """The user, if the password is right and neither the address nor (from an unknown address) the account is
+    over its limit.
 
-    Every attempt is recorded; a success clears the account's failures. Messages do not say whether
-    the account exists.
+    - An address with too many failures (any names) is refused for a while.
+    - An account with too many failures (from any addresses) is refused only from addresses it has not signed
+      in from within `Limits.known_days`: whoever guesses at a name cannot lock its owner out of their desk.
+    - An unknown or stopped name still costs one password verification (against a dummy hash with the same
+      parameters), so the time of a refusal does not tell which names exist; messages do not either.
 
-    The checks read through a short session of their own, closed before the (slow) password hash is
-    verified and before the attempt is recorded, and `session` is first used for the returned user: a
-    sign-in never holds two pooled connections at once, so many at once cannot exhaust the pool.
+    Every attempt is recorded; a success clears the account's failures. The checks read through a short
+    session of their own, closed before the (slow) password hash is verified and before the attempt is
+    recorded, and `session` is first used for the returned user: a sign-in never holds two pooled
+    connections at once, so many at once cannot exhaust the pool.
     """
     now = _now()
     username = "".join(ch for ch in username.strip() if ch.isprintable())[:60]  # PostgreSQL refuses NUL in text
     address = "".join(ch for ch in address if ch.isprintable())[:60]
+    since = now - limits.window
     with Session(session.get_bind()) as own:
-        count, first = _failures(own, username, address, now - limits.window)
+        by_address, first_address = _failures(own, LoginAttempt.address == address, since)
+        by_account, first_account = _failures(own, LoginAttempt.username == username, since)
+        known = own.scalar(select(LoginAttempt.id).where(
+            LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.ok.is_(True),
+            LoginAttempt.at >= now - dt.timedelta(days=limits.known_days)).limit(1)) is not None
         found = own.execute(select(User.id, User.active, User.password_hash)
                             .where(User.username == username)).first()
-    if count >= limits.max_failures:
-        wait = (first + limits.window - now) if first else limits.window
-        raise TooManyAttempts(max(1, int(wait.total_seconds() // 60) + 1))
-    ok = found is not None and found.active and verify_password(found.password_hash, password)
+    if by_address >= limits.max_failures:
+        raise _wait(first_address, limits, now)
+    if by_account >= limits.max_failures and not known:
+        raise _wait(first_account, limits, now)
+    stored = found.password_hash if found is not None else dummy_hash(fast=limits.fast_hashes)
+    ok = verify_password(stored, password) and found is not None and found.active
     _record(session, username, address, ok, now)
     user = session.get(User, found.id) if ok and found is not None else None
     if user is None:
+        count = by_address if known else max(by_address, by_account)
         left = limits.max_failures - count - 1
         hint = f"（再失败 {left} 次将暂停登录）" if 0 < left <= 2 else ""
         raise AccountError(f"用户名或密码不正确{hint}")

@@ -147,6 +147,20 @@ def patch_user(request: Request, session: DB, viewer: Admin, user_id: Id, body: 
     return _user(user)
 
 
+class SignedOut(BaseModel):
+    revoked: int = Field(description="结束的会话数")
+
+
+@api.delete("/admin/users/{user_id}/sessions", response_model=SignedOut, tags=["管理"],
+            responses={404: {"description": "用户不存在"}})
+def sign_out_everywhere(session: DB, viewer: Admin, user_id: Id) -> SignedOut:
+    """让该用户在所有设备上退出登录（其全部会话立即失效）。"""
+    user = service.get_user(session, user_id)
+    if user is None:
+        raise not_found("用户")
+    return SignedOut(revoked=service.sign_out_everywhere(session, user))
+
+
 def _agencies(tree: list[Node]) -> list[AgencyOut]:
     return [AgencyOut(id=n.id, name=n.name, level=n.level, parent_id=n.parent_id, depth=n.depth) for n in tree]
 

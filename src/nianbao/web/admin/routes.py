@@ -111,6 +111,13 @@ def reset_password(request: Request, session: DB, viewer: Admin, user_id: int, p
     return _done(request, f"已重设用户“{user.username}”的密码", "users")
 
 
+@pages.post("/admin/users/{user_id}/sessions")
+def sign_out_everywhere(request: Request, session: DB, viewer: Admin, user_id: int) -> Response:
+    user = _user_or_404(session, user_id)
+    count = service.sign_out_everywhere(session, user)
+    return _done(request, f"已让用户“{user.username}”在所有设备上退出登录（结束 {count} 个会话）", "users")
+
+
 @pages.post("/admin/users/{user_id}")
 def edit_user(request: Request, session: DB, viewer: Admin, user_id: int, display_name: Text = "",
               role: Text = "", agency_id: Text = "") -> Response:

@@ -22,6 +22,7 @@ from nianbao.ledger import cases
 from nianbao.ledger.calendar import format_overrides, parse_overrides
 from nianbao.store.models import ROLES, Agency, CalendarDay, CalendarYear, User
 from nianbao.web.accounts.service import AccountError, create_user, set_password
+from nianbao.web.core import sessions
 from nianbao.web.core.people import Viewer
 
 LEVELS: dict[str, str] = {"government": "人民政府", "department": "政府部门"}
@@ -127,7 +128,14 @@ def update_user(session: Session, acting: Viewer, user: User, change: UserChange
         user.display_name = display or user.username
     user.role, user.agency, user.active = role, agency, active
     session.flush()
+    if not active:
+        sessions.revoke_user(session, user.id)
     return user
+
+
+def sign_out_everywhere(session: Session, user: User) -> int:
+    """End every session of this user (a lost laptop, a shared password); returns how many were live."""
+    return sessions.revoke_user(session, user.id)
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from nianbao.audit import Audit
 from nianbao.store.models import Comment, StoredReport
+from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, visible_reports
 from nianbao.web.check.parsing import UploadRefused
 from nianbao.web.check.schemas import (
@@ -26,18 +27,20 @@ from nianbao.web.check.schemas import (
     CommentOut,
     FileResultOut,
     FindingOut,
+    JobOut,
     ReportDetail,
     ReportList,
     ReportOut,
     ReturnIn,
     ReviewIn,
-    UploadOut,
+    SubmitIn,
     comment_out,
     finding_out,
     report_out,
 )
 from nianbao.web.check.service import (
     CheckError,
+    SubmitRefused,
     add_comment,
     audit_with,
     get_report,
@@ -45,8 +48,10 @@ from nianbao.web.check.service import (
     return_report,
     review_finding,
     reviews_of,
+    submit_stored,
 )
-from nianbao.web.check.upload import FileResult, Incoming, check_agency, refusal_status, store_files
+from nianbao.web.check.starting import limits_of, start_upload
+from nianbao.web.check.upload import FileResult, Incoming, refusal_status
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer
 
@@ -84,27 +89,47 @@ def list_reports(session: DB, viewer: CurrentViewer,
     return ReportList(total=total, items=[report_out(r) for r in rows])
 
 
-@api.post("/reports", status_code=201, response_model=UploadOut,
-          responses={201: {"description": "至少一份已保存；未接收的文件及原因一并列出"},
+def _job_out(job: JobView) -> JobOut:
+    return JobOut(id=job.id, state="done" if job.done else job.state, done=job.done, total=job.total,
+                  finished=job.finished, stored=job.stored, refused=job.refused,
+                  results=[_result_out(r) for r in job.results], status_url=f"/api/v1/upload-jobs/{job.id}")
+
+
+def _answer(job: JobView) -> Response | JobOut:
+    """202 while the job runs; once done, 201 when a file was stored, else the refusal's status with detail."""
+    out = _job_out(job)
+    if not job.done:
+        return JSONResponse(jsonable_encoder(out), status_code=202, headers={"Location": out.status_url})
+    if job.stored:
+        return JSONResponse(jsonable_encoder(out), status_code=201)
+    body = {"detail": "；".join(r.message for r in job.results) or "没有收到文件", **jsonable_encoder(out)}
+    return JSONResponse(body, status_code=refusal_status(job.results))
+
+
+@api.post("/reports", status_code=202, response_model=JobOut,
+          responses={201: {"description": "已处理完（在 wait 秒内）：至少一份已保存；未接收的文件及原因一并列出"},
+                     202: {"description": "已接收，正在后台读取：按 status_url（Location）查询进度和结果"},
                      404: {"description": "归属机关不存在或不在您的职责范围内"},
                      413: {"description": "所有文件都超过大小上限"}, 415: {"description": "所有文件类型都不受支持"},
                      422: {"description": "没有一份文件被接收（原因见 detail 和 results）"}})
-def upload_reports(request: Request, session: DB, viewer: CurrentViewer,
+def upload_reports(request: Request, viewer: CurrentViewer,
                    files: Annotated[list[UploadFile], File(description="一份或多份报告文件")],
                    agency_id: Annotated[int | None, Form(ge=1, le=2**31 - 1, description="归属机关编号")] = None,
-                   ) -> Response | UploadOut:
-    """Uploads one or more report files: each is read, matched to an agency, checked and stored."""
-    settings = request.app.state.settings
-    check_agency(session, viewer, agency_id)
+                   wait: Annotated[float, Query(ge=0, le=60, description="最多等待处理完成的秒数（默认不等待）")] = 0,
+                   ) -> Response | JobOut:
+    """Uploads one or more report files for checking. Each is read in a worker process (with a time and a
+    memory limit), matched to an agency, checked and stored as checked (submitting is a separate act). The
+    answer is 202 with the job's URL at once, or the results when the job ends within `wait` seconds."""
     incoming = [Incoming(f.filename or "", f.file) for f in files]
-    results = store_files(session, viewer, incoming, agency_id=agency_id, max_bytes=settings.max_upload_bytes,
-                          max_files=settings.max_upload_files)
-    out = UploadOut(stored=sum(r.ok for r in results), refused=sum(not r.ok for r in results),
-                    results=[_result_out(r) for r in results])
-    if out.stored:
-        return out
-    body = {"detail": "；".join(r.message for r in results) or "没有收到文件", **jsonable_encoder(out)}
-    return JSONResponse(body, status_code=refusal_status(results))
+    job_id = start_upload(request, viewer, incoming, agency_id, wait)
+    with request.app.state.sessions() as session:
+        return _answer(job_view(session, viewer, job_id, limits_of(request)))
+
+
+@api.get("/upload-jobs/{job_id}", response_model=JobOut, responses={404: {"description": "任务不存在"}})
+def upload_job(request: Request, session: DB, viewer: CurrentViewer, job_id: ReportId) -> JobOut:
+    """An upload job's progress and, file by file, its results (the uploader's own jobs only)."""
+    return _job_out(job_view(session, viewer, job_id, limits_of(request)))
 
 
 def _result_out(r: FileResult) -> FileResultOut:
@@ -160,6 +185,21 @@ def post_comment(session: DB, viewer: CurrentViewer, report_id: ReportId, body: 
         raise HTTPException(422, str(exc)) from None
     session.refresh(comment, ["user"])
     return comment_out(comment)
+
+
+@api.post("/reports/{report_id}/submit", response_model=ReportOut,
+          responses={**ERRORS, 403: {"description": "无权提交该机关的报告"},
+                     409: {"description": "已提交，或文件所印机关与归属机关不一致（须填写理由）"},
+                     422: {"description": "核查发现错误，不能提交"}})
+def post_submit(session: DB, viewer: CurrentViewer, report_id: ReportId, body: SubmitIn) -> ReportOut:
+    """Submits a checked upload as the agency's report (an upload is only a check until then): it must have no
+    errors, and the agency printed in the file must be the report's agency, or `reason` says why not."""
+    stored = get_report(session, viewer, report_id)
+    try:
+        submit_stored(session, viewer, stored, body.reason)
+    except (SubmitRefused, CheckError) as exc:
+        raise HTTPException(exc.status if isinstance(exc, SubmitRefused) else 422, str(exc)) from None
+    return report_out(stored)
 
 
 @api.post("/reports/{report_id}/return", response_model=ReportOut,

@@ -19,17 +19,21 @@ from nianbao.audit.html import audit_html
 from nianbao.store.models import StoredReport
 from nianbao.web.check import views
 from nianbao.web.check.api import api
+from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, listed_reports, scope_agencies, visible_years
 from nianbao.web.check.parsing import ACCEPT, UploadRefused, megabytes, parsed_of
 from nianbao.web.check.service import (
     CheckError,
+    SubmitRefused,
     add_comment,
     audit_of,
     get_report,
     return_report,
     review_finding,
+    submit_stored,
 )
-from nianbao.web.check.upload import FileResult, Incoming, check_agency, refusal_status, store_files
+from nianbao.web.check.starting import limits_of, start_upload
+from nianbao.web.check.upload import FileResult, Incoming, refusal_status
 from nianbao.web.core import csrf
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer
@@ -83,27 +87,46 @@ def list_page(request: Request, session: DB, viewer: CurrentViewer, year: Annota
 
 
 @pages.post("/check")
-def upload(request: Request, session: DB, viewer: CurrentViewer,
-           files: Annotated[list[UploadFile | str] | None, File()] = None,
+def upload(request: Request, viewer: CurrentViewer, files: Annotated[list[UploadFile | str] | None, File()] = None,
            agency_id: Annotated[str, Form(max_length=20)] = "") -> Response:
-    """Stores and checks each file; one bad file does not stop the others."""
-    settings = request.app.state.settings
-    chosen = _int(agency_id)
-    check_agency(session, viewer, chosen)
+    """Takes the files and starts their job (each file read in a worker process, checked and stored; one bad
+    file does not stop the others). A small upload done within a moment shows its result at once; else the
+    job's page follows its progress."""
     incoming = [Incoming(f.filename or "", f.file) for f in files or []
                 if not isinstance(f, str) and (f.filename or f.size)]
     if not incoming:
-        ctx = _list_context(request, session, viewer)
+        with request.app.state.sessions() as session:
+            ctx = _list_context(request, session, viewer)
         ctx["upload_error"] = "请选择要上传的报告文件"
         return page(request, "check/list.html", ctx, status_code=400)
-    results = store_files(session, viewer, incoming, agency_id=chosen, max_bytes=settings.max_upload_bytes,
-                          max_files=settings.max_upload_files)
-    accepted = [r for r in results if r.ok]
-    if len(results) == 1 and accepted:
+    job_id = start_upload(request, viewer, incoming, _int(agency_id), request.app.state.settings.upload_wait_seconds)
+    with request.app.state.sessions() as session:
+        job = job_view(session, viewer, job_id, limits_of(request))
+        if not job.done:
+            return RedirectResponse(f"/check/jobs/{job.id}", status_code=303)
+        return _job_result(request, session, viewer, job)
+
+
+def _job_result(request: Request, session: DB, viewer: Viewer, job: JobView) -> Response:
+    accepted = [r for r in job.results if r.ok]
+    if len(job.results) == 1 and accepted:
         return RedirectResponse(f"/check/{_id(accepted[0])}", status_code=303)
     ctx = _list_context(request, session, viewer)
-    ctx.update(results=results, accepted=len(accepted), refused=len(results) - len(accepted))
-    return page(request, "check/list.html", ctx, status_code=200 if accepted else refusal_status(results))
+    ctx.update(results=job.results, accepted=len(accepted), refused=len(job.results) - len(accepted))
+    return page(request, "check/list.html", ctx, status_code=200 if accepted else refusal_status(job.results))
+
+
+@pages.get("/check/jobs/{job_id}")
+def job_page(request: Request, session: DB, viewer: CurrentViewer, job_id: ReportId) -> Response:
+    """An upload's progress while its files are read (polled by htmx), then its results."""
+    job = job_view(session, viewer, job_id, limits_of(request))
+    if request.headers.get("HX-Request"):
+        if job.done:
+            return Response(status_code=204, headers={"HX-Redirect": f"/check/jobs/{job.id}"})
+        return page(request, "check/_job_progress.html", {"job": job})
+    if job.done:
+        return _job_result(request, session, viewer, job)
+    return page(request, "check/job.html", {"job": job, "title": "正在读取上传的报告"})
 
 
 def _id(result: FileResult) -> int:
@@ -179,6 +202,22 @@ def comment(session: DB, viewer: CurrentViewer, report_id: ReportId,
     except CheckError as exc:
         raise HTTPException(422, str(exc)) from None
     return RedirectResponse(f"/check/{stored.id}#comments", status_code=303)
+
+
+@pages.post("/check/{report_id}/submit")
+def submit(request: Request, session: DB, viewer: CurrentViewer, report_id: ReportId,
+           reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """Submits the checked upload as the agency's report; a refusal is shown on the report's page."""
+    stored = get_report(session, viewer, report_id)
+    try:
+        submit_stored(session, viewer, stored, reason)
+    except (SubmitRefused, CheckError) as exc:
+        ctx = views.report_context(session, viewer, stored, csrf.token(request))
+        ctx["submit_error"] = str(exc)
+        ctx["submit_needs_reason"] = isinstance(exc, SubmitRefused) and exc.needs_reason
+        return page(request, "check/report.html", ctx,
+                    status_code=exc.status if isinstance(exc, SubmitRefused) else 422)
+    return RedirectResponse(f"/check/{stored.id}", status_code=303)
 
 
 @pages.post("/check/{report_id}/return")

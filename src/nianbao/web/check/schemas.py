@@ -25,11 +25,13 @@ class ReportOut(BaseModel):
     errors: int = Field(description="错误数（不含已复核排除的）")
     warnings: int = Field(description="警告数（不含已复核排除的）")
     infos: int = Field(description="提示数（不含已复核排除的）")
-    status: str = Field(description="submitted（已提交）或 returned（已退回修改）")
+    status: str = Field(description="checked（仅核查，未提交）、submitted（已提交）或 returned（已退回修改）")
     status_note: str = Field(description="退回意见")
     published: dt.date | None = Field(description="报告落款或发布日期")
     uploaded_by: int | None
     uploaded_at: dt.datetime
+    submitted_by: int | None = Field(None, description="提交人（未提交时为 null）")
+    submitted_at: dt.datetime | None = Field(None, description="提交时间（未提交时为 null）")
     url: str = Field(description="报告核查页面")
 
 
@@ -42,7 +44,8 @@ class FileResultOut(BaseModel):
     filename: str
     ok: bool = Field(description="是否已保存并核查")
     message: str = Field(description="未接收的原因（中文）")
-    reason: str = Field(description="未接收的类别：empty、too_large、type、unreadable、agency、too_many、error")
+    reason: str = Field(description="未接收的类别：empty、too_large、type、unreadable、agency、too_many、"
+                                    "timeout（读取超时）、memory（内存超限）、crashed、busy、interrupted、error")
     report: ReportOut | None
 
 
@@ -50,6 +53,15 @@ class UploadOut(BaseModel):
     stored: int = Field(description="已保存的文件数")
     refused: int = Field(description="未接收的文件数")
     results: list[FileResultOut]
+
+
+class JobOut(UploadOut):
+    id: int = Field(description="上传任务编号")
+    state: str = Field(description="queued（排队）、running（读取中）或 done（完成）")
+    done: bool = Field(description="是否已全部处理（含中断）")
+    total: int = Field(description="文件总数")
+    finished: int = Field(description="已处理的文件数")
+    status_url: str = Field(description="查询任务进度的地址")
 
 
 class ReviewOut(BaseModel):
@@ -114,6 +126,10 @@ class CommentIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
+class SubmitIn(BaseModel):
+    reason: str = Field("", max_length=2000, description="文件所印机关与归属机关不一致时，仍提交的理由（记入评论）")
+
+
 class ReturnIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000, description="退回意见：请经办人员更正什么")
 
@@ -125,7 +141,7 @@ def report_out(stored: StoredReport) -> ReportOut:
         filename=stored.filename, kind=stored.kind, source=stored.source, errors=stored.errors,
         warnings=stored.warnings, infos=stored.infos, status=stored.status, status_note=stored.status_note,
         published=stored.published, uploaded_by=stored.uploaded_by, uploaded_at=stored.uploaded_at,
-        url=f"/check/{stored.id}")
+        submitted_by=stored.submitted_by, submitted_at=stored.submitted_at, url=f"/check/{stored.id}")
 
 
 def finding_out(f: Finding, review: FindingReview | None) -> FindingOut:

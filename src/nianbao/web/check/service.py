@@ -21,12 +21,41 @@ from nianbao.audit import Audit, Severity, check
 from nianbao.report import Report
 from nianbao.store.models import REPORT_SOURCES, Agency, Comment, FindingReview, StoredReport
 from nianbao.web.check.listing import count_visible, visible_reports
-from nianbao.web.check.parsing import UploadRefused, clean_filename, parse_bytes, parsed_of, refuse_early, remember
+from nianbao.web.check.parsing import (
+    Parsed,
+    UploadRefused,
+    clean_filename,
+    parse_bytes,
+    parsed_of,
+    refuse_early,
+    remember,
+)
 from nianbao.web.core.people import Viewer, agency_in_scope, forbidden, not_found
 
-__all__ = ["DECISIONS", "CheckError", "UploadRefused", "add_comment", "audit_of", "audit_with", "count_visible",
-           "get_report", "lines_of", "match_agency", "previous_row", "report_of", "return_report", "review_finding",
-           "reviews_of", "store_report", "subject_of", "visible_reports"]
+__all__ = [
+    "DECISIONS",
+    "CheckError",
+    "SubmitRefused",
+    "UploadRefused",
+    "add_comment",
+    "audit_of",
+    "audit_with",
+    "count_visible",
+    "get_report",
+    "lines_of",
+    "match_agency",
+    "may_submit",
+    "previous_row",
+    "printed_agency_matches",
+    "report_of",
+    "return_report",
+    "review_finding",
+    "reviews_of",
+    "store_report",
+    "subject_of",
+    "submit_stored",
+    "visible_reports",
+]
 
 DECISIONS: tuple[str, ...] = ("confirmed", "dismissed", "clear")
 MAX_NOTE = 2000
@@ -138,8 +167,13 @@ def _set_counts(stored: StoredReport, audit: Audit) -> None:
 
 
 def store_report(session: Session, viewer: Viewer, filename: str, content: bytes, *, agency_id: int | None = None,
-                 source: str = "upload", max_bytes: int | None = None) -> StoredReport:
+                 source: str = "upload", max_bytes: int | None = None, submit: bool = False,
+                 parsed: Parsed | None = None) -> StoredReport:
     """Reads, matches, checks and stores one report file; UploadRefused (Chinese message) if it is not taken.
+
+    It is stored ``checked``: a check, not a submission (see `submit_stored`), unless `submit` is given by a
+    caller that has already made the submission's checks (the report generated from the ledger). `parsed`
+    is the file already read (in a worker process, `nianbao.jobs`); else it is read here.
 
     The report's agency is `agency_id` when given (in the viewer's scope, else 404; a clerk's reports are
     always their own agency's), else the agency of the viewer's scope whose name is printed, else none
@@ -155,7 +189,8 @@ def store_report(session: Session, viewer: Viewer, filename: str, content: bytes
             raise not_found("机关")
         agency_id = viewer.agency_id
     chosen = agency_in_scope(session, viewer, agency_id) if agency_id is not None else None
-    parsed = parse_bytes(name, content)
+    if parsed is None:
+        parsed = parse_bytes(name, content)
     report = parsed.report
     matched = chosen or match_agency(session, viewer, report.agency)
     owner_id = matched.id if matched is not None else viewer.agency_id
@@ -165,8 +200,9 @@ def store_report(session: Session, viewer: Viewer, filename: str, content: bytes
     stored = StoredReport(
         owner_id=owner_id, agency_id=matched.id if matched is not None else None,
         printed_agency=_CONTROL.sub("", report.agency or "")[:200], year=report.year, format=report.format,
-        filename=name, kind=report.kind, source=source, content=content, status="submitted", status_note="",
-        published=report.date, uploaded_by=viewer.id, uploaded_at=_now())
+        filename=name, kind=report.kind, source=source, content=content,
+        status="submitted" if submit else "checked", status_note="", published=report.date, uploaded_by=viewer.id,
+        uploaded_at=_now(), submitted_by=viewer.id if submit else None, submitted_at=_now() if submit else None)
     session.add(stored)
     session.flush()
     remember(stored, parsed)
@@ -229,6 +265,58 @@ def add_comment(session: Session, viewer: Viewer, stored: StoredReport, text: st
     session.add(comment)
     session.flush()
     return comment
+
+
+class SubmitRefused(ValueError):
+    """A submission not taken: the Chinese message says why; `status` is the HTTP status to answer with, and
+    `needs_reason` says that a reason for a mismatching agency would let it through."""
+
+    def __init__(self, message: str, *, status: int = 422, needs_reason: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.needs_reason = needs_reason
+
+
+def may_submit(viewer: Viewer, stored: StoredReport) -> bool:
+    """The agency's own clerk, a supervisor of its jurisdiction (collecting its reports) or an administrator."""
+    if stored.agency_id is None or not viewer.sees(stored.agency_id):
+        return False
+    return viewer.keeps_ledger_of(stored.agency_id) or viewer.returns
+
+
+def printed_agency_matches(session: Session, viewer: Viewer, stored: StoredReport) -> bool:
+    """Does the agency printed in the file designate the agency the report is stored for?"""
+    found = match_agency(session, viewer, stored.printed_agency)
+    return found is not None and found.id == stored.agency_id
+
+
+def submit_stored(session: Session, viewer: Viewer, stored: StoredReport, reason: str = "") -> StoredReport:
+    """Submits a checked upload as the agency's report: no errors left (findings a reviewer dismissed aside),
+    and the agency printed in the file is the agency it is stored for, or `reason` says why it may differ
+    (kept as a comment with the submitter's name). SubmitRefused otherwise; 403 for people who may not."""
+    if not may_submit(viewer, stored):
+        if stored.agency_id is None:
+            raise SubmitRefused("报告未对应到系统中的机关，不能提交：请选择归属机关后重新上传")
+        raise forbidden("只有本机关经办人员、政务公开监管人员和管理员可以提交报告")
+    if stored.status != "checked":
+        done = "该报告已经提交" if stored.status == "submitted" else "该报告已被退回；请上传更正后的报告再提交"
+        raise SubmitRefused(done, status=409)
+    if stored.errors:
+        raise SubmitRefused(f"核查发现 {stored.errors} 项错误，报告未提交；请更正后重新上传（审核人员排除的意见不计）")
+    reason = _text(reason, "机关不一致的理由", MAX_NOTE, required=False)
+    if not printed_agency_matches(session, viewer, stored):
+        agency = session.get(Agency, stored.agency_id)
+        printed = stored.printed_agency or "（未识别）"
+        if not reason:
+            raise SubmitRefused(f"文件所印机关“{printed}”与报告归属机关“{agency.name if agency else ''}”不一致，"
+                                "报告未提交；如确为该机关的报告，请填写理由后再提交", status=409, needs_reason=True)
+        session.add(Comment(report_id=stored.id, user_id=viewer.id, at=_now(),
+                            text=f"提交时确认：文件所印机关“{printed}”与归属机关“{agency.name if agency else ''}”"
+                                 f"不一致。理由：{reason}"))
+    stored.status, stored.status_note = "submitted", ""
+    stored.submitted_by, stored.submitted_at = viewer.id, _now()
+    session.flush()
+    return stored
 
 
 def return_report(session: Session, viewer: Viewer, stored: StoredReport, note: str) -> StoredReport:

@@ -24,7 +24,7 @@ from nianbao.report import Report
 from nianbao.store.models import Comment, FindingReview, StoredReport, User
 from nianbao.web.check.listing import Listed, same_subject
 from nianbao.web.check.parsing import UploadRefused, parsed_of
-from nianbao.web.check.service import audit_with, reviews_of
+from nianbao.web.check.service import audit_with, may_submit, reviews_of
 from nianbao.web.core.people import Viewer
 from nianbao.web.core.templating import TEMPLATES
 
@@ -133,7 +133,8 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
     """Everything the report page shows."""
     ctx: dict[str, Any] = {"r": stored, "agency_label": agency_label(stored),
                            "printed_differs": printed_differs(stored), "size": size_label(len(stored.content)),
-                           "parts": None, "unreadable": None}
+                           "parts": None, "unreadable": None, "may_submit": may_submit(viewer, stored),
+                           "submit_error": "", "submit_needs_reason": False}
     try:
         found = checked(session, viewer, stored, csrf_token)
     except UploadRefused as exc:

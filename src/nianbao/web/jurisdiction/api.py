@@ -46,11 +46,11 @@ class CellOut(BaseModel):
     status: str = Field(description="submitted（已提交）或 returned（已退回）；未提交为空")
     on_time: bool | None = Field(description="是否按时；未提交为 null")
     judged_on: dt.date | None = Field(description="据以判断是否按时的日期")
-    judged_by: str = Field(description="published：报告落款日期；uploaded：上传日期")
+    judged_by: str = Field(description="published：报告落款日期；uploaded：提交日期")
     overdue: bool = Field(description="未提交且已过期限")
     errors: int
     warnings: int
-    versions: int = Field(description="该机关该年度共上传的报告份数")
+    versions: int = Field(description="该机关该年度已提交的报告份数（仅核查的上传不计）")
 
 
 class AgencyRowOut(BaseModel):

@@ -16,10 +16,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from nianbao.store.models import Agency, StoredReport
+from nianbao.store.models import SUBMITTED_STATUSES, Agency, StoredReport
 from nianbao.web.core.people import Viewer
 from nianbao.web.jurisdiction.deadlines import Deadlines, local_date
 
@@ -112,15 +112,19 @@ def agency_tree(session: Session, viewer: Viewer) -> list[Node]:
 
 
 def report_filter(viewer: Viewer, agency_ids: Sequence[int]) -> list[ColumnElement[bool]]:
-    """Conditions on `reports`: of one of `agency_ids`, held within the viewer's scope."""
-    found: list[ColumnElement[bool]] = [StoredReport.agency_id.in_(agency_ids)]
+    """Conditions on `reports`: submitted (an upload only checked does not count), of one of `agency_ids`,
+    held within the viewer's scope."""
+    found: list[ColumnElement[bool]] = [StoredReport.agency_id.in_(agency_ids),
+                                        StoredReport.status.in_(SUBMITTED_STATUSES)]
     if viewer.scope is not None:
         found.append(StoredReport.owner_id.in_(viewer.scope))
     return found
 
 
+#: When the report was handed in: its submission (before migration 0006, its upload).
+SUBMITTED_AT = func.coalesce(StoredReport.submitted_at, StoredReport.uploaded_at)
 _LATEST_COLUMNS = (StoredReport.id, StoredReport.agency_id, StoredReport.year, StoredReport.status,
-                   StoredReport.errors, StoredReport.warnings, StoredReport.published, StoredReport.uploaded_at,
+                   StoredReport.errors, StoredReport.warnings, StoredReport.published, SUBMITTED_AT,
                    StoredReport.filename)
 
 
@@ -133,7 +137,7 @@ def _rows(session: Session, viewer: Viewer, agency_ids: Sequence[int], years: Se
         return []
     query = (select(*_LATEST_COLUMNS)
              .where(StoredReport.year.in_(years), *report_filter(viewer, agency_ids))
-             .order_by(StoredReport.agency_id, StoredReport.year, StoredReport.uploaded_at.desc(),
+             .order_by(StoredReport.agency_id, StoredReport.year, SUBMITTED_AT.desc(),
                        StoredReport.id.desc()))
     return [row for row in session.execute(query).tuples().all()  # type: ignore[misc]
             if row[1] is not None and row[2] is not None]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from nianbao.authoring.content import NUMERALS, default_title
 from nianbao.authoring.template import HINTS, PROMPTS
 from nianbao.formats import sections
-from nianbao.store.models import Agency, StoredReport
+from nianbao.store.models import SUBMITTED_STATUSES, Agency, StoredReport
 from nianbao.web.core.people import Viewer, forbidden
 from nianbao.web.report import view
 from nianbao.web.report.build import KINDS, build
@@ -38,7 +38,8 @@ def check_writable(viewer: Viewer, agency: Agency) -> None:
 
 
 def latest_submission(session: Session, agency_id: int, year: int) -> StoredReport | None:
-    return session.scalar(select(StoredReport).where(StoredReport.agency_id == agency_id, StoredReport.year == year)
+    return session.scalar(select(StoredReport).where(StoredReport.agency_id == agency_id, StoredReport.year == year,
+                                                     StoredReport.status.in_(SUBMITTED_STATUSES))
                           .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc()).limit(1))
 
 

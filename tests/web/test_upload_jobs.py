@@ -1,0 +1,108 @@
+"""Uploads are read off the request path (issue #12 item 1): the request returns with a job, the files are
+read in a bounded worker process, and a file past its limits is refused with its name."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nianbao.jobs import JobMemoryExceeded, JobTimeout
+from nianbao.web.check import jobs
+from tests.web.conftest import World
+from tests.web.test_check import sample
+
+WIDE_ROW = ("<html><body><table><tr>" + "<td>1</td>" * 200_000 + "</tr></table></body></html>").encode()
+DEEP = ("<html><body>" + "<div>" * 200_000 + "x" + "</div>" * 200_000 + "</body></html>").encode()
+
+
+def _post(client: TestClient, *files: tuple[str, bytes], wait: float = 0) -> dict[str, object]:
+    r = client.post(f"/api/v1/reports?wait={wait}", files=[("files", f) for f in files])
+    assert r.status_code in (201, 202, 422), r.text
+    body: dict[str, object] = r.json()
+    return body
+
+
+def _finished(client: TestClient, url: str) -> dict[str, object]:
+    for _ in range(600):
+        body: dict[str, object] = client.get(url).json()
+        if body["done"]:
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"job {url} did not end")
+
+
+def test_the_api_answers_202_at_once_and_the_job_tells_the_result(world: World) -> None:
+    c = world.client("jia_cz")
+    r = c.post("/api/v1/reports", files=[("files", sample("000")), ("files", ("b.exe", b"MZ"))])
+    assert r.status_code in (202, 201)  # 202 unless the reading was already over
+    body = r.json()
+    assert body["status_url"] == f"/api/v1/upload-jobs/{body['id']}"
+    if r.status_code == 202:
+        assert r.headers["location"] == body["status_url"]
+    done = _finished(c, str(body["status_url"]))
+    assert (done["state"], done["total"], done["finished"], done["stored"], done["refused"]) == ("done", 2, 2, 1, 1)
+    first, second = done["results"]  # type: ignore[misc]
+    assert first["ok"]
+    assert first["report"]["status"] == "checked"
+    assert second["reason"] == "type"
+    # another agency's people do not know of the job; the uploader's supervisors do
+    assert world.client("jia_jy").get(str(body["status_url"])).status_code == 404
+    assert world.client("yi_sup").get(str(body["status_url"])).status_code == 404
+    assert world.client("jia_sup").get(str(body["status_url"])).json()["stored"] == 1
+
+
+def test_hostile_files_end_with_a_message_naming_them(world: World) -> None:
+    c = world.client("jia_cz")
+    body = _post(c, ("wide.html", WIDE_ROW), ("deep.html", DEEP), wait=60)
+    assert body["done"]
+    wide, deep = body["results"]  # type: ignore[misc]
+    assert not wide["ok"]
+    assert wide["message"].startswith("文件“wide.html”")
+    assert not deep["ok"]
+    assert deep["message"].startswith("文件“deep.html”")
+    assert "\n" not in wide["message"] + deep["message"]
+
+
+@pytest.mark.parametrize(("error", "reason", "words"), [
+    (JobTimeout(30), "timeout", "读取超时（超过 30 秒）"),
+    (JobMemoryExceeded(1024), "memory", "内存超限"),
+])
+def test_a_file_past_its_limits_is_refused_by_name(world: World, monkeypatch: pytest.MonkeyPatch,
+                                                   error: Exception, reason: str, words: str) -> None:
+    class Limited:
+        def run(self, *args: object, **kwargs: object) -> object:
+            raise error
+
+    monkeypatch.setattr(jobs, "shared_pool", Limited)
+    c = world.client("jia_cz")
+    r = c.post("/api/v1/reports?wait=30", files=[("files", sample("000"))])
+    assert r.status_code == 422
+    (result,) = r.json()["results"]
+    assert result["reason"] == reason
+    assert result["message"].startswith(f"文件“{sample('000')[0]}”{words}")
+    assert result["message"].endswith("未保存")
+
+
+def test_the_page_shows_the_progress_then_the_report(world: World) -> None:
+    world.app.state.settings.upload_wait_seconds = 0  # do not wait: show the job's page
+    c = world.client("jia_cz")
+    r = c.post("/check", files=[("files", sample("000"))], data={"csrf_token": c.headers["X-CSRF-Token"]})
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    assert job_url.startswith("/check/jobs/")
+    deadline = time.monotonic() + 60
+    while True:
+        page = c.get(job_url)
+        if page.status_code == 303:  # done: one file, stored → its report
+            assert page.headers["location"].startswith("/check/")
+            break
+        assert page.status_code == 200
+        assert "正在读取上传的报告" in page.text
+        assert 'hx-trigger="every 1s"' in page.text
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    poll = c.get(job_url, headers={"HX-Request": "true"})
+    assert poll.status_code == 204
+    assert poll.headers["HX-Redirect"] == job_url
