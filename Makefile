@@ -36,6 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/uploads.py
+	$(BIN)/python bench/writes.py
 
 system-deps:
 	@scripts/system-deps.sh

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from nianbao.web.accounts.service import AccountError, Limits, TooManyAttempts, authenticate
 from nianbao.web.core import sessions
-from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, viewer_of
 from nianbao.web.core.templating import page
 
@@ -27,9 +29,18 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def _start_session(request: Request, session: DB, user_id: int) -> str:
-    """A new server-side session (a new token, the old one revoked); returns its fresh CSRF token."""
-    return sessions.sign_in(request, session, user_id)
+@contextmanager
+def _signing_in(request: Request) -> Iterator[Session]:
+    """The transaction of a sign-in, committed before the handler returns: the answer is never waiting for a
+    thread while the write lock is held. One pooled connection at a time: `authenticate` closes its own
+    sessions before it uses this one, so that many sign-ins at once cannot exhaust the pool."""
+    with request.app.state.write_sessions() as session, session.begin():
+        yield session
+
+
+def _end_session(request: Request) -> None:
+    with request.app.state.write_sessions() as session, session.begin():
+        sessions.sign_out(request, session)
 
 
 def _safe_next(target: str | None) -> str:
@@ -44,21 +55,22 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @pages.post("/login")
-def login(request: Request, session: DB, username: Annotated[str, Form(max_length=200)] = "",
+def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
           password: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form()] = "/") -> Response:
     try:
-        user = authenticate(session, username, password, _address(request), _limits(request))
+        with _signing_in(request) as session:
+            user = authenticate(session, username, password, _address(request), _limits(request))
+            sessions.sign_in(request, session, user.id)
     except AccountError as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 400
         return page(request, "login.html", {"next": _safe_next(next), "error": str(exc), "username": username},
                     status_code=status)
-    _start_session(request, session, user.id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @pages.post("/logout")
-def logout(request: Request, session: DB) -> Response:
-    sessions.sign_out(request, session)
+def logout(request: Request) -> Response:
+    _end_session(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -100,23 +112,24 @@ def _me(viewer: Viewer) -> Me:
 
 @api.post("/session", response_model=SessionOut,
           responses={400: {"description": "用户名或密码不正确"}, 429: {"description": "登录失败次数过多"}})
-def api_login(request: Request, session: DB, credentials: Credentials) -> SessionOut:
+def api_login(request: Request, credentials: Credentials) -> SessionOut:
     """Sign in with JSON; the session cookie is set and the CSRF token returned."""
     try:
-        user = authenticate(session, credentials.username, credentials.password, _address(request),
-                            _limits(request))
+        with _signing_in(request) as session:
+            user = authenticate(session, credentials.username, credentials.password, _address(request),
+                                _limits(request))
+            token = sessions.sign_in(request, session, user.id)
+            return SessionOut(csrf_token=token, user=_me(viewer_of(session, user)))
     except TooManyAttempts as exc:
         raise HTTPException(429, str(exc)) from None
     except AccountError as exc:
         raise HTTPException(400, str(exc)) from None
-    token = _start_session(request, session, user.id)
-    return SessionOut(csrf_token=token, user=_me(viewer_of(session, user)))
 
 
 @api.delete("/session", status_code=204)
-def api_logout(request: Request, session: DB) -> Response:
+def api_logout(request: Request) -> Response:
     """Sign out: the session ends on the server, so a copy of its cookie no longer works either."""
-    sessions.sign_out(request, session)
+    _end_session(request)
     return Response(status_code=204)
 
 

@@ -20,3 +20,4 @@ def db_session(request: Request) -> Iterator[Session]:
 
 
 DB = Annotated[Session, Depends(db_session)]
+
