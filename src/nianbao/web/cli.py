@@ -8,11 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from nianbao.store import db
+# SQLAlchemy, the store and the web app are imported by the commands that use them: `nianbao parse` starts fast.
 
 err = Console(stderr=True)
 user_app = typer.Typer(help="用户账号：创建、重置密码、列出。", no_args_is_help=True)
@@ -20,6 +17,8 @@ user_app = typer.Typer(help="用户账号：创建、重置密码、列出。", 
 
 def _shown(url: str) -> str:
     """The URL without its password (as typed when it cannot be parsed)."""
+    from sqlalchemy.engine import make_url
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -48,8 +47,11 @@ def serve(
     import os
 
     import uvicorn
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from nianbao.ledger import cases
+    from nianbao.store import db
     from nianbao.store.models import User
     from nianbao.web import Settings
 
@@ -108,6 +110,7 @@ def user_add(
 ) -> None:
     """创建用户。"""
     from nianbao.ledger import cases
+    from nianbao.store import db
     from nianbao.web.accounts.service import AccountError, create_user
 
     secret = password or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
@@ -126,6 +129,9 @@ def user_password(
     password: Annotated[str | None, typer.Option(help="新密码；省略时提示输入")] = None,
 ) -> None:
     """重置用户密码。"""
+    from sqlalchemy import select
+
+    from nianbao.store import db
     from nianbao.store.models import User
     from nianbao.web.accounts.service import AccountError, set_password
 
@@ -144,6 +150,9 @@ def user_password(
 @user_app.command("list")
 def user_list() -> None:
     """列出用户。"""
+    from sqlalchemy import select
+
+    from nianbao.store import db
     from nianbao.store.models import User
     from nianbao.web.core.people import ROLE_LABELS
 
