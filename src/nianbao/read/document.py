@@ -15,6 +15,11 @@ from nianbao.report import Location
 MAX_ROW_CELLS = 1000
 #: Lines and table rows of one document (a 300-page report has about 20,000).
 MAX_BLOCKS = 200_000
+#: Table cells of one document, all its tables together (a report has a few thousand): counted by the readers as
+#: they go, so that a page or package of one huge table stops before the table stages see it.
+MAX_TABLE_CELLS = 50_000
+#: Widest column or row span read (`colspan`, `w:gridSpan`): larger or unreadable spans are clamped.
+MAX_SPAN = 100
 
 
 class LimitExceeded(Exception):
@@ -25,6 +30,36 @@ def row_cells_allowed(count: int, where: str) -> None:
     """Raise `LimitExceeded` when a table row of `count` cells is longer than any report table's."""
     if count > MAX_ROW_CELLS:
         raise LimitExceeded(f"{where}有超过 {MAX_ROW_CELLS} 个单元格，不是年度报告的统计表，已停止读取")
+
+
+def span(value: str | None) -> int:
+    """A printed column or row span as a count: an integer clamped to 1..`MAX_SPAN`, 1 when it is not one."""
+    try:
+        return max(1, min(int(value or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+class Tally:
+    """Running counts of one document's blocks and table cells, checked as a reader adds them.
+
+    `cells` also counts the grid positions a reader keeps for row spans, which cost as much as cells.
+    """
+
+    def __init__(self) -> None:
+        self.blocks = 0
+        self.cells = 0
+
+    def block(self) -> None:
+        self.blocks += 1
+        if self.blocks > MAX_BLOCKS:
+            raise LimitExceeded(f"文件超过 {MAX_BLOCKS} 行，已停止读取")
+
+    def add_cells(self, count: int) -> None:
+        self.cells += count
+        if self.cells > MAX_TABLE_CELLS:
+            raise LimitExceeded(f"文件的表格超过 {MAX_TABLE_CELLS} 个单元格（年度报告只有几千个），"
+                                "不是年度报告，已停止读取")
 
 
 @dataclass(frozen=True)
@@ -50,12 +85,17 @@ class Document:
     published: str | None = None  # a publication date from metadata, as printed
 
     def check_limits(self) -> None:
-        """Raise `LimitExceeded` when the document is larger than any report (checked before the table stages)."""
+        """Raise `LimitExceeded` when the document is larger than any report (checked before the table stages).
+
+        The readers of large inputs (html, docx, pdf) also count as they go (`Tally`), to stop early.
+        """
         if len(self.blocks) > MAX_BLOCKS:
             raise LimitExceeded(f"文件有 {len(self.blocks)} 行，超过 {MAX_BLOCKS} 行的上限，已停止读取")
+        tally = Tally()
         for i, block in enumerate(self.blocks, start=1):
             if block.is_row:
                 row_cells_allowed(len(block.cells), f"第 {i} 行表格")
+                tally.add_cells(len(block.cells))
 
     def plain_text(self) -> str:
         """The document as plain text: rows become tab-separated lines."""

@@ -13,36 +13,53 @@ from pathlib import Path
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from nianbao.read.document import Block, Document
+from nianbao.read.document import MAX_ROW_CELLS, Block, Document, LimitExceeded, Tally, row_cells_allowed, span
 from nianbao.read.errors import ReadError
 from nianbao.report import Location
 
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes of XML and media a report may unpack to
 MAX_RATIO = 200  # a report's parts compress far less than this
+#: Bytes of word/document.xml itself, which is parsed whole: a long report's is a few MB (media are apart).
+MAX_DOCUMENT_XML = 20 * 1024 * 1024
+_BODY = "word/document.xml"
 
 
 def check_archive(path: Path, file: str) -> None:
+    """Refuse a package that is damaged, not Word, or unpacks to more than a report can (read from the zip
+    directory, before anything is unpacked). word/document.xml is checked on its own too, so that
+    incompressible padding elsewhere cannot buy room for it."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
-            names = {i.filename for i in infos}
+            body = next((i for i in infos if i.filename == _BODY), None)
     except zipfile.BadZipFile:
         raise ReadError(file, "文件已损坏或不完整（不是有效的 docx 压缩包）") from None
-    if "word/document.xml" not in names:
+    if body is None:
         raise ReadError(file, "不是 Word 文档（压缩包中没有 word/document.xml）")
     if total > MAX_UNPACKED or total / packed > MAX_RATIO:
         raise ReadError(file, f"压缩包解压后过大（{total / 1048576:.0f} MB，压缩比 {total / packed:.0f}:1），"
                               "疑似压缩炸弹，拒绝读取")
+    ratio = body.file_size / (body.compress_size or 1)
+    if body.file_size > MAX_DOCUMENT_XML or ratio > MAX_RATIO:
+        raise ReadError(file, f"Word 正文（word/document.xml）解压后 {body.file_size / 1048576:.0f} MB，"
+                              f"压缩比 {ratio:.0f}:1，超过上限（{MAX_DOCUMENT_XML / 1048576:.0f} MB，"
+                              f"{MAX_RATIO}:1），不是年度报告，拒绝读取")
+
+
+_P, _T, _TAB, _BR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br")
+_TBL, _TR, _TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_GRID_SPAN, _VAL = f"{qn('w:tcPr')}/{qn('w:gridSpan')}", qn("w:val")
 
 
 def _paragraph_text(p: object) -> str:
     parts: list[str] = []
-    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):  # type: ignore[attr-defined]
-        if node.tag == qn("w:t"):
+    for node in p.iter(_T, _TAB, _BR):  # type: ignore[attr-defined]
+        tag = node.tag
+        if tag == _T:
             parts.append(node.text or "")
-        elif node.tag == qn("w:tab"):
+        elif tag == _TAB:
             parts.append("\t")
         else:
             parts.append("\n")
@@ -50,7 +67,7 @@ def _paragraph_text(p: object) -> str:
 
 
 def _cell_text(tc: object) -> str:
-    return "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))  # type: ignore[attr-defined]
+    return "\n".join(_paragraph_text(p) for p in tc.iter(_P))  # type: ignore[attr-defined]
 
 
 def read_docx(path: Path, file: str) -> Document:
@@ -62,27 +79,42 @@ def read_docx(path: Path, file: str) -> Document:
     doc = Document(kind="docx")
     title = (word.core_properties.title or "").strip()
     doc.title = title or None
+    try:
+        doc.blocks = _blocks(word.element.body)
+    except LimitExceeded as exc:
+        raise ReadError(file, str(exc)) from None
+    return doc
+
+
+def _blocks(body: object) -> list[Block]:
+    """Paragraph lines and table rows in document order, counted as they are read (`Tally`)."""
+    tally = Tally()
+    blocks: list[Block] = []
     line = 0
     table_index = 0
-    for child in word.element.body.iterchildren():
-        if child.tag == qn("w:p"):
+    for child in body.iterchildren():  # type: ignore[attr-defined]
+        if child.tag == _P:
             text = _paragraph_text(child)
             for part in text.split("\n"):
                 if part.strip():
                     line += 1
-                    doc.blocks.append(Block.line(part, Location(line=line)))
-        elif child.tag == qn("w:tbl"):
-            for ri, tr in enumerate(child.iter(qn("w:tr"))):
+                    tally.block()
+                    blocks.append(Block.line(part, Location(line=line)))
+        elif child.tag == _TBL:
+            for ri, tr in enumerate(child.iter(_TR)):
                 cells: list[str] = []
                 locs: list[Location] = []
                 col = 0
-                for tc in tr.iterchildren(qn("w:tc")):
-                    span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                    width = int(span.get(qn("w:val"), "1")) if span is not None else 1
+                for tc in tr.iterchildren(_TC):
+                    if len(cells) >= MAX_ROW_CELLS:
+                        row_cells_allowed(len(cells) + 1, f"第 {table_index + 1} 个表格第 {ri + 1} 行")
+                    tally.add_cells(1)
+                    grid = tc.find(_GRID_SPAN)
                     cells.append(_cell_text(tc))
                     locs.append(Location(table=table_index, row=ri, column=col))
-                    col += width
+                    col += span(grid.get(_VAL)) if grid is not None else 1
                 if cells:
-                    doc.blocks.append(Block.row(cells, locs))
+                    tally.block()
+                    blocks.append(Block.row(cells, locs))
             table_index += 1
-    return doc
+    return blocks

@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from nianbao.read.document import Block, Document, LimitExceeded, row_cells_allowed
+from nianbao.read.document import MAX_ROW_CELLS, Block, Document, LimitExceeded, Tally, row_cells_allowed, span
 from nianbao.read.errors import ReadError
 from nianbao.read.text import decode
 from nianbao.report import Location
@@ -28,6 +28,9 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MARK = "\ue000"  # a private-use character, removed from the page first
 #: Deepest element nesting read: real pages stay under 100; lexbor's parse time grows with the square of it.
 MAX_DEPTH = 500
+#: Tags of one page: a report's page has a few thousand, a portal's page with its menus a few tens of thousands.
+#: Counted before parsing (each tag costs time in every stage after), the count stops once past it.
+MAX_TAGS = 500_000
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
 #: Elements without an end tag, or whose end tag may be left out: they do not nest in practice.
 _FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
@@ -38,8 +41,17 @@ _FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 
 def nesting_depth(text: str) -> int:
     """The deepest nesting of elements the markup asks for, in one linear scan (no parse)."""
-    depth = deepest = 0
+    return _scan(text, len(text) + 1)[0]
+
+
+def _scan(text: str, max_tags: int) -> tuple[int, int]:
+    """The deepest nesting of elements and the count of tags, in one linear scan (no parse) that stops once
+    the count passes `max_tags` (the nesting is then that of the part scanned)."""
+    depth = deepest = tags = 0
     for m in _TAG.finditer(text):
+        tags += 1
+        if tags > max_tags:
+            break
         if m.group(2).lower() in _FLAT or m.group(0).endswith("/>"):
             continue
         if m.group(1):
@@ -47,7 +59,7 @@ def nesting_depth(text: str) -> int:
         else:
             depth += 1
             deepest = max(deepest, depth)
-    return deepest
+    return deepest, tags
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -59,17 +71,16 @@ def _cell_text(cell: LexborNode) -> str:
     return _SPACES.sub(" ", cell.text(deep=True)).strip()
 
 
-def _span(value: str | None) -> int:
-    try:
-        return max(1, min(int(value or 1), 100))
-    except ValueError:
-        return 1
+_span = span  # a colspan/rowspan as a count (kept under its old name)
 
 
-def _table_rows(table: LexborNode, index: int) -> list[Block]:
-    """The rows of a data table, each cell once, with its grid column through rowspan/colspan."""
+def _table_rows(table: LexborNode, index: int, tally: Tally) -> list[Block]:
+    """The rows of a data table, each cell once, with its grid column through rowspan/colspan.
+
+    Cells, and the grid positions kept for the rows below a rowspan, are counted in `tally` as they are read.
+    """
     blocks: list[Block] = []
-    taken: set[tuple[int, int]] = set()
+    taken: set[tuple[int, int]] = set()  # grid positions covered by a rowspan from a row above
     for ri, tr in enumerate(table.css("tr")):
         cells: list[str] = []
         locs: list[Location] = []
@@ -77,20 +88,25 @@ def _table_rows(table: LexborNode, index: int) -> list[Block]:
         for td in tr.iter():
             if td.tag not in ("td", "th"):
                 continue
-            row_cells_allowed(len(cells) + 1, f"第 {index + 1} 个表格第 {ri + 1} 行")
+            if len(cells) >= MAX_ROW_CELLS:
+                row_cells_allowed(len(cells) + 1, f"第 {index + 1} 个表格第 {ri + 1} 行")
+            tally.add_cells(1)
             while (ri, col) in taken:
                 col += 1
-            span_c, span_r = _span(td.attributes.get("colspan")), _span(td.attributes.get("rowspan"))
-            taken.update((ri + dr, col + dc) for dr in range(span_r) for dc in range(span_c))
+            span_c, span_r = span(td.attributes.get("colspan")), span(td.attributes.get("rowspan"))
+            if span_r > 1:  # the positions of this row itself are passed by `col` and need no keeping
+                tally.add_cells((span_r - 1) * span_c)
+                taken.update((ri + dr, col + dc) for dr in range(1, span_r) for dc in range(span_c))
             cells.append(_cell_text(td))
             locs.append(Location(table=index, row=ri, column=col))
             col += span_c
         if cells:
+            tally.block()
             blocks.append(Block.row(cells, locs))
     return blocks
 
 
-def _walk(root: LexborNode, parts: list[str], tables: list[list[Block]]) -> None:
+def _walk(root: LexborNode, parts: list[str], tables: list[list[Block]], tally: Tally) -> None:
     """The text under `root` in document order, block elements on lines of their own, tables set aside.
 
     Iterative (an explicit stack), so nesting depth costs no Python recursion.
@@ -112,7 +128,7 @@ def _walk(root: LexborNode, parts: list[str], tables: list[list[Block]]) -> None
             continue
         if tag == "table" and len(child.css("table")) == 1:  # css() includes the node itself
             parts.append(f"\n{_MARK}{len(tables)}{_MARK}\n")
-            tables.append(_table_rows(child, len(tables)))
+            tables.append(_table_rows(child, len(tables), tally))
             continue
         opens = tag in _BLOCK
         if opens:
@@ -124,7 +140,8 @@ def _blocks(body: LexborNode) -> list[Block]:
     """Lines and table rows in document order."""
     tables: list[list[Block]] = []
     parts: list[str] = []
-    _walk(body, parts, tables)
+    tally = Tally()
+    _walk(body, parts, tables, tally)
     blocks: list[Block] = []
     line = 0
     for i, part in enumerate("".join(parts).split(_MARK)):
@@ -133,6 +150,7 @@ def _blocks(body: LexborNode) -> list[Block]:
             continue
         for clean in _clean_lines(part):
             line += 1
+            tally.block()
             blocks.append(Block.line(clean, Location(line=line)))
     return blocks
 
@@ -151,9 +169,11 @@ def _meta(page: LexborHTMLParser, names: tuple[str, ...]) -> str | None:
 def read_html(data: bytes, file: str) -> Document:
     text = decode(data, file).replace(_MARK, "")
     text = _BR.sub("\n", re.sub(r"^\s*<\?xml[^>]*>", "", text))
-    depth = nesting_depth(text)
+    depth, tags = _scan(text, MAX_TAGS)
     if depth > MAX_DEPTH:
         raise ReadError(file, f"HTML 元素嵌套 {depth} 层，超过 {MAX_DEPTH} 层的上限（不是正常的网页），已停止读取")
+    if tags > MAX_TAGS:
+        raise ReadError(file, f"HTML 有超过 {MAX_TAGS:,} 个标签（年度报告的网页只有几千个），不是年度报告，已停止读取")
     try:
         page = LexborHTMLParser(text)
     except Exception as exc:  # lexbor refuses only pathological input

@@ -11,6 +11,7 @@ are dropped. A PDF without a text layer (a scan) is refused, never guessed at.
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber import table as plumber_table
 from pdfplumber.utils.geometry import filter_edges
 
-from nianbao.read.document import Block, Document
+from nianbao.read.document import Block, Document, LimitExceeded, Tally
 from nianbao.read.errors import ReadError
 from nianbao.read.text import FOOTER
 from nianbao.report import Location
@@ -29,6 +30,24 @@ from nianbao.report import Location
 MAX_PAGES = 300
 SNAP = 3.0  # points: strokes closer than this are one rule (pdfplumber's default tolerance)
 MIN_EDGE = 3.0
+
+# Table detection costs more than linear time in the rules of a page, so it is bounded before it starts. A page past
+# one of these bounds has no table a report prints (a report's table page has a few hundred strokes, a few dozen
+# rules each way): its text is read as lines, as a page without rules is.
+#: Path segments of one page read for ruling strokes (a drawing or a map has more; a table page a few thousand).
+MAX_PAGE_SEGMENTS = 20_000
+#: Distinct rule positions per axis on one page, after snapping (a report's table page has a few dozen).
+MAX_PAGE_RULES = 100
+#: Pairs of the page's merged vertical and horizontal rules looked at for crossings (a report's page: about 1,000).
+MAX_PAGE_CROSSINGS = 10_000
+#: Steps of the search for the cells of a page's grid (`_grid_cells`); a real grid needs a few per crossing.
+MAX_GRID_STEPS = 100_000
+#: Path segments read for table rules in one document; the pages after are read without table detection.
+MAX_DOC_SEGMENTS = 200_000
+
+
+class _TooManyRules(Exception):
+    """A page whose rules pass a bound above: no table detection on it."""
 
 
 @dataclass(frozen=True)
@@ -96,10 +115,23 @@ def _segments(obj: pdfium.PdfObject, height: float) -> Iterable[tuple[float, flo
             prev = start
 
 
-def _edges(page: pdfium.PdfPage, height: float) -> list[dict[str, Any]]:
+def _edges(page: pdfium.PdfPage, height: float, budget: list[int]) -> list[dict[str, Any]]:
+    """The horizontal and vertical strokes of the page, as pdfplumber edges.
+
+    Raises `_TooManyRules` when the page has more path segments than `MAX_PAGE_SEGMENTS` or than are left of the
+    document's `budget` (a one-item list, decremented), counted before the segments are read.
+    """
     edges: list[dict[str, Any]] = []
+    page_segments = 0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=4):
+        count = max(0, pdfium_c.FPDFPath_CountSegments(obj.raw)) + 1  # an object costs something even when empty
+        page_segments += count
+        budget[0] -= count
+        if page_segments > MAX_PAGE_SEGMENTS or budget[0] < 0:
+            raise _TooManyRules
         for x0, y0, x1, y1 in _segments(obj, height):
+            if not all(map(math.isfinite, (x0, y0, x1, y1))):
+                continue
             if abs(y1 - y0) < 1 and abs(x1 - x0) >= MIN_EDGE:
                 left, right = sorted((x0, x1))
                 edges.append({"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left,
@@ -114,13 +146,78 @@ def _edges(page: pdfium.PdfPage, height: float) -> list[dict[str, Any]]:
 Box = tuple[float, float, float, float]
 
 
+Point = tuple[float, float]
+
+
+def _grid_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
+    """The cells the crossings of a page's rules enclose: pdfplumber's `intersections_to_cells`, the same cells
+    in the same order, in about linear time (pdfplumber scans every later crossing for each crossing) and in at
+    most `MAX_GRID_STEPS` steps, else `_TooManyRules`.
+
+    For each crossing, in order of (x, top): the first box, trying the crossings below it top to bottom and for
+    each those to its right left to right, whose four corners are crossings joined by rules. Crossings are
+    indexed by column and by row, and whether one joins another is worked out only when needed, once.
+    """
+    points = sorted(intersections)
+    column: dict[float, list[Point]] = {}  # crossings of one x, top to bottom
+    row: dict[float, list[Point]] = {}  # crossings of one top, left to right
+    for pt in points:
+        column.setdefault(pt[0], []).append(pt)
+        row.setdefault(pt[1], []).append(pt)
+    down = {pt: i for line in column.values() for i, pt in enumerate(line)}
+    across = {pt: i for line in row.values() for i, pt in enumerate(line)}
+    # the rules through each crossing, by their boxes (as pdfplumber compares them)
+    vertical = {pt: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in at["v"]} for pt, at in intersections.items()}
+    horizontal = {pt: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in at["h"]} for pt, at in intersections.items()}
+    steps = 0
+
+    def connects(p1: Point, p2: Point) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_GRID_STEPS:
+            raise _TooManyRules
+        if p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]):
+            return True
+        return p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])
+
+    cells: list[Box] = []
+    for pt in points:
+        below, right = column[pt[0]], row[pt[1]]
+        first_right = across[pt] + 1
+        joined: list[bool | None] = [None] * (len(right) - first_right)  # whether pt joins right[first_right + j]
+        found: Box | None = None
+        for below_pt in below[down[pt] + 1:]:
+            if not connects(pt, below_pt):
+                continue
+            for j, right_pt in enumerate(right[first_right:]):
+                if joined[j] is None:
+                    joined[j] = connects(pt, right_pt)
+                if not joined[j]:
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found is not None:
+                cells.append(found)
+                break
+    return cells
+
+
 def _tables(edges: list[dict[str, Any]]) -> list[list[Box]]:
+    """The ruled tables of a page, each as its cells' boxes. Raises `_TooManyRules` past the page bounds."""
     if len(edges) < 4:
         return []
     merged = plumber_table.merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     merged = filter_edges(merged, min_length=MIN_EDGE)
+    vertical = [e for e in merged if e["orientation"] == "v"]
+    horizontal = [e for e in merged if e["orientation"] == "h"]
+    if len({e["x0"] for e in vertical}) > MAX_PAGE_RULES or len({e["top"] for e in horizontal}) > MAX_PAGE_RULES:
+        raise _TooManyRules
+    if len(vertical) * len(horizontal) > MAX_PAGE_CROSSINGS:
+        raise _TooManyRules
     points = plumber_table.edges_to_intersections(merged, SNAP, SNAP)
-    cells = plumber_table.intersections_to_cells(points)
+    cells = _grid_cells(points)
     out = []
     for table in plumber_table.cells_to_tables(cells):
         rows = {round(c[1], 1) for c in table}
@@ -166,22 +263,54 @@ def _bbox(chars: list[_Char]) -> Box:
             round(max(c.x1 for c in chars), 1), round(max(c.bottom for c in chars), 1))
 
 
-def _page_blocks(page: pdfium.PdfPage, number: int) -> tuple[list[Block], int]:
+class _CellIndex:
+    """The table cells of a page by horizontal band, to find the cell holding a character without trying them all.
+
+    `home` gives the first cell, tables in order and each table's cells top to bottom then left to right, whose box
+    holds the point (bounds included): the same cell a scan of every cell in that order finds.
+    """
+
+    BANDS = 128
+
+    def __init__(self, tables: list[list[Box]], height: float) -> None:
+        extent = max(abs(height), 1.0)
+        self.low, self.high = -extent, 2 * extent  # points beyond are clamped into the outer bands
+        self.size = (self.high - self.low) / self.BANDS
+        self.bands: dict[int, list[Box]] = {}
+        for cells in tables:
+            for box in cells:
+                for band in range(self._band(box[1]), self._band(box[3]) + 1):
+                    self.bands.setdefault(band, []).append(box)
+
+    def _band(self, y: float) -> int:
+        return int((min(max(y, self.low), self.high) - self.low) // self.size)
+
+    def home(self, x: float, y: float) -> Box | None:
+        if math.isnan(y):
+            return None
+        for box in self.bands.get(self._band(y), ()):
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                return box
+        return None
+
+
+def _page_blocks(page: pdfium.PdfPage, number: int, budget: list[int]) -> tuple[list[Block], int]:
+    """The page's lines and table rows, top to bottom, and its count of characters.
+
+    `budget` is the document's count of path segments left for table detection (see `_edges`).
+    """
     _, height = page.get_size()
     chars = _chars(page, height)
-    tables = _tables(_edges(page, height))
+    try:
+        tables = _tables(_edges(page, height, budget))
+    except _TooManyRules:
+        tables = []
     cell_chars: dict[Box, list[_Char]] = {}
     free: list[_Char] = []
     cells_by_table = [(t, sorted(t, key=lambda b: (b[1], b[0]))) for t in tables]
+    index = _CellIndex([cells for _, cells in cells_by_table], height if math.isfinite(height) else 1.0)
     for ch in chars:
-        home = None
-        for _, cells in cells_by_table:
-            for box in cells:
-                if box[0] <= ch.cx <= box[2] and box[1] <= ch.cy <= box[3]:
-                    home = box
-                    break
-            if home:
-                break
+        home = index.home(ch.cx, ch.cy)
         if home is None:
             free.append(ch)
         else:
@@ -245,6 +374,8 @@ def read_pdf(path: Path, file: str) -> Document:
             raise ReadError(file, "PDF 已加密，无法读取") from None
         raise ReadError(file, f"PDF 文件已损坏或不完整（{exc}）") from None
     chars = 0
+    budget = [MAX_DOC_SEGMENTS]
+    tally = Tally()
     try:
         if len(pdf) > MAX_PAGES:
             raise ReadError(file, f"PDF 共 {len(pdf)} 页，超过上限 {MAX_PAGES} 页")
@@ -252,10 +383,14 @@ def read_pdf(path: Path, file: str) -> Document:
         for number in range(1, len(pdf) + 1):
             page = pdf[number - 1]
             try:
-                blocks, n = _page_blocks(page, number)
+                blocks, n = _page_blocks(page, number, budget)
             finally:
                 page.close()
             chars += n
+            for block in blocks:
+                tally.block()
+                if block.is_row:
+                    tally.add_cells(len(block.cells))
             joined = _continuation(doc.blocks[-1], blocks[0]) if blocks and doc.blocks else None
             if joined is not None:
                 doc.blocks[-1] = Block.row(joined, list(doc.blocks[-1].locations))
@@ -263,6 +398,8 @@ def read_pdf(path: Path, file: str) -> Document:
             doc.blocks.extend(blocks)
     except ReadError:
         raise
+    except LimitExceeded as exc:
+        raise ReadError(file, str(exc)) from None
     except pdfium.PdfiumError as exc:
         raise ReadError(file, f"PDF 文件已损坏或不完整（{exc}）") from None
     finally:

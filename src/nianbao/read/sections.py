@@ -59,7 +59,9 @@ def _at_line_start(raw: str, index: int) -> bool:
     return i < 0 or raw[i] in ("\n", CELL, ROW)
 
 
-_TABLE_ROW = re.compile(f"(?:{CELL}[^{ROW}]*)+{ROW}")
+#: A table row: its first CELL up to its ROW. One quantifier only (`[^ROW]` matches CELL too): the nested form
+#: `(?:CELL[^ROW]*)+ROW` matches the same rows but backtracks exponentially over a row that has no ROW.
+_TABLE_ROW = re.compile(f"{CELL}[^{ROW}]*{ROW}")
 
 
 def _plain(text: str) -> str:

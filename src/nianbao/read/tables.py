@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from nianbao.formats import Format, format_for_year, get_format
-from nianbao.read.fit import Fit, fit_row
+from nianbao.read.fit import Fit, SplitBudget, fit_row
 from nianbao.read.labels import find, labels_of
 from nianbao.read.linear import CELL, ROW, Linear, squeeze
 from nianbao.read.values import Token, to_number, tokens
@@ -40,6 +40,7 @@ class TableRead:
     extra_rows: list[ExtraRow]
     problems: list[Problem]
     found_tables: int  # how many of 二/三/四 were found at all
+    splits_scored: int = 0  # splits of run-together digits scored (bounded by `fit.SPLIT_BUDGET`)
 
 
 def detect_format(lin: Linear, year: int | None) -> str | None:
@@ -78,6 +79,7 @@ class _Reader:
         end = self.regions["四"][1]
         self.occurrences = find(lin.search, start, end, labels_of(fmt.name))
         self.end = end
+        self.budget = SplitBudget()  # the document's: run-together digits split and remembered across rows
         self.candidates: dict[int, list[int]] = {}  # id(row) -> indices of the occurrences of its label
         for oi, occ in enumerate(self.occurrences):
             for row in occ.rows():
@@ -148,7 +150,7 @@ class _Reader:
                 if a >= b:
                     continue
                 found, structured = self.data_rows_after(a, b)
-                fits[ri] = (fit_row(fmt, row, found, structured), structured, -1)
+                fits[ri] = (fit_row(fmt, row, found, structured, self.budget), structured, -1)
                 if found:
                     found_tables.add("四")
                 continue
@@ -159,7 +161,7 @@ class _Reader:
                 if not lo <= occ.start < hi:
                     continue
                 found, structured = self.values_after(oi)
-                fit = fit_row(fmt, row, found, structured)
+                fit = fit_row(fmt, row, found, structured, self.budget)
                 rank = (fit.quality, 0 if occ.start > last_pos else 1)
                 if best is None or rank < best[0]:
                     best = (rank, fit, structured, oi)
@@ -191,7 +193,7 @@ class _Reader:
             for key, tok in zip(row.cells, fit.cells, strict=True):
                 cells[key] = self._cell(key, tok, problems)
         extra = self._extra_rows()
-        return TableRead(fmt.name, cells, extra, problems, len(found_tables))
+        return TableRead(fmt.name, cells, extra, problems, len(found_tables), self.budget.scored)
 
     def _cell(self, key: str, tok: Token | None, problems: list[Problem]) -> Cell:
         spec = self.fmt.cells[key]
@@ -207,20 +209,26 @@ class _Reader:
         return Cell(key, value, tok.printed, loc, note)
 
     def _decide_ties(self, fits: dict[int, tuple[Fit, bool, int]]) -> None:
-        """Pick among equally good splits of a row with the identities that span rows."""
+        """Pick among equally good splits of a row with the identities that span rows.
+
+        Each identity tried on an alternative counts as a split scored in the document's budget; a row the budget
+        cannot afford stays undecided (and said to be).
+        """
         rows = self.fmt.rows
         for _ in range(2):
             for ri, (fit, _s, _o) in fits.items():
                 if len(fit.alternatives) < 2:
                     continue
-                known = self._known(fits)
+                row_keys = set(rows[ri].cells)
+                touching = [i for i in self.fmt.identities if set(i.keys) & row_keys]
+                if not self.budget.spend(len(fit.alternatives) * max(1, len(touching))):
+                    continue
+                trial = self._known(fits)  # each alternative overwrites the row's cells in turn
                 scores = []
                 for alt in fit.alternatives:
-                    trial = dict(known)
                     for key, tok in zip(rows[ri].cells, alt, strict=True):
                         trial[key] = tok.number if tok is not None and tok.kind == "num" else None
-                    scores.append(sum(1 for i in self.fmt.identities
-                                      if set(i.keys) & set(rows[ri].cells) and i.holds(trial)))
+                    scores.append(sum(1 for i in touching if i.holds(trial)))
                 top = max(scores)
                 fit.cells = list(fit.alternatives[scores.index(top)])
                 if scores.count(top) == 1:  # the column identities decide: no longer ambiguous
