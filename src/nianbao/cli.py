@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -146,21 +146,6 @@ def _codes(values: list[str] | None) -> list[str] | None:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
-def _same_agency(a: str | None, b: str | None) -> bool:
-    return bool(a and b and (a in b or b in a))
-
-
-def match_previous(report: Report, candidates: list[Report]) -> Report | None:
-    """The previous year's report of the same agency among `candidates` (one candidate: that one)."""
-    if len(candidates) == 1:
-        return candidates[0]
-    for c in candidates:
-        if c.year is not None and report.year is not None and c.year == report.year - 1 \
-                and _same_agency(c.agency, report.agency):
-            return c
-    return None
-
-
 def _load_reviews(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
@@ -231,12 +216,23 @@ def check_cmd(
     worst: Severity | None = None
     pairs: list[tuple[Report, Audit]] = []
     lines: list[str] = []
-    for _, r in read_all(paths):
+    rows: Iterable[tuple[str, Report | ReadError]] = read_all(paths)
+    last_year: dict[int, Report] = {}
+    if previous:  # the pairing needs every report's agency and year first (a hash join, dataset/pairing.py)
+        from nianbao.dataset.pairing import pair_reports
+
+        rows = list(rows)
+        readable = [r for _, r in rows if isinstance(r, Report)]
+        paired = pair_reports(readable, candidates)
+        for note in paired.notes:
+            err.print(f"nianbao: {note}", markup=False, highlight=False, soft_wrap=True)
+        last_year = {id(r): p for r, p in zip(readable, paired.previous, strict=True) if p is not None}
+    for _, r in rows:
         if isinstance(r, ReadError):
             unreadable = True
             err.print(f"nianbao: {r.file}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
             continue
-        audit = check(r, match_previous(r, candidates), select_rules=_codes(select_), ignore_rules=_codes(ignore),
+        audit = check(r, last_year.get(id(r)), select_rules=_codes(select_), ignore_rules=_codes(ignore),
                       reviews=reviews_map)
         counted = audit.worst()
         if counted is not None and (worst is None or counted > worst):
@@ -514,6 +510,10 @@ def rollup_cmd(
 from nianbao.ledger.cli import ledger_app  # noqa: E402
 
 app.add_typer(ledger_app, name="ledger")
+
+from nianbao.dataset.cli import dataset_app  # noqa: E402  (pyarrow, DuckDB, Dask: imported by its commands)
+
+app.add_typer(dataset_app, name="dataset")
 
 from nianbao.web.cli import serve, user_app  # noqa: E402
 
