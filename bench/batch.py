@@ -147,6 +147,7 @@ def run_build(corpus: Path, out: Path, jobs: int, *, dask: bool = False) -> dict
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak_tree = 0
+    cpu: dict[int, float] = {}  # pid → CPU seconds last seen (the build process, the fork server, the workers)
     stop = threading.Event()
 
     def sample() -> None:
@@ -166,6 +167,8 @@ def run_build(corpus: Path, out: Path, jobs: int, *, dask: bool = False) -> dict
             for p in members:
                 with contextlib.suppress(psutil.Error):
                     total += p.memory_info().rss
+                    times = p.cpu_times()
+                    cpu[p.pid] = times.user + times.system
             peak_tree = max(peak_tree, total)
             stop.wait(0.1)
 
@@ -182,7 +185,8 @@ def run_build(corpus: Path, out: Path, jobs: int, *, dask: bool = False) -> dict
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"build failed (exit {proc.returncode}): {output[-2000:]}")
     data: dict[str, Any] = json.loads(lines[-1])
-    data.update(wall=wall, tree_mb=peak_tree / 1024 / 1024, load=load)
+    data.update(wall=wall, tree_mb=peak_tree / 1024 / 1024, load=load,
+                others_cpu=sum(v for pid, v in cpu.items() if pid != proc.pid))
     return data
 
 
@@ -231,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--jobs 2: {two['read']} files in {two['seconds']:.1f} s: {two['rate']:.1f} files/s "
               f"(load average before: {two['load']:.2f})", flush=True)
         print(f"throughput ratio --jobs 2 / --jobs 1: {two['rate'] / one['rate']:.2f} (target >= 1.7)", flush=True)
+        parent = one["parent_cpu"] / one["read"]
+        worker = one["others_cpu"] / one["read"]
+        print(f"CPU per file (--jobs 1, sampled): workers {worker * 1000:.1f} ms, build process "
+              f"{parent * 1000:.1f} ms; a CPU-bound 2-core ratio would be 2W/(W+P) = "
+              f"{2 * worker / (worker + parent):.2f} "
+              f"(an estimate from CPU times, not a measurement)", flush=True)
         same_local = cells_rows(work / "out-j1") == cells_rows(work / "out-j2")
         print(f"cells rows --jobs 1 == --jobs 2: {same_local}", flush=True)
         dask = run_build(small, work / "out-dask", 2, dask=True)

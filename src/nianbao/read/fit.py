@@ -72,7 +72,8 @@ class SplitBudget:
         self.limit = SPLIT_BUDGET if limit is None else limit
         self.scored = 0
         self.exhausted = False
-        self.memo: dict[tuple[object, ...], _Ranked | None] = {}
+        self.memo: dict[tuple[object, ...], _Ranked | None] = {}  # by row structure and values: see `fit_row`
+        self.scorers: dict[tuple[str, tuple[str, ...]], _Scorer] = {}
 
     def spend(self, count: int) -> bool:
         """Count `count` more scored splits; False (and nothing counted) when they would pass the limit."""
@@ -115,6 +116,9 @@ class _Scorer:
         self.groups = [(g, g == list(range(len(row.cells)))) for g in groups.values() if len(g) > 1]
         self.caps = tuple(MAX_DIGITS if fmt.cells[k].is_decimal else MAX_COUNT_DIGITS for k in row.cells)
         self._squares: dict[tuple[int, int], list[float]] = {}
+        #: All a ranking depends on: rows alike in it (the 25 rows of table 三) rank the same values alike.
+        self.signature = (tuple(self.identities), tuple(self.plausible),
+                          tuple((tuple(g), everything) for g, everything in self.groups), self.caps)
 
     def broken(self, numbers: tuple[Number, ...] | list[Number]) -> tuple[int, int]:
         """Identities broken, plausibility pairs broken."""
@@ -312,12 +316,15 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bud
     if any(t.is_run for t in values) and all(t.kind != "text" for t in values):
         budget = budget if budget is not None else SplitBudget()
         printed = " ".join(t.printed for t in values)
-        key = (fmt.name, row.cells, tuple((t.printed, t.digits, t.sign, t.unit) for t in values))
+        scorer = budget.scorers.get((fmt.name, row.cells))
+        if scorer is None:
+            scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row)
+        key = (scorer.signature, tuple((t.digits, t.sign, t.unit) for t in values))
         if key in budget.memo:
             ranked = budget.memo[key]
         else:
             try:
-                ranked = _rank(_Scorer(fmt, row), values, budget)
+                ranked = _rank(scorer, values, budget)
             except _Exhausted:
                 return Fit([None] * n, 2, f"数字连排“{printed}”可拆分的方式太多，本文件的拆分计算已达上限"
                                           f"（{budget.limit:,} 种），未拆分，本行数值未读取（不确定）")
