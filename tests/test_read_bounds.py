@@ -122,6 +122,16 @@ def test_a_grid_span_that_is_not_a_whole_number_is_read_leniently(tmp_path: Path
     assert doc.blocks[0].cells == (*(f"c{i}" for i in range(len(spans))), "last")
 
 
+def test_a_zip_directory_naming_an_unknown_zip_version_is_a_damaged_file(tmp_path: Path) -> None:
+    """Found by the fuzzer once the others were fixed: zipfile raises NotImplementedError on such a directory."""
+    path = write_docx(tmp_path / "version.docx", f"<w:tbl><w:tr>{tc('规章')}</w:tr></w:tbl>")
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")  # the first central directory entry; its "version needed" follows
+    data[at + 6] = 148  # version 14.8
+    path.write_bytes(bytes(data))
+    assert "文件已损坏或不完整" in read_error(path).reason
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed corpus (../shared/corpus/seeds) is not beside this checkout")
 def test_a_report_whose_merged_cells_have_odd_spans_reads_the_same(tmp_path: Path) -> None:
     from tests.builders import build_docx, load_truth

@@ -334,17 +334,6 @@ class KnownBug:
 #: expected failure instead of a new one; bench/fuzz.py replays their inputs and says when one passes. Remove
 #: an entry (and its input) once the reader is fixed.
 KNOWN_BUGS = (
-    KnownBug("split-search", "未在", ("nianbao/read/fit.py", "nianbao/read/tables.py", "nianbao/formats/model.py"),
-             "数字连排拆分：每行最多评估 50,000 种拆分（约 2–3 秒），每个行标签的每次出现都重做一遍，总时长无上限"),
-    KnownBug("sections-regex", "未在", ("nianbao/read/sections.py",),
-             "sections._TABLE_ROW 的嵌套量词 (?:CELL[^ROW]*)+ROW 在被章节标题截断的表格行上指数级回溯（每多一格翻倍）"),
-    KnownBug("docx-gridspan", "ValueError", ("nianbao/read/docx.py",),
-             "docx.py 对 w:gridSpan 的 w:val 直接 int()，非整数值（1.5、abc、空）抛出 ValueError"),
-    KnownBug("pdf-rules", "未在", ("site-packages/pdfplumber/", "nianbao/read/pdf.py:_tables"),
-             "pdfplumber 由直线求单元格的算法对 n×n 网格约为 n^3.5：一页 150×150 网格约 20 秒、近 600 MB"),
-    KnownBug("size", "未在", ("nianbao/read/docx.py", "site-packages/docx/", "nianbao/read/html.py",
-                             "nianbao/read/linear.py", "nianbao/read/text.py", "nianbao/read/pdf.py"),
-             "大小上限（50 MB、解压 200 MB、200,000 行）放行的文件要读几十秒；行数上限在整份文档读完后才检查"),
 )
 
 

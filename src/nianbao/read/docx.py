@@ -34,7 +34,7 @@ def check_archive(path: Path, file: str) -> None:
             total = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             body = next((i for i in infos if i.filename == _BODY), None)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError):  # NotImplementedError: a damaged version field
         raise ReadError(file, "文件已损坏或不完整（不是有效的 docx 压缩包）") from None
     if body is None:
         raise ReadError(file, "不是 Word 文档（压缩包中没有 word/document.xml）")

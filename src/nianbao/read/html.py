@@ -71,9 +71,6 @@ def _cell_text(cell: LexborNode) -> str:
     return _SPACES.sub(" ", cell.text(deep=True)).strip()
 
 
-_span = span  # a colspan/rowspan as a count (kept under its old name)
-
-
 def _table_rows(table: LexborNode, index: int, tally: Tally) -> list[Block]:
     """The rows of a data table, each cell once, with its grid column through rowspan/colspan.
 
