@@ -132,6 +132,21 @@ def test_a_zip_directory_naming_an_unknown_zip_version_is_a_damaged_file(tmp_pat
     assert "文件已损坏或不完整" in read_error(path).reason
 
 
+def test_a_library_message_quoting_a_damaged_header_is_clipped(tmp_path: Path) -> None:
+    """Found by the fuzzer: a local header whose name length is wrong makes zipfile quote kilobytes of it."""
+    text = random.Random(4).randbytes(10_000).hex()  # incompressible, so that 4,000 bytes follow the header
+    path = write_docx(tmp_path / "header.docx", f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x03\x04")  # the first local header
+    while not data[at + 30:].startswith(b"word/document.xml"):
+        at = data.index(b"PK\x03\x04", at + 4)
+    data[at + 26:at + 28] = (4000).to_bytes(2, "little")  # its file name length
+    path.write_bytes(bytes(data))
+    reason = read_error(path).reason
+    assert reason.startswith("无法打开 Word 文档（BadZipFile")
+    assert len(reason) <= 200
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed corpus (../shared/corpus/seeds) is not beside this checkout")
 def test_a_report_whose_merged_cells_have_odd_spans_reads_the_same(tmp_path: Path) -> None:
     from tests.builders import build_docx, load_truth

@@ -70,12 +70,19 @@ def _cell_text(tc: object) -> str:
     return "\n".join(_paragraph_text(p) for p in tc.iter(_P))  # type: ignore[attr-defined]
 
 
+def _clipped(exc: Exception, limit: int = 120) -> str:
+    """The first line of a library's message, at most `limit` characters (some quote whole damaged headers)."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[:limit] + "…"
+
+
 def read_docx(path: Path, file: str) -> Document:
     check_archive(path, file)
     try:
         word = open_docx(str(path))
     except Exception as exc:  # python-docx raises many kinds on a damaged package
-        raise ReadError(file, f"无法打开 Word 文档（{type(exc).__name__}: {exc}）") from None
+        raise ReadError(file, f"无法打开 Word 文档（{type(exc).__name__}: {_clipped(exc)}）") from None
     doc = Document(kind="docx")
     title = (word.core_properties.title or "").strip()
     doc.title = title or None
