@@ -30,11 +30,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import writes
+
 import web as harness
-from nianbao.ledger import cases
 from nianbao.store import db
-from nianbao.web import demo
-from nianbao.web.accounts.service import create_user
 
 P95_TARGET_MS = 300.0
 WIDE_ROW = ("<html><body><table><tr>" + "<td>1</td>" * 200_000 + "</tr></table></body></html>").encode()
@@ -47,18 +46,6 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     uploads: list[tuple[str, float, str]] = field(default_factory=list)  # file, seconds to an answer, message
-
-
-def prepare(url: str, bystanders: int) -> list[str]:
-    with db.session(url) as session:
-        demo.seed(session, today=harness.dt.date.today(), fast_hashes=True, scale=0.2)
-        names = []
-        for n in range(bystanders + 1):
-            agency = cases.find_agency(session, demo.DEPARTMENTS[n % len(demo.DEPARTMENTS)])
-            name = f"upload_bench_{n:02d}"
-            create_user(session, name, harness.PASSWORD, "clerk", agency, fast_hash=True)
-            names.append(name)
-    return names
 
 
 async def bystander(client: httpx.AsyncClient, end: float, tally: Tally, rng: random.Random) -> None:
@@ -125,7 +112,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     with harness.database(args.database_url) as url:
-        names = prepare(url, args.bystanders)
+        names = writes.prepare(url, args.bystanders, prefix="upload_bench")
         db.dispose(url)
         port = harness.free_port()
         with tempfile.TemporaryDirectory() as tmp:

@@ -49,13 +49,14 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
 
 
-def prepare(url: str, writers: int) -> list[str]:
+def prepare(url: str, writers: int, prefix: str = "writer") -> list[str]:
+    """The demo jurisdiction (a fifth of its size) and `writers` + 1 clerk accounts over its departments."""
     with db.session(url) as session:
         demo.seed(session, today=harness.dt.date.today(), fast_hashes=True, scale=0.2)
         names = []
         for n in range(writers + 1):
             agency = cases.find_agency(session, demo.DEPARTMENTS[n % len(demo.DEPARTMENTS)])
-            name = f"writer_{n:03d}"
+            name = f"{prefix}_{n:03d}"
             create_user(session, name, harness.PASSWORD, "clerk", agency, fast_hash=True)
             names.append(name)
     return names

@@ -33,6 +33,7 @@ from nianbao.web.check.parsing import Parsed, UploadRefused, clean_filename, meg
 from nianbao.web.check.service import CheckError, store_report
 from nianbao.web.check.upload import FileResult, Incoming
 from nianbao.web.core.people import Viewer, not_found
+from nianbao.web.core.sessions import aware as _aware
 
 log = logging.getLogger("nianbao.web.check")
 
@@ -47,10 +48,6 @@ _runner_lock = threading.Lock()
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def runner() -> ThreadPoolExecutor:

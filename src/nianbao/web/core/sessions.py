@@ -45,7 +45,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
+def aware(value: dt.datetime) -> dt.datetime:
+    """A stored time with its zone (SQLite drops it; they are all UTC)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)  # SQLite drops the zone
 
 
@@ -112,8 +113,8 @@ def load(factory: sessionmaker[Session], token: str, lifetimes: Lifetimes, now: 
         row = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
         if row is None or row.revoked_at is not None:
             return None
-        last_seen = _aware(row.last_seen)
-        if _aware(row.created_at) < now - lifetimes.absolute or last_seen < now - lifetimes.idle:
+        last_seen = aware(row.last_seen)
+        if aware(row.created_at) < now - lifetimes.absolute or last_seen < now - lifetimes.idle:
             return None
         try:
             data = json.loads(row.data)
@@ -156,14 +157,6 @@ def revoke_user(db: Session, user_id: int, *, keep: Iterable[int] = ()) -> int:
     if kept:
         query = query.where(WebSession.id.not_in(kept))
     return int(db.execute(query.values(revoked_at=_now())).rowcount or 0)  # type: ignore[attr-defined]
-
-
-def live_count(db: Session, user_id: int, lifetimes: Lifetimes) -> int:
-    now = _now()
-    rows = db.execute(select(WebSession.created_at, WebSession.last_seen).where(
-        WebSession.user_id == user_id, WebSession.revoked_at.is_(None))).all()
-    return sum(1 for created, seen in rows
-               if _aware(created) >= now - lifetimes.absolute and _aware(seen) >= now - lifetimes.idle)
 
 
 def purge(db: Session, lifetimes: Lifetimes, now: dt.datetime) -> None:
