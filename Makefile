@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check bench fuzz system-deps clean
+.PHONY: run test lint check bench fuzz score system-deps clean
 
 # The web app on the embedded SQLite database, seeded with a demo jurisdiction on first start.
 HOST ?= 127.0.0.1
@@ -27,6 +27,8 @@ test: $(STAMP) system-deps lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -38,6 +40,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/uploads.py
 	$(BIN)/python bench/writes.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/pairing.py
 
 # The readers under fuzzing for longer than `make test` (bench/fuzz.py): FUZZ_EXAMPLES inputs per reader kind
 # (a .doc a tenth of that) from a random seed, printed; FUZZ_SEED=N repeats a run. Failing inputs go to
@@ -46,6 +51,27 @@ FUZZ_EXAMPLES ?= 200
 FUZZ_KIND ?= all
 fuzz: $(STAMP) system-deps
 	$(BIN)/python bench/fuzz.py --examples $(FUZZ_EXAMPLES) --kind $(FUZZ_KIND) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+# Whether the repository's corpus/, spec/ and tools/score.py still agree with the project's shared folder beside the checkout
+# (not part of `make test`; corpus/README.md is the repository's own and not compared).
+.PHONY: check-shared
+SHARED_DIR ?= ../shared
+check-shared:
+	@if [ ! -d "$(SHARED_DIR)" ]; then \
+	  echo "no $(SHARED_DIR) beside this checkout: nothing to compare corpus/ and spec/ with"; \
+	else \
+	  status=0; \
+	  diff -r -x README.md "$(SHARED_DIR)/corpus" corpus || status=1; \
+	  diff -r "$(SHARED_DIR)/spec" spec || status=1; \
+	  diff "$(SHARED_DIR)/tools/score.py" tools/score.py || status=1; \
+	  if [ $$status -eq 0 ]; then echo "corpus/, spec/ and tools/score.py agree with $(SHARED_DIR)"; \
+	  else echo "corpus/, spec/ or tools/score.py differ from $(SHARED_DIR) (see above)"; fi; \
+	  exit $$status; \
+	fi
+
+# Cell accuracy of `nianbao parse` over the repository's corpus, by the project's shared scorer.
+score: $(STAMP)
+	$(BIN)/python tools/score.py --cmd "$(BIN)/nianbao parse --output jsonl" corpus
 
 system-deps:
 	@scripts/system-deps.sh

@@ -3,12 +3,14 @@
     python bench/batch.py [--n 2000] [--skip-20k] [--pdf-share 0.05] [--corpus DIR] [--keep]
 
 Builds a synthetic corpus of `--n` reports (and 20,000 unless `--skip-20k`): copies of real reports with a
-distinct agency name written into each (the packaged samples, and the shared corpus's pages and texts when it
-is beside the checkout; the html files are those pages, or samples rendered to html), and a share of PDFs
-rendered from them (`nianbao.authoring.render_bytes`, the agency replaced). Then, each build in a fresh
-process (``python bench/batch.py --child …``, so that its memory is its own):
+distinct agency name written into each (the packaged samples, and the pages and texts of the repository's
+`corpus/real/`; the html files are those pages), and a share of PDFs rendered from them
+(`nianbao.render.render_bytes`, the agency replaced). Then, each build in a fresh process
+(``python bench/batch.py --child …``, so that its memory is its own):
 
 - ``--jobs 1`` and ``--jobs 2`` on the N reports: files per second and the ratio (target ≥ 1.7 on 2 cores);
+- the per-file worker time by kind (the `seconds` of the ``--jobs 1`` run's `reports` rows) and, from it and the
+  measured ratio, the wall time of 100,000 reports on 16 cores for three mixes of PDFs (stated on each line);
 - a Dask LocalCluster (2 processes) on the N reports: whether its ``cells`` rows equal the local pool's;
 - peak RSS of the build at N and at 20,000 reports (``--jobs 2``): the build process's own peak (VmHWM), the
   peak of the sum over its process tree (sampled with psutil every 0.1 s), and their ratios (target ≤ 1.3).
@@ -35,7 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "src" / "nianbao" / "samples"
-SHARED = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "corpus"
 _DIGITS = "安平永和兴宁昌盛泰康"  # agency prefixes: the index in these ten characters
 
 
@@ -59,11 +61,9 @@ class _Base:
 
 def _bases() -> list[_Base]:
     import nianbao
-    from nianbao.authoring import render_bytes
 
     files = sorted(SAMPLES.glob("*.txt"))
-    if SHARED.is_dir():
-        files += sorted((SHARED / "real").glob("*.html")) + sorted((SHARED / "real").glob("*.txt"))
+    files += sorted((CORPUS / "real").glob("*.html")) + sorted((CORPUS / "real").glob("*.txt"))
     out: list[_Base] = []
     for f in files:
         report = nianbao.read(f)
@@ -73,14 +73,11 @@ def _bases() -> list[_Base]:
         if report.agency not in text:
             continue
         out.append(_Base(report.kind, text, report.agency, report))
-    if not any(b.kind == "html" for b in out):  # no shared corpus: the samples rendered as web pages
-        for b in list(out):
-            out.append(_Base("html", render_bytes(b.report, "html").decode("utf-8"), b.agency, b.report))
     return out
 
 
 def _render_pdf(args: tuple[Any, str, str]) -> None:
-    from nianbao.authoring import render_bytes
+    from nianbao.render import render_bytes
 
     report, agency, path = args
     Path(path).write_bytes(render_bytes(dataclasses.replace(report, agency=agency), "pdf"))
@@ -203,6 +200,36 @@ def cells_rows(out: Path) -> list[tuple[Any, ...]]:
     return sorted(zip(*columns, strict=True), key=repr)
 
 
+def per_file_costs(out: Path) -> dict[str, float]:
+    """From a build's `reports` rows (its `seconds`: reading and checking one file in a worker): the mean
+    seconds per text or html file, per PDF, per PDF page, and the mean pages of a PDF."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(out / "reports", format="parquet").to_table(columns=["kind", "pages", "seconds"])
+    rows = table.to_pylist()
+    text = [r["seconds"] for r in rows if r["kind"] in ("txt", "html")]
+    pdfs = [r for r in rows if r["kind"] == "pdf" and r["pages"]]
+    pages = sum(r["pages"] for r in pdfs)
+    return {"text": sum(text) / len(text) if text else 0.0,
+            "pdf": sum(r["seconds"] for r in pdfs) / len(pdfs) if pdfs else 0.0,
+            "pdf_page": sum(r["seconds"] for r in pdfs) / pages if pages else 0.0,
+            "pages": pages / len(pdfs) if pdfs else 0.0}
+
+
+def projection(costs: dict[str, float], parent_s: float, ratio: float, *, n: int = 100_000, cores: int = 16,
+               pdf_share: float = 0.5, pages: float = 8.0) -> str:
+    """The wall time of `n` reports on `cores` cores, from the measured per-file costs and the measured scaling
+    (the 2-core efficiency ratio/2 assumed to hold at `cores`; the build process, one core, as a ceiling)."""
+    per_file = (1 - pdf_share) * costs["text"] + pdf_share * pages * costs["pdf_page"]
+    efficiency = min(1.0, ratio / 2)
+    workers_s = n * per_file / (cores * efficiency)
+    parent_total = n * parent_s  # the build process takes every result on one core
+    wall = max(workers_s, parent_total)
+    return (f"projection: {n:,} reports on {cores} cores, {pdf_share:.0%} PDFs of {pages:g} pages: "
+            f"{wall / 60:.0f} min (workers {workers_s / 60:.0f} min at {efficiency:.0%} parallel efficiency; "
+            f"the build process alone {parent_total / 60:.1f} min)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
@@ -241,6 +268,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{parent * 1000:.1f} ms; a CPU-bound 2-core ratio would be 2W/(W+P) = "
               f"{2 * worker / (worker + parent):.2f} "
               f"(an estimate from CPU times, not a measurement)", flush=True)
+        costs = per_file_costs(work / "out-j1")
+        print(f"per-file worker time (--jobs 1): text/html {costs['text'] * 1000:.1f} ms, PDF "
+              f"{costs['pdf'] * 1000:.0f} ms ({costs['pages']:.1f} pages, {costs['pdf_page'] * 1000:.0f} ms a page)",
+              flush=True)
+        for share, pages in ((args.pdf_share, costs["pages"] or 1.0), (0.5, 8.0), (0.9, 12.0)):
+            print(projection(costs, parent, two["rate"] / one["rate"], pdf_share=share, pages=pages), flush=True)
         same_local = cells_rows(work / "out-j1") == cells_rows(work / "out-j2")
         print(f"cells rows --jobs 1 == --jobs 2: {same_local}", flush=True)
         dask = run_build(small, work / "out-dask", 2, dask=True)

@@ -9,7 +9,7 @@ Prints, for a pool of `--workers` workers:
   milliseconds per job, i.e. the pool's overhead (pickling, the pipe, a thread hand-off);
 - a job that never returns with a 1 s limit: how long after the limit `JobTimeout` is raised, and how long
   the next job (on a freshly forked worker) takes;
-- for each FILE (default: the packaged samples and, when the shared corpus is beside the checkout, its PDFs):
+- for each FILE (default: a packaged sample, and the PDFs and a web page of the repository's `corpus/`):
   the read in the pool and in this process, and the worker's address space after reading it (peak VmPeak,
   what RLIMIT_AS bounds) and resident peak (VmHWM), each file in a fresh worker.
 
@@ -40,10 +40,8 @@ def _ms(seconds: float) -> str:
 
 def default_files() -> list[Path]:
     files = sorted((ROOT / "src" / "nianbao" / "samples").glob("*.txt"))[:1]
-    real = ROOT.parent / "shared" / "corpus" / "real"
-    if real.is_dir():
-        files += sorted(real.glob("*.pdf")) + sorted(real.glob("*.html"))[:1]
-    return files
+    real = ROOT / "corpus" / "real"
+    return files + sorted(real.glob("*.pdf")) + sorted(real.glob("*.html"))[:1]
 
 
 def main() -> int:

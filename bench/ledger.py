@@ -7,7 +7,7 @@ October 2023 to December 2024, most closed within weeks with random outcome rows
 and out of the year — and a second agency with M open cases (default 100,000) whose stored deadlines
 spread over months. Rows are bulk-inserted with SQLAlchemy Core (executemany on SQLite, COPY on
 PostgreSQL); events are not generated (neither measurement reads them). Then times
-`ledger.tables.tables(session, agency, 2024)` (target ≤ 2 s) and `ledger.cases.due_cases(...)` (target
+`ledger.tables.tables(session, agency, 2024)` (target ≤ 2 s) and `ledger.queries.due_cases(...)` (target
 ≤ 200 ms), each `--repeat` times, and prints the best and the median.
 
 Default database: a temporary SQLite file. With ``--database-url postgresql+psycopg://…`` the data goes
@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 
 import nianbao
 from nianbao.audit import Status
-from nianbao.ledger import cases
+from nianbao.ledger import queries
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.tables import tables
 from nianbao.store import db
@@ -177,7 +177,7 @@ def run(url: str, args: argparse.Namespace) -> int:
           f"结转下年度 {report.value('applications.carried_forward.total'):,}；勾稽关系不成立 {len(failed)} 项")
 
     with sessions() as s:
-        times, rows = timed(lambda: cases.due_cases(s, [due_id], TODAY, calendar), args.repeat)
+        times, rows = timed(lambda: queries.due_cases(s, [due_id], TODAY, calendar), args.repeat)
     assert isinstance(rows, list)
     overdue = sum(1 for _, _, left in rows if left is not None and left < 0)
     verdict = "达标" if min(times) * 1000 <= DUE_TARGET_MS else "未达标"

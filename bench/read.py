@@ -1,4 +1,4 @@
-"""How fast `nianbao.read` reads the shared corpus, and how much memory it takes.
+"""How fast `nianbao.read` reads the repository's corpus, and how much memory it takes.
 
     python bench/read.py [CORPUS] [--repeat N] [--json]
 
@@ -50,7 +50,8 @@ TARGETS: dict[str, tuple[float, str]] = {
     "docx": (50.0, "report"),
     "pdf": (150.0, "page"),
 }
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT / "corpus"
 
 
 @dataclass
@@ -217,7 +218,7 @@ def print_table(rows: dict[str, dict[str, Any]], figures: dict[str, Any]) -> Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time nianbao.read over the shared corpus, per input kind.")
+    parser = argparse.ArgumentParser(description="Time nianbao.read over the repository's corpus, per input kind.")
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
                         help=f"corpus directory (default {DEFAULT_CORPUS})")
     parser.add_argument("--repeat", type=int, default=5, help="timed reads of each file (default 5)")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import nianbao
-from nianbao.authoring import KINDS, render_bytes
+from nianbao.render import KINDS, render_bytes
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
 TARGETS_MS = {"docx": 100.0, "html": 20.0, "pdf": 1500.0, "md": None}

@@ -48,7 +48,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, calendar_store, cases
 from nianbao.store import db
 from nianbao.store.models import OUTCOMES
 from nianbao.web import demo
@@ -111,8 +111,8 @@ def prepare(url: str, users: int, extra_cases: int, today: dt.date) -> list[tupl
     rng = random.Random(20261122)
     outcomes = list(OUTCOMES)
     with db.session(url) as session:
-        agency = cases.find_agency(session, DEPARTMENT)
-        calendar = cases.load_calendar(session)
+        agency = agencies.find_agency(session, DEPARTMENT)
+        calendar = calendar_store.load_calendar(session)
         first = dt.date(today.year - 1, 1, 1)
         days = [first + dt.timedelta(d) for d in range((today - first).days)]
         days = [d for d in days if calendar.is_workday(d)]
@@ -124,7 +124,7 @@ def prepare(url: str, users: int, extra_cases: int, today: dt.date) -> list[tupl
             closed = calendar.add_workdays(received, rng.randint(3, 20))
             if closed < today and rng.random() < 0.9:
                 cases.close_case(session, case, rng.choice(outcomes), closed)
-        government = cases.find_agency(session, demo.GOVERNMENT)
+        government = agencies.find_agency(session, demo.GOVERNMENT)
         people = []
         for n in range(users):
             role = "supervisor" if n % 2 == 0 else "clerk"

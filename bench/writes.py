@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web as harness
-from nianbao.ledger import cases
+from nianbao.ledger import agencies
 from nianbao.store import db
 from nianbao.store.models import Application
 from nianbao.web import demo
@@ -55,7 +55,7 @@ def prepare(url: str, writers: int, prefix: str = "writer") -> list[str]:
         demo.seed(session, today=harness.dt.date.today(), fast_hashes=True, scale=0.2)
         names = []
         for n in range(writers + 1):
-            agency = cases.find_agency(session, demo.DEPARTMENTS[n % len(demo.DEPARTMENTS)])
+            agency = agencies.find_agency(session, demo.DEPARTMENTS[n % len(demo.DEPARTMENTS)])
             name = f"{prefix}_{n:03d}"
             create_user(session, name, harness.PASSWORD, "clerk", agency, fast_hash=True)
             names.append(name)

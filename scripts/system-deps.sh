@@ -2,15 +2,13 @@
 # Installs the system packages the test suite uses, when they are missing:
 #   LibreOffice (soffice) to build PDF and .doc versions of the seed reports and to read .doc files,
 #   Debian's chromium for the web app's end-to-end tests (driven by Playwright, never its own browser download),
-#   a CJK font so that those PDFs have Chinese glyphs, a TrueType CJK font (AR PL UMing) that nianbao's own
-#   PDF output embeds, and poppler-utils (pdftotext, pdftoppm).
+#   a CJK font so that those PDFs have Chinese glyphs, and poppler-utils (pdftotext, pdftoppm).
+#   (nianbao's own PDF output needs no system font: its font comes from pip, see nianbao.render.pdf_font.)
 # Needs root and apt-get; elsewhere it says what is missing and the tests that need it are skipped.
 set -u
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "noto.*cjk\|wqy\|droid.*fallback" || need+=(fonts-noto-cjk)
-[ -f /usr/share/fonts/truetype/arphic/uming.ttc ] || [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
-  || need+=(fonts-arphic-uming)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0

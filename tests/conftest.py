@@ -1,4 +1,4 @@
-"""Shared test helpers: where the shared corpus is, and its reports with their truth files."""
+"""Shared test helpers: where the repository's corpus and spec are, and the corpus reports with their truth files."""
 
 from __future__ import annotations
 
@@ -7,18 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "corpus"
+SPEC = ROOT / "spec"
 SAMPLES = ROOT / "src" / "nianbao" / "samples"
 
 
 def corpus_reports() -> list[Path]:
-    """Every report file of the shared corpus that has a truth file beside it."""
-    if not CORPUS.is_dir():
-        return []
+    """Every report file of the repository's corpus that has a truth file beside it."""
     out = []
     for f in sorted(CORPUS.rglob("*")):
         is_report = f.is_file() and not f.name.endswith(".json") and f.name not in ("README.md", "MANIFEST.md")
@@ -51,5 +47,3 @@ def same(a: object, b: object) -> bool:
 def differing(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
     return [f"{k}: got {got.get(k)!r}, printed {v!r}" for k, v in want.items() if not same(got.get(k), v)]
 
-
-requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")

@@ -79,7 +79,7 @@ def worker_limits() -> tuple[int, int, str]:
 
 def child_address_limit() -> str:
     """The soft RLIMIT_AS a process started by the .doc reader's rule sees (as LibreOffice would)."""
-    from nianbao.read.doc import lift_address_limit
+    from nianbao.read.inputs.doc import lift_address_limit
 
     done = subprocess.run(["sh", "-c", "ulimit -v"], capture_output=True, text=True, check=True,
                           preexec_fn=lift_address_limit())
@@ -102,3 +102,13 @@ def read_and_measure(filename: str, content: bytes) -> tuple[str, dict[str, int]
 
     outcome = read_upload(filename, content)
     return type(outcome).__name__, worker_memory()
+
+
+def crash_on_chunks(items: list[tuple[str, object]]) -> list[object]:
+    """`dataset.rows.process_files`, except that a chunk of more than one file kills its worker."""
+    from nianbao.dataset.rows import process_files
+    from nianbao.dataset.sources import Hints
+
+    if len(items) > 1:
+        os._exit(3)
+    return list(process_files([(path, hints if isinstance(hints, Hints) else None) for path, hints in items]))

@@ -12,7 +12,7 @@ import nianbao
 from nianbao.audit import FAMILIES, Severity, Status, catalog
 from nianbao.audit.docs import rules_markdown
 from nianbao.cli import app
-from tests.conftest import CORPUS, ROOT, SAMPLES, corpus_reports, load_truth, requires_corpus
+from tests.conftest import CORPUS, ROOT, SAMPLES, corpus_reports, load_truth
 
 runner = CliRunner()
 
@@ -72,7 +72,6 @@ def test_seeds_003_and_004_have_no_error(prefix: str) -> None:
     assert [f for f in audit.findings if f.severity is Severity.ERROR] == []
 
 
-@requires_corpus
 @pytest.mark.parametrize("path", corpus_reports(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_printed_arithmetic_inconsistencies_are_found(path: Path) -> None:
     truth = load_truth(path)
@@ -104,7 +103,6 @@ def test_cli_check_json_exit_codes_and_select() -> None:
     assert ignored.exit_code == 0, ignored.stdout
 
 
-@requires_corpus
 def test_cli_check_exit_1_on_error_and_2_on_unreadable(tmp_path: Path) -> None:
     assert runner.invoke(app, ["check", str(CORPUS / "real" / "r012.txt")]).exit_code == 1
     empty = tmp_path / "empty.txt"
@@ -135,7 +133,6 @@ PRINTED_DEFECTS = {
 }
 
 
-@requires_corpus
 @pytest.mark.parametrize("path", corpus_reports(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_inconsistencies_named_in_truth_notes_are_found_by_the_right_family(path: Path) -> None:
     expected = PRINTED_DEFECTS.get(path.name.split(".")[0].split("_")[0], set())

@@ -1,4 +1,4 @@
-"""The check report page (`nianbao.audit.html`): the official tables with the faulty cells marked, the findings.
+"""The check report page (`nianbao.render`): the official tables with the faulty cells marked, the findings.
 
 The golden page for seed 002 is `tests/golden/audit_002.html`; after an intended change of the page,
 rewrite it with `NIANBAO_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_audit_html.py` and review the diff.
@@ -16,7 +16,7 @@ import pytest
 
 import nianbao
 from nianbao.audit import Audit, check
-from nianbao.audit.html import audit_html, audits_html, source_lines
+from nianbao.render import audit_html, audits_html, source_lines
 from nianbao.report import Cell, Report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
@@ -115,7 +115,10 @@ def test_text_from_the_report_is_escaped() -> None:
     report.file = f"{SCRIPT}.txt"
     report.text = f"{SCRIPT}\n{report.text}"
     _with(report, key, SCRIPT)  # a cell printed as text: the identities on it are not assessable
-    line = report.cells[key].location.line  # type: ignore[union-attr]
+    location = report.cells[key].location
+    assert location is not None
+    assert location.line is not None
+    line = location.line
     lines[line] = f"{lines[line]}{SCRIPT}"
     page = audit_html(report, check(report), lines=lines)
     assert "<script" not in page.lower()

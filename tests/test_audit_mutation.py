@@ -11,7 +11,7 @@ import nianbao
 from nianbao.audit import Status
 from nianbao.formats import get_format
 from nianbao.report import Cell, Report
-from tests.conftest import corpus_reports, requires_corpus
+from tests.conftest import corpus_reports
 
 REPORTS = corpus_reports()
 
@@ -26,7 +26,6 @@ def _consistent(path: Path) -> Report | None:
     return None if _arithmetic_failures(report) else report
 
 
-@requires_corpus
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_single_cell_change_is_caught(path: Path) -> None:
     report = _consistent(path)
@@ -49,7 +48,6 @@ def test_every_single_cell_change_is_caught(path: Path) -> None:
     assert not missed, f"{len(missed)} of {len(keys)} mutations not caught: {missed[:5]}"
 
 
-@requires_corpus
 def test_unchanged_consistent_reports_raise_no_arithmetic_error() -> None:
     consistent = [p for p in REPORTS if _consistent(p) is not None]
     assert len(consistent) >= 12

@@ -29,8 +29,8 @@ import nianbao
 from nianbao import NotAReport, ReadError
 
 read_module = import_module("nianbao.read")  # `nianbao.read` the attribute is the function
-docx_reader = import_module("nianbao.read.docx")
-doc_reader = import_module("nianbao.read.doc")
+docx_reader = import_module("nianbao.read.inputs.docx")
+doc_reader = import_module("nianbao.read.inputs.doc")
 
 GOOD = Path(str(resources.files("nianbao") / "samples" / "003_2be53e51c8fc0eb8.txt"))
 
@@ -228,7 +228,7 @@ def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def no_soffice(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """shutil.which (as nianbao.read.doc.soffice uses it) finds nothing; LibreOffice is never run."""
+    """shutil.which (as nianbao.read.inputs.doc.soffice uses it) finds nothing; LibreOffice is never run."""
     asked: list[str] = []
 
     def which(cmd: str, *args: object, **kwargs: object) -> None:
@@ -328,11 +328,12 @@ def test_big_file_refused_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert p.stat().st_size == 200 * 1024 * 1024
     assert p.stat().st_size > read_module.MAX_BYTES
     touched: list[str] = []
-    real_open, real_read_bytes = pathlib.Path.open, pathlib.Path.read_bytes
+    real_open: Callable[..., object] = pathlib.Path.open  # its overloads take no *args: object
+    real_read_bytes = pathlib.Path.read_bytes
 
     def spy_open(self: Path, *args: object, **kwargs: object) -> object:
         touched.append(f"open {self}")
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, *args, **kwargs)
 
     def spy_read_bytes(self: Path) -> bytes:
         touched.append(f"read_bytes {self}")
@@ -480,7 +481,7 @@ def test_200000_nested_elements_are_refused_without_parsing(tmp_path: Path) -> N
 
 def test_nesting_that_real_pages_have_is_read(tmp_path: Path) -> None:
     """Unclosed <p>, <li>, <td> and void elements do not count as nesting; 400 real levels still read."""
-    html = read_module.html
+    html = import_module("nianbao.read.inputs.html")
     assert html.nesting_depth("<p>a<p>b<li>c<br><img src=x><td>d" * 1000) == 0
     assert html.nesting_depth("<div><span>x</span></div>" * 1000) == 2
     page = tmp_path / "deep-but-real.html"

@@ -22,14 +22,11 @@ import pytest
 
 import nianbao
 from nianbao.formats import get_format
-from nianbao.read.linear import squeeze
+from nianbao.formats.text import squeeze
 from tests.builders import Truth, build_docx, build_html, build_pdf, convert, load_truth
+from tests.conftest import CORPUS
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS_DIR = SHARED / "corpus" / "seeds"
-
-if not SEEDS_DIR.is_dir():
-    pytest.skip(f"seed corpus not found at {SEEDS_DIR} (the repo's sibling folder shared/)", allow_module_level=True)
+SEEDS_DIR = CORPUS / "seeds"
 
 SEEDS = sorted(p.name.removesuffix(".truth.json") for p in SEEDS_DIR.glob("*.truth.json"))
 KINDS = ("docx", "html", "html-gbk", "pdf", "doc")

@@ -1,4 +1,4 @@
-"""Every report of the shared corpus, read and checked cell by cell against its truth file."""
+"""Every report of the repository's corpus, read and checked cell by cell against its truth file."""
 
 from __future__ import annotations
 
@@ -7,17 +7,15 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from tests.conftest import CORPUS, corpus_reports, differing, expected_cells, load_truth, requires_corpus
+from tests.conftest import CORPUS, corpus_reports, differing, expected_cells, load_truth
 
 REPORTS = corpus_reports()
 
 
-@requires_corpus
 def test_corpus_is_found() -> None:
-    assert len(REPORTS) >= 16, f"expected the shared corpus under {CORPUS}"
+    assert len(REPORTS) >= 16, f"expected the repository's corpus under {CORPUS}"
 
 
-@requires_corpus
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_report_reads_as_printed(path: Path) -> None:
     truth = load_truth(path)
@@ -31,7 +29,6 @@ def test_report_reads_as_printed(path: Path) -> None:
     assert not diff, "\n".join(diff)
 
 
-@requires_corpus
 @pytest.mark.parametrize("path", [p for p in REPORTS if p.suffix == ".pdf"], ids=lambda p: p.name)
 def test_pdf_is_read_from_the_pdf_itself(path: Path) -> None:
     report = nianbao.read(path)

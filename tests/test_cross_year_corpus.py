@@ -10,7 +10,6 @@ a report checked against an exact copy of itself relabelled as the year before i
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 
@@ -18,11 +17,9 @@ import nianbao
 from nianbao.audit import Status, check
 from nianbao.audit.rules.cross_year import similarity
 from nianbao.report import Report
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REAL = CORPUS / "real"
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 
 PROBLEMS = (Status.FAILED, Status.UNCERTAIN)
 

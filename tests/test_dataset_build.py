@@ -15,13 +15,14 @@ import pytest
 from typer.testing import CliRunner
 
 import nianbao
-from nianbao.authoring import render_bytes
 from nianbao.cli import app
 from nianbao.dataset import build as build_module
+from nianbao.dataset import engines
 from nianbao.dataset.build import BuildProgress, build
-from nianbao.dataset.keys import agency_key
 from nianbao.dataset.schema import SCHEMAS
 from nianbao.dataset.sources import Hints, SourceError, expand_sources
+from nianbao.formats.names import agency_key
+from nianbao.render import render_bytes
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
@@ -284,3 +285,28 @@ def test_sources_expand_folders_and_manifests(tmp_path: Path) -> None:
 def test_agency_key() -> None:
     assert agency_key(" 某市 财政局（本级）") == agency_key("某市财政局(本级)") == "某市财政局本级"
     assert agency_key("财政局") != agency_key("某市财政局")
+
+
+def test_small_files_go_to_workers_in_chunks_and_others_alone(tmp_path: Path) -> None:
+    from nianbao.dataset.engines import chunks
+    from nianbao.dataset.sources import Item
+
+    names = ["a.txt", "b.html", "c.txt", "d.pdf", "e.txt", "f.txt", "g.txt", "big.txt", "h.txt"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x" * (5000 if name == "big.txt" else 10))
+    items = [Item(str(tmp_path / name)) for name in names]
+    got = [[Path(i.path).name for i in chunk] for chunk in chunks(items, files=2, size=1000)]
+    assert got == [["a.txt", "b.html"], ["c.txt"], ["d.pdf"], ["e.txt", "f.txt"], ["g.txt"], ["big.txt"], ["h.txt"]]
+    assert [len(c) for c in chunks(items)] == [3, 1, 5]  # the defaults: 16 files, 512 KB
+
+
+def test_a_chunk_that_fails_is_read_again_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import jobs_helpers
+
+    monkeypatch.setattr(engines, "process_files", jobs_helpers.crash_on_chunks)
+    out = tmp_path / "ds"
+    result = build(SAMPLE_FILES[:3], out, jobs=1)
+    assert (result.read, result.ok, result.failed) == (3, 3, 0)
+    expected = build(SAMPLE_FILES[:3], tmp_path / "plain", jobs=1)
+    assert expected.ok == 3
+    assert sorted_cells(out) == sorted_cells(tmp_path / "plain")

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from nianbao.audit import check
 from nianbao.cli import app
-from nianbao.dataset.keys import agency_key
 from nianbao.dataset.pairing import Item, cross_year, pair_previous, pair_reports
+from nianbao.formats.names import agency_key
 from nianbao.read import read
 from nianbao.report import Cell, Report
 
@@ -76,7 +76,10 @@ def _write(out: Path, table: str, schema: pa.Schema, rows: list[dict[str, object
 
 def write_dataset(out: Path, entries: list[Entry]) -> None:
     """`entries` as the build writes them: reports, cells, single-year findings, sections."""
-    reports, cells, findings, sections = [], [], [], []
+    reports: list[dict[str, object]] = []
+    cells: list[dict[str, object]] = []
+    findings: list[dict[str, object]] = []
+    sections: list[dict[str, object]] = []
     for e in entries:
         r = e.report
         if r is None:

@@ -18,9 +18,9 @@ import typer
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from nianbao.cli.dataset import export_cmd, query_cmd
 from nianbao.dataset.pairing import cross_year
 from nianbao.dataset.query import EXPORT_COLUMNS, cell_keys, connect, tables_sql
-from nianbao.dataset.query_cli import register
 from tests.test_dataset_pairing import Entry, sample_entries, write_dataset
 
 APPLICATIONS_PER_PROVINCE = """
@@ -39,7 +39,8 @@ GROUP BY r.year ORDER BY r.year
 """
 
 cli = typer.Typer()
-register(cli)
+cli.command(name="query")(query_cmd)
+cli.command(name="export")(export_cmd)
 runner = CliRunner()
 
 
@@ -230,7 +231,7 @@ def test_export_xlsx_and_csv(dataset: Path, tmp_path: Path) -> None:
     assert by_id["xiangning-2020"]["active.penalties.previous"] == 55
     assert by_id["xiangning-2020"]["agency"] == "乡宁县审计局"
     assert by_id["broken"]["status"] == "failed"
-    legend = dict(tuple(c.value for c in row) for row in book["说明"].iter_rows(min_row=2))
+    legend = {key.value: text.value for key, text in book["说明"].iter_rows(min_row=2)}
     assert "本年新收" in str(legend["applications.new.total"])
 
     target = tmp_path / "all.csv"

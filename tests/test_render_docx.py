@@ -21,11 +21,11 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 import nianbao
-from nianbao.authoring.content import content_of, default_preamble
-from nianbao.authoring.docx import header_rows, render_docx
 from nianbao.formats import FORMAT_NAMES, get_format
 from nianbao.formats.grid import Grid, tables
-from nianbao.read.linear import squeeze
+from nianbao.formats.text import squeeze
+from nianbao.render.content import content_of, default_preamble
+from nianbao.render.docx import header_rows, render_docx
 from nianbao.report import Report
 from tests.builders import _docx_table
 from tests.conftest import SAMPLES
@@ -237,8 +237,8 @@ def test_samples_read_back_the_same(path: Path, tmp_path: Path) -> None:
     assert original.agency
     printed = content_of(original)  # what was printed: the narrative less what the reader left in it
     for number in (1, 5, 6):
-        want = "".join(squeeze(p) for p in printed.sections[number - 1].paragraphs)
-        assert _narrative(again, number, original.agency) == want, number
+        narrative = "".join(squeeze(p) for p in printed.sections[number - 1].paragraphs)
+        assert _narrative(again, number, original.agency) == narrative, number
     assert squeeze(again.preamble) == _preamble(original)
     assert again.problems == []
 

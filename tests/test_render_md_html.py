@@ -24,19 +24,18 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 import nianbao
-from nianbao.authoring import render_bytes
-from nianbao.authoring.content import content_of as printable
-from nianbao.authoring.content import default_preamble, printed_value
-from nianbao.authoring.html import render_html
-from nianbao.authoring.markdown import flat_tables, render_md, width
 from nianbao.formats import get_format, sections
 from nianbao.formats.grid import tables
+from nianbao.render import render_bytes
+from nianbao.render.content import content_of as printable
+from nianbao.render.content import default_preamble, printed_value
+from nianbao.render.html import render_html
+from nianbao.render.md import flat_tables, render_md, width
 from nianbao.report import Report
-from tests.conftest import SAMPLES
+from tests.conftest import CORPUS, SAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-R010 = SHARED / "corpus" / "real" / "r010.txt"
+R010 = CORPUS / "real" / "r010.txt"
 RENDERERS = {"md": render_md, "html": render_html}
 
 
@@ -50,8 +49,7 @@ def read_sample(number: int) -> Report:
 
 
 ROUND_TRIP = [pytest.param(sample(n), id=f"sample{n:03d}") for n in range(5)]
-NO_SHARED = pytest.mark.skipif(not R010.exists(), reason="../shared is not beside this checkout")
-ROUND_TRIP.append(pytest.param(R010, id="r010", marks=NO_SHARED))
+ROUND_TRIP.append(pytest.param(R010, id="r010"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +282,6 @@ def test_content_leaves_out_title_leftovers_and_signature() -> None:
     assert content.sections[-1].paragraphs == ("无其他需要报告事项。",)
 
 
-@NO_SHARED
 def test_content_leaves_out_table_captions() -> None:
     report = nianbao.read(R010)
     section = report.section(3)

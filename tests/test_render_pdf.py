@@ -12,24 +12,17 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 import nianbao
-from nianbao.authoring import pdf as render_pdf_module
-from nianbao.authoring import render_bytes
-from nianbao.authoring.content import content_of
-from nianbao.authoring.pdf import FONT_ENV, KNOWN_FONTS, find_font, render_pdf, wrap
 from nianbao.formats import get_format
-from nianbao.read.linear import squeeze
+from nianbao.formats.text import squeeze
+from nianbao.render import pdf_font, render_bytes
+from nianbao.render.content import content_of
+from nianbao.render.pdf import render_pdf
+from nianbao.render.pdf_font import FONT_ENV, PACKAGED_NAME, find_font
+from nianbao.render.pdf_lines import wrap
 from nianbao.report import Cell, Report
 from tests.conftest import SAMPLES
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def have_font() -> None:
-    try:
-        find_font(None)
-    except RuntimeError as exc:  # no Chinese TrueType font here (scripts/system-deps.sh installs one)
-        pytest.skip(str(exc))
 
 
 def _write(tmp_path: Path, report: Report, name: str = "out.pdf") -> Path:
@@ -47,7 +40,6 @@ def _narrative(report: Report, number: int) -> str:
     return section.narrative if section else ""
 
 
-@pytest.mark.usefixtures("have_font")
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
 def test_sample_reads_back_the_same(seed: Path, tmp_path: Path) -> None:
     original = nianbao.read(seed)
@@ -74,7 +66,6 @@ def test_sample_reads_back_the_same(seed: Path, tmp_path: Path) -> None:
     assert _flat(back.text).endswith(_flat("".join(signature)))
 
 
-@pytest.mark.usefixtures("have_font")
 def test_font_is_embedded_and_metadata_set(tmp_path: Path) -> None:
     report = nianbao.read(SEEDS[0])
     data = render_pdf(report)
@@ -107,7 +98,6 @@ def test_font_is_embedded_and_metadata_set(tmp_path: Path) -> None:
         pdf.close()
 
 
-@pytest.mark.usefixtures("have_font")
 def test_signature_date_long_numbers_and_dispatch(tmp_path: Path) -> None:
     report = nianbao.read(SEEDS[0])
     report.date = dt.date(2025, 1, 20)
@@ -122,7 +112,6 @@ def test_signature_date_long_numbers_and_dispatch(tmp_path: Path) -> None:
     assert _flat(back.text).endswith("二道江区审计局2025年1月20日")
 
 
-@pytest.mark.usefixtures("have_font")
 def test_output_is_reproducible_and_fast() -> None:
     report = nianbao.read(SEEDS[1])
     first = render_pdf(report)
@@ -148,10 +137,14 @@ def test_lines_never_start_with_a_heading_or_a_closing_mark() -> None:
 
 def test_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     find_font.cache_clear()
+    pdf_font._packaged_source.cache_clear()
+
+    def not_installed() -> str:
+        raise ImportError("No module named 'pylopdf_fonts_zh_cn'")
+
     try:
-        monkeypatch.setattr(render_pdf_module, "KNOWN_FONTS", (("/nonexistent/font.ttc", 0),))
-        monkeypatch.setattr(render_pdf_module, "_fontconfig", list)
-        with pytest.raises(RuntimeError, match=r"中文字体.*fonts-arphic-uming.*NIANBAO_PDF_FONT"):
+        monkeypatch.setattr(pdf_font, "packaged_font_path", not_installed)
+        with pytest.raises(RuntimeError, match=r"中文字体包未安装.*pip install pylopdf-fonts-zh-cn.*NIANBAO_PDF_FONT"):
             find_font(None)
         bad = tmp_path / "bad.ttf"
         bad.write_bytes(b"not a font")
@@ -159,14 +152,38 @@ def test_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path
             find_font(str(bad))
     finally:
         find_font.cache_clear()
+        pdf_font._packaged_source.cache_clear()
 
 
-@pytest.mark.parametrize(("path", "index"), [f for f in KNOWN_FONTS if Path(f[0]).is_file()] or
-                         [pytest.param("", 0, marks=pytest.mark.skip(reason="no known Chinese font installed"))])
-def test_each_installed_font_reads_back(path: str, index: int, monkeypatch: pytest.MonkeyPatch,
-                                        tmp_path: Path) -> None:
-    monkeypatch.setenv(FONT_ENV, f"{path}:{index}")
+def test_the_packaged_font_needs_no_system_font_and_embeds_truetype(tmp_path: Path) -> None:
+    """The default font comes from pip (Noto Serif SC, CFF outlines) and is embedded as TrueType subsets."""
+    font = find_font(None)
+    assert font.name == PACKAGED_NAME
+    assert font.path.endswith("NotoSerifSC-Regular.otf")
+    assert font.width("政府", 10) == pytest.approx(20.0, abs=0.5)  # a CJK character is one em wide
     report = nianbao.read(SEEDS[3])
+    path = _write(tmp_path, report)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    assert _flat(report.agency or "x") in _flat(text)
+    data = path.read_bytes()
+    assert b"/FontFile2" in data  # TrueType outlines
+    assert b"/FontFile3" not in data  # no CFF
+
+
+def test_a_truetype_font_named_by_the_environment_reads_back(monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    """NIANBAO_PDF_FONT: a TrueType file (here one made from the packaged font's glyphs of the report)."""
+    report = nianbao.read(SEEDS[3])
+    text = render_bytes(report, "md").decode("utf-8") + "—"  # every character the PDF prints
+    source = pdf_font._packaged_source()
+    codes = sorted(set(range(0x20, 0x7F)) | {ord(c) for c in text})
+    ttf = tmp_path / "made.ttf"
+    ttf.write_bytes(source.truetype(codes))
+    monkeypatch.setenv(FONT_ENV, f"{ttf}:0")
     back = nianbao.read(_write(tmp_path, report))
     assert back.agency == report.agency
     assert all(back.value(k) == (report.value(k) or 0) for k in get_format(report.format or "").cells)

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nianbao
-from nianbao.authoring import KINDS, render_bytes
 from nianbao.formats import sections
+from nianbao.render import KINDS, render_bytes
 from nianbao.report import Cell, Report, Section
 from tests.synth import consistent_cells
 

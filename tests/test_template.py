@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import nianbao
 from nianbao import Severity, Status
-from nianbao.authoring.content import default_preamble
 from nianbao.authoring.load import load
 from nianbao.authoring.template import (
     KEY_SHEET,
@@ -33,6 +32,7 @@ from nianbao.authoring.workbook import write_xlsx
 from nianbao.authoring.yaml_file import write_yaml, yaml_text
 from nianbao.formats import format_for_year, get_format, sections
 from nianbao.formats.grid import tables
+from nianbao.render.content import default_preamble
 from nianbao.report import Report
 from tests.conftest import SAMPLES
 

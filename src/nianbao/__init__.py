@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from nianbao.audit import Audit, Finding, Options, Severity, Status, check
 from nianbao.read import NotAReport, ReadError, read
+from nianbao.render import Rendered
+from nianbao.render import render as _render_report
 from nianbao.report import Cell, Location, Problem, Report, Section
 
-if TYPE_CHECKING:
-    from nianbao.authoring import Rendered
+# `nianbao.render` is this module's function below, not the subpackage of the same name: the subpackage is
+# imported here first, so that importing it (or a module of it) later never rebinds the name (Python sets a
+# package's attribute to its subpackage only when the subpackage is first loaded). Same for `read`.
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """`nianbao.__version__`: the installed package's version (pyproject.toml), "0+unknown" when the package
+    is not installed. Read from the package metadata on first use (not at import: `nianbao parse` starts fast)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("nianbao")
+    except PackageNotFoundError:
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found
 
 
 def render(report: Report, to: str, *, force: bool = False, previous: Report | None = None) -> Rendered:
     """Checks the report, then writes it in the official layout as `to` (md, html, docx, pdf).
 
-    Raises `nianbao.authoring.RenderBlocked` when the audit finds errors, unless `force=True`.
+    Raises `nianbao.render.RenderBlocked` when the audit finds errors, unless `force=True`.
     """
-    from nianbao.authoring import render as render_report
-
-    return render_report(report, to, force=force, previous=previous)
+    return _render_report(report, to, force=force, previous=previous)
 
 
 def template(year: int, agency: str, previous: Report | None = None, to: str | Path | None = None) -> Report:

@@ -1,6 +1,6 @@
 """A parsed report: cells with their printed text and provenance, sections, metadata, problems.
 
-`Report.to_exchange()` gives the JSON shape of shared/spec/README.md, which other tools read.
+`Report.to_exchange()` gives the JSON shape of spec/README.md, which other tools read.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class Report:
         return next((s for s in self.sections if s.number == number), None)
 
     def to_exchange(self) -> dict[str, Any]:
-        """The exchange shape of shared/spec/README.md."""
+        """The exchange shape of spec/README.md."""
         return {
             "file": self.file,
             "format": self.format,

@@ -105,7 +105,7 @@ def test_supervisor_checks_ten_reports(page: Page, shots: Shots) -> None:
     shots.take(page, "check-report")
 
     findings = page.get_by_role("region", name="核查发现的问题")
-    # the findings of nianbao.audit.html are <li class="finding"> with no role or name; the first shown one
+    # the findings of the check page (nianbao.render) are <li class="finding"> with no role or name; the first shown one
     first = findings.locator(".finding").filter(visible=True).first
     first.locator(".fhead").click()
     expect(first).to_have_class(re.compile(r"\bpicked\b"))

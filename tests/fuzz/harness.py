@@ -21,11 +21,11 @@ runs; HTML with random nested tags, wide rows, deep nesting, odd spans, entity s
 .docx packages rebuilt in memory around a mutated ``word/document.xml``; PDFs drawn with ReportLab (grids of
 many rules, many pages, text anywhere); and, for every kind, a file of another kind named as this one.
 
-The seeds are the packaged sample reports (`nianbao/samples/*.txt`) and, since the repository holds no
-published .html/.docx/.pdf/.doc report, those samples written out by `nianbao.authoring` (html, docx and pdf,
-the pdf also without stream compression so that mutations reach its drawing operators) and the .docx
-converted to .doc by LibreOffice. Large random data comes from a `random.Random` seeded by a drawn integer, so
-an example stays small for Hypothesis and is the same for the same seed.
+The seeds are the packaged sample reports (`nianbao/samples/*.txt`) and those samples written out by
+`nianbao.render` (html, docx and pdf, the pdf also without stream compression so that mutations reach its
+drawing operators) and the .docx converted to .doc by LibreOffice (the published reports of the repository's
+`corpus/` are not seeds). Large random data comes from a `random.Random` seeded by a drawn integer, so an
+example stays small for Hypothesis and is the same for the same seed.
 """
 
 from __future__ import annotations
@@ -150,8 +150,9 @@ def _child(kind: str, path: Path, out: int, stack: Path) -> None:
     `stack` receives the child's Python stack on SIGUSR1 (sent on a timeout) and on a fatal signal.
     """
     from nianbao.audit import check
-    from nianbao.read import NotAReport, ReadError, read_document, report_from_document
+    from nianbao.read import NotAReport, ReadError, ReadOptions, read_document, report_from_document
 
+    options = ReadOptions()
     dump = stack.open("w", encoding="utf-8")  # kept open until os._exit
     faulthandler.enable(dump)
     faulthandler.register(signal.SIGUSR1, dump, all_threads=False)
@@ -159,8 +160,7 @@ def _child(kind: str, path: Path, out: int, stack: Path) -> None:
         limit = _status().get("VmSize", 0) * 1024 + ADDRESS_SPACE_HEADROOM
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     else:
-        from nianbao.read import doc as doc_reader
-        doc_reader.CONVERT_TIMEOUT_S = DOC_CONVERT_TIMEOUT_S
+        options = ReadOptions(convert_timeout_s=DOC_CONVERT_TIMEOUT_S)
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
             fh.write("5")  # resets VmHWM to the current resident set
@@ -170,8 +170,8 @@ def _child(kind: str, path: Path, out: int, stack: Path) -> None:
     file = str(path)
     result: dict[str, str] = {}
     try:
-        doc = read_document(path, file)
-        report = report_from_document(doc, file)
+        doc = read_document(path, file, options=options)
+        report = report_from_document(doc, file, options)
         if not isinstance(report, Report):
             raise TypeError(f"report_from_document returned {type(report).__name__}")
         json.dumps(report.to_exchange(), ensure_ascii=False)
@@ -204,8 +204,8 @@ def _warm_up() -> None:
     from nianbao.audit import check
     from nianbao.read import read
 
-    for module in ("doc", "docx", "html", "pdf", "text"):
-        importlib.import_module(f"nianbao.read.{module}")
+    for module in ("doc", "docx", "html", "pdf", "txt"):
+        importlib.import_module(f"nianbao.read.inputs.{module}")
     check(read(SAMPLES[0]))
 
 
@@ -333,7 +333,7 @@ class KnownBug:
 #: Open reader bugs (tests/fuzz/found/README.md). The quick run reports an input failing by one of them as an
 #: expected failure instead of a new one; bench/fuzz.py replays their inputs and says when one passes. Remove
 #: an entry (and its input) once the reader is fixed.
-KNOWN_BUGS = (
+KNOWN_BUGS: tuple[KnownBug, ...] = (
 )
 
 
@@ -410,15 +410,15 @@ def _sample_reports() -> tuple[Report, ...]:
 
 @functools.cache
 def _uncompressed_pdf(index: int) -> bytes:
-    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
-    from nianbao.authoring import pdf as authoring_pdf
+    from nianbao.render import pdf as pdf_writer
 
     def plain_canvas(*args: object, **kwargs: object) -> object:
         return Canvas(*args, **{**kwargs, "pageCompression": 0})
 
-    with mock.patch.object(authoring_pdf, "Canvas", plain_canvas):
-        return authoring_pdf.render_pdf(_sample_reports()[index])
+    with mock.patch.object(pdf_writer, "Canvas", plain_canvas):
+        return pdf_writer.render_pdf(_sample_reports()[index])
 
 
 def _member(package: bytes, name: str) -> bytes:
@@ -444,7 +444,7 @@ def seeds(kind: str) -> tuple[bytes, ...]:
     """Real reports of `kind` to mutate (built on first use, then kept for the process)."""
     if kind == "txt":
         return tuple(p.read_bytes() for p in SAMPLES)
-    from nianbao.authoring import render_bytes
+    from nianbao.render import render_bytes
     reports = _sample_reports()
     if kind == "md":
         return tuple(render_bytes(r, "md") for r in reports)
@@ -875,7 +875,7 @@ def docx_structured(draw: st.DrawFn) -> tuple[bytes, str]:
 @functools.cache
 def _pdf_font() -> str:
     """A Chinese font registered with ReportLab, else Helvetica (then only ASCII is drawn)."""
-    from nianbao.authoring.pdf import find_font
+    from nianbao.render.pdf_font import find_font
     try:
         return find_font().name
     except RuntimeError:

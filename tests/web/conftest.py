@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies
 from nianbao.store import db
 from nianbao.web import Settings, create_app
 from nianbao.web.accounts.service import create_user
@@ -82,9 +82,9 @@ def build_world(url: str, today: dt.date = TODAY) -> World:
     world = World(app, url)
     with db.session(url) as s:
         for name, (level, parent) in AGENCIES.items():
-            world.agencies[name] = cases.set_agency(s, name, level=level, parent=parent).id
+            world.agencies[name] = agencies.set_agency(s, name, level=level, parent=parent).id
         for username, (role, agency) in USERS.items():
-            found = cases.find_agency(s, agency) if agency else None
+            found = agencies.find_agency(s, agency) if agency else None
             world.users[username] = create_user(s, username, PASSWORD, role, found, fast_hash=True).id
     return world
 

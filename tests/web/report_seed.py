@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, appeals, cases
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.store import db
 
@@ -29,7 +29,7 @@ WRITTEN = {
 
 def seed_2025(url: str) -> None:
     with db.session(url) as s:
-        agency = cases.find_agency(s, "甲县财政局")
+        agency = agencies.find_agency(s, "甲县财政局")
 
         def add(reference: str, received: dt.date, kind: str, closed: dt.date | None, outcome: str = "granted") -> None:
             case = cases.add_case(s, agency, reference, received, kind, calendar=CAL)
@@ -41,15 +41,15 @@ def seed_2025(url: str) -> None:
         add("2025-002", D(2025, 4, 1), "natural_person", D(2025, 4, 15))
         add("2025-003", D(2025, 5, 6), "commercial", D(2025, 5, 30), "partially_granted")
         add("2025-004", D(2025, 12, 22), "natural_person", None)
-        review = cases.add_appeal(s, agency, "复-2025-1", "review", D(2025, 6, 1))
-        cases.decide_appeal(s, review, "upheld", D(2025, 8, 1))
-        cases.add_appeal(s, agency, "诉-2025-1", "litigation_direct", D(2025, 9, 1))
+        review = appeals.add_appeal(s, agency, "复-2025-1", "review", D(2025, 6, 1))
+        appeals.decide_appeal(s, review, "upheld", D(2025, 8, 1))
+        appeals.add_appeal(s, agency, "诉-2025-1", "litigation_direct", D(2025, 9, 1))
 
 
 def table_two(year: int = 2025) -> dict[str, int | float]:
     """Table-二 figures that make a clean report (every cell filled; a few non-zero in the 2021 format)."""
+    from nianbao.authoring.from_ledger import table_two_keys
     from nianbao.formats import format_for_year, get_format
-    from nianbao.web.report.service import table_two_keys
 
     fmt = get_format(format_for_year(year))
     out: dict[str, int | float] = dict.fromkeys(table_two_keys(fmt), 0)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, calendar_store, cases
 from nianbao.store import db
 from nianbao.store.models import Application
 from tests.web.conftest import PASSWORD, World
@@ -29,14 +29,16 @@ def form(client: TestClient, path: str, data: dict[str, str], **kwargs: Any) -> 
     token = csrf(client)
     header = client.headers.pop("X-CSRF-Token", None)
     try:
-        return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+        r: httpx.Response = client.post(path, data={**data, "csrf_token": token}, **kwargs)
+        return r
     finally:
         if header is not None:
             client.headers["X-CSRF-Token"] = header
 
 
 def sign_in(world: World, username: str, password: str) -> int:
-    return world.anonymous().post("/api/v1/session", json={"username": username, "password": password}).status_code
+    r: httpx.Response = world.anonymous().post("/api/v1/session", json={"username": username, "password": password})
+    return r.status_code
 
 
 def test_create_user_with_the_form_then_sign_in_as_them(world: World) -> None:
@@ -189,9 +191,9 @@ def test_everyone_but_admins_gets_403(world: World, username: str) -> None:
 
 def test_calendar_override_moves_a_ledger_deadline(world: World) -> None:
     with db.session(world.url) as s:
-        agency = cases.find_agency(s, "甲县财政局")
+        agency = agencies.find_agency(s, "甲县财政局")
         case = cases.add_case(s, agency, "2026-001", dt.date(2026, 11, 2), "natural_person",
-                              calendar=cases.load_calendar(s))
+                              calendar=calendar_store.load_calendar(s))
         before = case.due
     assert before == dt.date(2026, 11, 30)  # 20 working days after Monday 2 November 2026
     admin = world.client("admin")
@@ -201,10 +203,10 @@ def test_calendar_override_moves_a_ledger_deadline(world: World) -> None:
     assert (body["stored_days"], body["new_years"], body["refreshed_cases"], body["years"]) == (1, 1, 1, [2027])
     assert body["days"] == [{"day": "2026-11-10", "workday": False, "note": ""}]
     with db.session(world.url) as s:
-        case = s.get(Application, case.id)
-        assert case is not None
-        assert case.due == dt.date(2026, 12, 1)  # one working day fewer: a day later
-        assert cases.deadline(case, cases.load_calendar(s)).due == dt.date(2026, 12, 1)
+        moved = s.get(Application, case.id)
+        assert moved is not None
+        assert moved.due == dt.date(2026, 12, 1)  # one working day fewer: a day later
+        assert cases.deadline(moved, calendar_store.load_calendar(s)).due == dt.date(2026, 12, 1)
     assert "2026-11-10 休" in admin.get("/api/v1/admin/calendar").json()["text"]
     r = admin.put("/api/v1/admin/calendar", json={"text": "2026-11-10 休\n2026-11-10 班\n"})
     assert r.status_code == 422

@@ -108,7 +108,7 @@ def test_loading_the_schedule_makes_provisional_deadlines_exact_with_an_event(le
 
 def test_a_newer_chinesecalendar_settles_provisional_deadlines_at_start(ledger_url: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from nianbao.ledger import cases
+    from nianbao.ledger import calendar_store
 
     world = build_world(ledger_url, today=dt.date(2026, 12, 21))
     made = world.client("jia_cz").post("/api/v1/cases", json={"reference": "N-1", "applicant_type": "自然人",
@@ -116,9 +116,9 @@ def test_a_newer_chinesecalendar_settles_provisional_deadlines_at_start(ledger_u
     assert made["deadline"]["provisional"]
     monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2027))  # as if a release covering 2027 were installed
     with db.session(ledger_url) as s:
-        assert cases.settle_deadlines(s, dt.date(2026, 12, 22), "工作日历已收录", provisional_only=True) == 1
+        assert calendar_store.settle_deadlines(s, dt.date(2026, 12, 22), "工作日历已收录", provisional_only=True) == 1
     with db.session(ledger_url) as s:
-        assert cases.settle_deadlines(s, dt.date(2026, 12, 22), "工作日历已收录", provisional_only=True) == 0
+        assert calendar_store.settle_deadlines(s, dt.date(2026, 12, 22), "工作日历已收录", provisional_only=True) == 0
         case = s.get(Application, made["id"])
         assert case is not None
         assert not case.due_provisional

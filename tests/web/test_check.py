@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 
 from nianbao.store import db
 from nianbao.store.models import StoredReport
 from nianbao.web import Settings, create_app
+from tests.conftest import CORPUS, SAMPLES
 from tests.web.conftest import PASSWORD, TODAY, World
 
-SAMPLES = Path(__file__).resolve().parents[2] / "src" / "nianbao" / "samples"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 SCRIPT = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 
@@ -32,10 +29,8 @@ def sample(seed: str) -> tuple[str, bytes]:
 
 
 def corpus(name: str) -> tuple[str, bytes]:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {name} not available")
-    return name, path.read_bytes()
+    """A report of the repository's corpus/real/."""
+    return name, (CORPUS / "real" / name).read_bytes()
 
 
 def hostile() -> tuple[str, bytes]:
@@ -343,10 +338,10 @@ def test_comments(world: World) -> None:
 
 
 def test_matching_by_printed_name(world: World) -> None:
-    from nianbao.ledger import cases
+    from nianbao.ledger import agencies
 
     with db.session(world.url) as s:
-        audit_bureau = cases.set_agency(s, "二道江区审计局", level="department", parent="甲县人民政府").id
+        audit_bureau = agencies.set_agency(s, "二道江区审计局", level="department", parent="甲县人民政府").id
     sup = world.client("jia_sup")
     report_id = stored_id(sup, sample("000"))  # printed 二道江区审计局 (通化市二道江区审计局 in the text)
     assert row(world, report_id).agency_id == audit_bureau

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from nianbao.read import _KINDS as READER_SUFFIXES
+from nianbao.read.inputs import KINDS as READER_SUFFIXES
 from nianbao.store import db
 from nianbao.store.models import StoredReport
 from nianbao.web.check import service
-from nianbao.web.check.parsing import CACHE, SUFFIXES, UploadRefused, clean_filename
+from nianbao.web.check.parsing import ACCEPT, CACHE, UploadRefused, clean_filename, refuse_early
 from nianbao.web.core.people import Viewer
 from tests.web.conftest import World
 from tests.web.test_check import corpus, row, sample, stored_id, upload
@@ -132,10 +132,10 @@ def _viewer(world: World, username: str, role: str, agency: str | None, scope: s
 
 
 def test_match_agency(world: World) -> None:
-    from nianbao.ledger import cases
+    from nianbao.ledger import agencies
 
     with db.session(world.url) as s:
-        bureau = cases.set_agency(s, "二道江区审计局", level="department", parent="甲县人民政府").id
+        bureau = agencies.set_agency(s, "二道江区审计局", level="department", parent="甲县人民政府").id
     sup = _viewer(world, "jia_sup", "supervisor", "甲县人民政府", {"甲县人民政府", "甲县财政局", "甲县教育局"})
     sup = Viewer(sup.id, sup.username, sup.display_name, sup.role, sup.agency_id, sup.agency_name,
                  (sup.scope or frozenset()) | {bureau})
@@ -147,12 +147,26 @@ def test_match_agency(world: World) -> None:
         assert match("二道江区审计局") == bureau
         assert match("通化市二道江区审计局") == bureau  # the printed name adds the city
         assert match("二道江区 审计局") == bureau  # whitespace aside
+        assert match("二道江区·审计局") == bureau  # punctuation aside too (`agency_key`: a fix)
+        assert match("甲县财政局（本级）") == world.agencies["甲县财政局"]
         assert match("甲县 财政局") == world.agencies["甲县财政局"]
         assert match("县教育") == world.agencies["甲县教育局"]  # contained in a stored name
         assert match("局") is None  # too short to mean anything
         assert match("乙县财政局") is None  # not in scope
         assert match(None) is None
         assert match("") is None
+
+
+def test_printed_differs_compares_names_by_agency_key() -> None:
+    from nianbao.store.models import Agency
+    from nianbao.web.check.views import printed_differs
+
+    def stored(filed_under: str, printed: str) -> StoredReport:
+        return StoredReport(agency=Agency(name=filed_under), printed_agency=printed)
+
+    assert not printed_differs(stored("二道江区审计局", "通化市 二道江区审计局"))
+    assert not printed_differs(stored("某市财政局(本级)", "某市财政局（本级）"))  # a fix: brackets of either width
+    assert printed_differs(stored("甲县财政局", "乙县财政局"))
 
 
 def test_admin_upload_needs_an_agency_when_nothing_matches(world: World) -> None:
@@ -188,8 +202,14 @@ def test_report_of_reads_back_through_the_cache(world: World) -> None:
     assert row(world, report_id).year == 2024
 
 
-def test_suffixes_are_the_readers() -> None:
-    assert set(SUFFIXES) == set(READER_SUFFIXES)
+def test_uploads_take_every_suffix_the_reader_knows_and_no_other() -> None:
+    for suffix in READER_SUFFIXES:
+        refuse_early(f"报告{suffix.upper()}", 10, None)  # not refused, whatever the case of the suffix
+    assert set(ACCEPT.split(",")) == set(READER_SUFFIXES)  # what the upload form's file chooser offers
+    for name in ("报告.xls", "报告.zip", "报告"):
+        with pytest.raises(UploadRefused) as refused:
+            refuse_early(name, 10, None)
+        assert refused.value.reason == "type"
 
 
 def test_clean_filename() -> None:

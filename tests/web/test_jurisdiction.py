@@ -11,9 +11,10 @@ import dataclasses
 import datetime as dt
 import re
 from functools import cache
+from typing import cast
 
-from nianbao.authoring import render_bytes
 from nianbao.read import read
+from nianbao.render import render_bytes
 from nianbao.report import Cell, Report
 from nianbao.store import db
 from nianbao.store.models import StoredReport, User
@@ -108,7 +109,7 @@ def test_status_matrix_values(world: World) -> None:
     assert (jy["on_time"], jy["judged_by"], jy["judged_on"], jy["status"]) == (True, "published", "2025-01-25",
                                                                                 "returned")
     assert (jy["errors"], jy["warnings"]) == errors_of(world, ids["jy"])
-    assert jy["errors"] > 0  # 本年新收 自然人 7 but 总计 0
+    assert cast(int, jy["errors"]) > 0  # 本年新收 自然人 7 but 总计 0
 
     gov = cells["甲县人民政府"][2024]  # 10 February: late for a department, on time for a government
     assert (gov["on_time"], gov["deadline"], gov["report_id"]) == (True, "2025-03-31", ids["gov"])

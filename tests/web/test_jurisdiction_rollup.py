@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from nianbao.authoring import render_bytes
 from nianbao.read import read
+from nianbao.render import render_bytes
 from tests.conftest import SAMPLES
 from tests.web.conftest import World
 from tests.web.test_jurisdiction import AUDIT_OFFICE, UTC, rendered, store

@@ -12,7 +12,7 @@ import re
 
 from sqlalchemy import select
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, calendar_store, cases
 from nianbao.store import db
 from nianbao.store.models import Application
 from tests.web.conftest import World
@@ -31,8 +31,8 @@ def seed(world: World, agency: str, reference: str, received: dt.date, *, kind: 
          close: tuple[str, dt.date] | None = None) -> int:
     """A case put straight into the ledger through the library (what the pages then show)."""
     with db.session(world.url) as s:
-        owner = cases.find_agency(s, agency)
-        calendar = cases.load_calendar(s)
+        owner = agencies.find_agency(s, agency)
+        calendar = calendar_store.load_calendar(s)
         case = cases.add_case(s, owner, reference, received, kind, calendar=calendar, applicant=applicant,
                               request=request)
         for what, on, extra in events:
@@ -114,7 +114,7 @@ def test_clerk_registers_walks_and_closes_a_case(world: World) -> None:
     case = stored(world, case_id)
     assert (case.status, case.outcome, case.closed, case.version) == ("closed", "partially_granted", D(2025, 10, 30), 5)
     with db.session(world.url) as s:
-        kinds = [e.kind for e in cases.find_case(s, cases.find_agency(s, "甲县财政局"), "2025-0107").events]
+        kinds = [e.kind for e in cases.find_case(s, agencies.find_agency(s, "甲县财政局"), "2025-0107").events]
     assert kinds == ["registered", "correction_requested", "correction_received", "answered", "closed"]
 
 
@@ -200,7 +200,7 @@ def test_a_stale_version_answers_409_and_saves_nothing(world: World) -> None:
     with db.session(world.url) as s:  # someone else records the answer meanwhile
         case = s.get(Application, case_id)
         assert case is not None
-        cases.add_event(s, case, "answered", D(2025, 10, 20), calendar=cases.load_calendar(s))
+        cases.add_event(s, case, "answered", D(2025, 10, 20), calendar=calendar_store.load_calendar(s))
     r = c.post(f"/ledger/{case_id}/close", data={"outcome": "granted", "on": "2025-10-20", "version": "1"})
     assert r.status_code == 409
     assert "该案件已被他人修改，请刷新后重试" in r.text
@@ -266,8 +266,8 @@ def test_list_filters_search_and_pages(world: World) -> None:
 
 def test_list_pages_by_fifty(world: World) -> None:
     with db.session(world.url) as s:
-        owner = cases.find_agency(s, "甲县财政局")
-        calendar = cases.load_calendar(s)
+        owner = agencies.find_agency(s, "甲县财政局")
+        calendar = calendar_store.load_calendar(s)
         for n in range(55):
             cases.add_case(s, owner, f"2026-{n + 1:04d}", D(2026, 1, 5) + dt.timedelta(days=n), "natural_person",
                            calendar=calendar)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 
+import httpx
 import pytest
 from docx import Document
 from sqlalchemy import select
@@ -43,7 +45,7 @@ def _input(html: str, key: str) -> str:
     return m.group(1)
 
 
-def _form(version: int, sections: dict[int, str] | None = None, cells: dict[str, object] | None = None,
+def _form(version: int, sections: dict[int, str] | None = None, cells: Mapping[str, object] | None = None,
           **fields: str) -> dict[str, str]:
     data = {"version": str(version), "title": "", "preamble": "", "date": ""}
     data.update(fields)
@@ -121,7 +123,7 @@ def test_a_bad_figure_is_refused_and_everything_typed_is_kept(seeded: World) -> 
 
 
 def _audit(world: World, form: dict[str, str]) -> str:
-    r = world.client("jia_cz").post(f"{_base(world)}/audit", data=form, headers={"HX-Request": "true"})
+    r: httpx.Response = world.client("jia_cz").post(f"{_base(world)}/audit", data=form, headers={"HX-Request": "true"})
     assert r.status_code == 200, r.text
     return r.text
 

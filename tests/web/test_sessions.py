@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -24,7 +25,8 @@ def _copy(world: World, original: TestClient) -> TestClient:
 
 
 def _new_case(client: TestClient, reference: str) -> int:
-    return client.post("/api/v1/cases", json={"reference": reference, "applicant_type": "自然人"}).status_code
+    r: httpx.Response = client.post("/api/v1/cases", json={"reference": reference, "applicant_type": "自然人"})
+    return r.status_code
 
 
 def test_a_copied_cookie_is_worthless_after_sign_out(world: World) -> None:

@@ -4,6 +4,7 @@ read in a bounded worker process, and a file past its limits is refused with its
 from __future__ import annotations
 
 import time
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,7 +44,7 @@ def test_the_api_answers_202_at_once_and_the_job_tells_the_result(world: World) 
         assert r.headers["location"] == body["status_url"]
     done = _finished(c, str(body["status_url"]))
     assert (done["state"], done["total"], done["finished"], done["stored"], done["refused"]) == ("done", 2, 2, 1, 1)
-    first, second = done["results"]  # type: ignore[misc]
+    first, second = cast(list[dict[str, Any]], done["results"])
     assert first["ok"]
     assert first["report"]["status"] == "checked"
     assert second["reason"] == "type"
@@ -57,7 +58,7 @@ def test_hostile_files_end_with_a_message_naming_them(world: World) -> None:
     c = world.client("jia_cz")
     body = _post(c, ("wide.html", WIDE_ROW), ("deep.html", DEEP), wait=60)
     assert body["done"]
-    wide, deep = body["results"]  # type: ignore[misc]
+    wide, deep = cast(list[dict[str, Any]], body["results"])
     assert not wide["ok"]
     assert wide["message"].startswith("文件“wide.html”")
     assert not deep["ok"]

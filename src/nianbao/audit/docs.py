@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from nianbao.audit.model import FAMILIES
+from nianbao.audit.model import FAMILIES, FAMILY_TITLES
 from nianbao.audit.registry import catalog
-
-FAMILY_TITLES = {
-    "arithmetic": "勾稽关系（arithmetic）",
-    "cells": "单元格（cells）",
-    "format": "表格格式（format）",
-    "structure": "报告结构（structure）",
-    "text": "正文与表格（text）",
-    "timeliness": "发布时间（timeliness）",
-    "cross_year": "跨年度（cross_year）",
-}
 
 
 def rules_markdown() -> str:

@@ -37,7 +37,30 @@ class Status(StrEnum):
     NOT_ASSESSABLE = "not_assessable"  # an input is blank or unreadable: nothing computed on partial data
 
 
-FAMILIES: tuple[str, ...] = ("arithmetic", "cells", "format", "structure", "text", "timeliness", "cross_year")
+#: A finding's status as the pages that list findings name it.
+STATUS_NAMES: dict[Status, str] = {
+    Status.FAILED: "不符合",
+    Status.UNCERTAIN: "存疑（读数不确定）",
+    Status.NOT_ASSESSABLE: "无法核查",
+}
+#: A reviewer's verdict on a finding (`Finding.review`), as the pages name it.
+REVIEW_NAMES: dict[str, str] = {"confirmed": "已复核确认", "dismissed": "已复核排除"}
+
+# The rule families in catalog order: (family, its name on the check pages, its heading in docs/rules.md).
+_FAMILY_TABLE: tuple[tuple[str, str, str], ...] = (
+    ("arithmetic", "勾稽关系", "勾稽关系"),
+    ("cells", "单元格取值", "单元格"),
+    ("format", "表格格式", "表格格式"),
+    ("structure", "报告结构", "报告结构"),
+    ("text", "文字内容", "正文与表格"),
+    ("timeliness", "发布时限", "发布时间"),
+    ("cross_year", "跨年度比对", "跨年度"),
+)
+FAMILIES: tuple[str, ...] = tuple(family for family, _, _ in _FAMILY_TABLE)
+#: A family as a page that lists findings names it (the check page, the report editor).
+FAMILY_NAMES: dict[str, str] = {family: name for family, name, _ in _FAMILY_TABLE}
+#: A family as the rule catalog (docs/rules.md) heads it: its heading and its code.
+FAMILY_TITLES: dict[str, str] = {family: f"{heading}（{family}）" for family, _, heading in _FAMILY_TABLE}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `load(path)` chooses by extension:
 
-- `.json`: one object in the exchange shape of shared/spec/README.md (`format`, `year`, `agency`,
+- `.json`: one object in the exchange shape of spec/README.md (`format`, `year`, `agency`,
   `cells`; `file` is ignored), optionally extended with `preamble` (text), `sections` (`{"1": text, …,
   "6": text}`, or the list of `Report.to_dict()`, each `{"number": 1, "text": …}`) and `date` (ISO,
   `"2026-01-20"`). A computed cell (a total, `四、结转下年度继续办理`) that is null or left out is
@@ -33,7 +33,6 @@ from typing import Any
 
 import yaml
 
-from nianbao.authoring.content import default_preamble, default_title
 from nianbao.authoring.template import (
     KEY_SHEET,
     PROMPTS,
@@ -48,6 +47,7 @@ from nianbao.authoring.template import (
     section_title,
 )
 from nianbao.formats import FORMAT_NAMES, Format, get_format, sections
+from nianbao.render.content import default_preamble, default_title
 from nianbao.report import Number, Problem, Report
 
 SUFFIXES: dict[str, str] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}

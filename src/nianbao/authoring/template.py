@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from nianbao.authoring.content import NUMERALS, default_preamble, default_title, printed_value
 from nianbao.formats import Format, format_for_year, get_format, sections
+from nianbao.render.content import NUMERALS, default_preamble, default_title, printed_value
 from nianbao.report import Cell, Number, Report, Section
 
 PROMPTS: dict[int, str] = {

@@ -25,7 +25,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from nianbao.authoring.content import ISSUED_BY, default_title
 from nianbao.authoring.template import (
     COVER_SHEET,
     HINTS,
@@ -43,6 +42,7 @@ from nianbao.authoring.template import (
 )
 from nianbao.formats import Format, get_format, sections
 from nianbao.formats.grid import Grid, tables
+from nianbao.render.content import ISSUED_BY, default_title
 from nianbao.report import Number, Report
 
 # ---------------------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from nianbao.authoring.content import ISSUED_BY, default_title, printed_value
 from nianbao.authoring.template import HINTS, cell_label, compute, formulas, reference_figures, section_title
 from nianbao.formats import get_format, sections
+from nianbao.render.content import ISSUED_BY, default_title, printed_value
 from nianbao.report import Number, Report
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Which children count: those of the roll-up's year and format. The year is `year`
 parent's, else the most common among the children; the format is the parent's, else the most common
 among the children of that year, else the format that year must use. Other children are `skipped`,
 each with a Chinese reason. `expected` names the agencies that should have reported; those with no
-included child (agency names compared without whitespace, one containing the other) are `missing`.
+included child (agency names compared by `formats.names.agency_key`, one containing the other) are `missing`.
 
 Blank cells (printed empty, or text that is not a number) count as 0 in a sum, and `blanks` records how
 many children left each cell blank; a cell blank in every child sums to None. When comparing, a blank
@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from nianbao.formats import Format, format_for_year, get_format
+from nianbao.formats.names import agency_key
 from nianbao.report import Cell, Number, Report
 
 ALL_CHILDREN = "合计"
@@ -146,8 +147,9 @@ def rollup(children: Sequence[Report], parent: Report | None = None, *, expected
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
-    """Tolerant agency match: equal, or one contains the other, once whitespace is removed."""
-    x, y = "".join((a or "").split()), "".join((b or "").split())
+    """Tolerant agency match: equal, or one contains the other, compared by `agency_key` (width, whitespace,
+    punctuation and brackets aside)."""
+    x, y = agency_key(a or ""), agency_key(b or "")
     return bool(x and y) and (x in y or y in x)
 
 

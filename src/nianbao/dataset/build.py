@@ -1,6 +1,6 @@
 """`build(sources, out)`: read and check every file of the sources in parallel, into the Parquet dataset `out`.
 
-The files are read by `nianbao.dataset.rows.process_file`, either in the local worker pool (`WorkerPool`,
+The files are read by `nianbao.dataset.rows.process_file` (`engines.py`), either in the local worker pool (`WorkerPool`,
 ``jobs`` processes with a time and a memory limit per file, the readers preloaded) or as tasks of a Dask
 cluster (``scheduler="tcp://HOST:8786"``, or ``dask_local=True`` for a `distributed.LocalCluster`). At most a
 few jobs per worker are in flight, and results are taken **in the order of the sources**, so that every run
@@ -28,36 +28,26 @@ report, and reads those files again.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import secrets
 import signal
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
 
-from nianbao.dataset.rows import FileRows, failed_rows, file_sha256, process_file
+from nianbao.dataset.engines import BuildError, DaskRunner, LocalRunner, Runner, default_jobs
+from nianbao.dataset.rows import FileRows, file_sha256
 from nianbao.dataset.sources import Item, expand_sources, kind_of
 from nianbao.dataset.version import reader_version
 from nianbao.dataset.writer import DatasetWriter, path_key, read_existing, remove_orphans, remove_reports
 
 __all__ = ["BuildError", "BuildProgress", "BuildResult", "build", "default_jobs"]
 
-ROWS_MODULE = "nianbao.dataset.rows"
-IN_FLIGHT_PER_WORKER = 4  # jobs in flight per worker (the local pool; twice that on Dask)
 LOCK_NAME = ".build.lock"
 _HASH_THREADS = 8
-
-
-class BuildError(Exception):
-    """A build that cannot start (the output is not a folder, another build writes it, no Dask scheduler…):
-    ``str(exc)`` is one Chinese line."""
 
 
 @dataclass(frozen=True)
@@ -99,185 +89,6 @@ class BuildResult:
     def rate(self) -> float:
         """Files read per second."""
         return self.read / self.seconds if self.seconds > 0 else 0.0
-
-
-def default_jobs() -> int:
-    """Every CPU this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# Engines
-# ---------------------------------------------------------------------------------------------
-
-
-class _Runner(Protocol):
-    workers: int
-    engine: str
-
-    def map(self, items: Iterable[Item]) -> Iterator[tuple[Item, FileRows]]:
-        """Each item with its rows, in the order of `items`, with a bounded number of jobs in flight."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class _LocalRunner:
-    """The local worker pool: `jobs` processes, each file with a time and a memory limit."""
-
-    engine = "local"
-
-    def __init__(self, jobs: int, time_limit: float, memory_mb: int | None) -> None:
-        from nianbao.jobs.pool import PRELOAD, WorkerPool
-
-        self.pool = WorkerPool(jobs, time_limit=time_limit, memory_mb=memory_mb, preload=(*PRELOAD, ROWS_MODULE))
-        self.workers = jobs
-        self.window = jobs * IN_FLIGHT_PER_WORKER
-
-    def map(self, items: Iterable[Item]) -> Iterator[tuple[Item, FileRows]]:
-        pending: deque[tuple[Item, Future[FileRows]]] = deque()
-        source = iter(items)
-
-        def fill() -> None:
-            while len(pending) < self.window:
-                item = next(source, None)
-                if item is None:
-                    return
-                pending.append((item, self.pool.submit(process_file, item.path, item.hints)))
-
-        fill()
-        while pending:
-            item, future = pending.popleft()
-            rows = self._result(future, item)
-            fill()
-            yield item, rows
-
-    @staticmethod
-    def _result(future: Future[FileRows], item: Item) -> FileRows:
-        from nianbao.jobs.pool import JobError
-
-        try:
-            return future.result()
-        except JobError as exc:  # timeout, memory limit, crashed worker
-            return failed_rows(item.path, item.hints, exc.message)
-        except Exception as exc:
-            return failed_rows(item.path, item.hints, f"读取出错（{type(exc).__name__}）")
-
-    def close(self) -> None:
-        self.pool.close()
-
-
-class _DaskRunner:
-    """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` processes.
-
-    Tasks are submitted in chunks (one call to the scheduler per chunk) and their results collected in the
-    client's event loop as they complete (`distributed.as_completed`), then given back in the order of the
-    items: a round trip per file through the client's thread costs tens of milliseconds on a loaded machine.
-    The time limit is the client's: a file whose result has not come `time_limit` seconds after it became the
-    oldest in flight is recorded as timed out and its task cancelled (a task cannot be killed in a Dask
-    worker's thread; the worker's own memory limits apply).
-    """
-
-    engine = "dask"
-    _POLL_S = 0.002
-
-    def __init__(self, scheduler: str | None, workers: int | None, time_limit: float) -> None:
-        from distributed import Client, LocalCluster
-
-        self.time_limit = time_limit
-        self.cluster: Any = None
-        try:
-            if scheduler is None:
-                from nianbao.jobs.pool import _main_hidden
-
-                # Workers are spawned: with __main__ hidden they do not re-run the calling program (see the pool).
-                # The scheduler's HTTP routes go to a free local port (no dashboard).
-                with _main_hidden():
-                    self.cluster = LocalCluster(
-                        n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
-                        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-                    )  # type: ignore[no-untyped-call]
-                self.client: Any = Client(self.cluster)  # type: ignore[no-untyped-call]
-            else:
-                self.client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            if self.cluster is not None:
-                self.cluster.close()
-            where = f"Dask 调度器 {scheduler}" if scheduler else "本机 Dask 集群"
-            raise BuildError(f"无法连接{where}（{exc}）") from None
-        self.workers = sum(self.client.nthreads().values()) or 1
-        self.window = max(16, self.workers * IN_FLIGHT_PER_WORKER * 2)
-
-    def map(self, items: Iterable[Item]) -> Iterator[tuple[Item, FileRows]]:
-        from distributed import as_completed
-
-        source = enumerate(items)
-        done: Any = as_completed([], with_results=True, raise_errors=False)  # type: ignore[no-untyped-call]
-        order: deque[tuple[int, Item]] = deque()  # submitted and not yet given back, in order
-        running: dict[str, tuple[int, Item, Any]] = {}  # task key → index, item, future
-        ready: dict[int, FileRows] = {}
-        head_since: float | None = None
-
-        def fill() -> None:
-            if len(order) > self.window // 2:
-                return
-            chunk = list(islice(source, self.window - len(order)))
-            if not chunk:
-                return
-            futures = self.client.map(process_file, [item.path for _, item in chunk],
-                                      [item.hints for _, item in chunk], pure=False)
-            for (i, item), future in zip(chunk, futures, strict=True):
-                order.append((i, item))
-                running[future.key] = (i, item, future)
-            done.update(futures)
-
-        fill()
-        while order:
-            for future, value in done.next_batch(block=False):
-                entry = running.pop(future.key, None)
-                if entry is not None:  # else timed out meanwhile
-                    ready[entry[0]] = self._rows(value, entry[1])
-            i, item = order[0]
-            if i in ready:
-                order.popleft()
-                head_since = None
-                rows = ready.pop(i)
-                fill()
-                yield item, rows
-                continue
-            now = time.monotonic()
-            if head_since is None:
-                head_since = now
-            elif now - head_since > self.time_limit:
-                key = next(k for k, (j, _, _) in running.items() if j == i)
-                running.pop(key)[2].cancel()
-                ready[i] = failed_rows(item.path, item.hints, f"读取超时（超过 {self.time_limit:g} 秒）")
-                continue
-            time.sleep(self._POLL_S)
-
-    @staticmethod
-    def _rows(value: Any, item: Item) -> FileRows:
-        from distributed import KilledWorker
-
-        if isinstance(value, FileRows):
-            return value
-        exc = value[1] if isinstance(value, tuple) and len(value) == 3 else value
-        if isinstance(exc, MemoryError):
-            return failed_rows(item.path, item.hints, "内存不足")
-        if isinstance(exc, KilledWorker):
-            return failed_rows(item.path, item.hints, "读取进程异常退出")
-        return failed_rows(item.path, item.hints, f"读取出错（{type(exc).__name__}）")
-
-    def close(self) -> None:
-        try:
-            self.client.close()
-        finally:
-            if self.cluster is not None:
-                self.cluster.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,14 +236,14 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
             writer.batch_reports = batch_reports
         for rid, rendition in plan.late:
             writer.add_rendition(rid, rendition)
-        runner: _Runner | None = None
+        runner: Runner | None = None
         try:
             if plan.todo:
                 workers = jobs or default_jobs()
                 if scheduler is not None or dask_local:
-                    runner = _DaskRunner(scheduler, workers if dask_local else None, time_limit)
+                    runner = DaskRunner(scheduler, workers if dask_local else None, time_limit)
                 else:
-                    runner = _LocalRunner(min(workers, len(plan.todo)), time_limit, memory_mb)
+                    runner = LocalRunner(min(workers, len(plan.todo)), time_limit, memory_mb)
                 result.engine, result.workers = runner.engine, runner.workers
                 _take(runner.map(plan.todo), writer, result, plan.by_content, progress)
         except KeyboardInterrupt:

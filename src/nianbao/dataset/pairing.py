@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from nianbao.dataset.keys import agency_key
+from nianbao.formats.names import agency_key
 from nianbao.report import Cell, Number, Report, Section
 
 CROSS_YEAR_FILE = "cross_year.parquet"

@@ -14,14 +14,15 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.audit import check
-from nianbao.dataset.keys import agency_key
 from nianbao.dataset.sources import Hints, kind_of
 from nianbao.dataset.version import reader_version
-from nianbao.read import ReadError, read_document, report_from_document
+from nianbao.formats.names import agency_key
+from nianbao.read import ReadError, ReadOptions, read_document, report_from_document
 from nianbao.read.document import Document
 from nianbao.report import Cell, Report
 
@@ -104,7 +105,7 @@ def process_file(path: str, hints: Hints | None = None) -> FileRows:
     start = time.perf_counter()
     sha = file_sha256(path)
     try:
-        doc = read_document(path, path)
+        doc = read_document(path, path, options=ReadOptions.from_env())
         report = report_from_document(doc, path)
         audit = check(report)
     except MemoryError:
@@ -143,6 +144,12 @@ def process_file(path: str, hints: Hints | None = None) -> FileRows:
         sections["text"].append(s.narrative)
     out.rendition_key = _rendition_key(row["agency_key"], row["year"], report)
     return out
+
+
+def process_files(items: Sequence[tuple[str, Hints | None]]) -> list[FileRows]:
+    """`process_file` for each of several files, in one job: small files go to a worker in chunks, so that the
+    round trip to the worker and back (and the build process's share of it) is paid once per chunk."""
+    return [process_file(path, hints) for path, hints in items]
 
 
 def _pages(doc: Document) -> int | None:

@@ -21,7 +21,7 @@ REPORTS = pa.schema([
     ("kind", pa.string()),  # txt, md, html, docx, pdf, doc
     ("renditions", pa.list_(RENDITION)),  # every file of this report (the kept one first)
     ("agency", pa.string()),
-    ("agency_key", pa.string()),  # nianbao.dataset.keys.agency_key(agency)
+    ("agency_key", pa.string()),  # nianbao.formats.names.agency_key(agency)
     ("region", pa.string()),  # from the sources' hints only
     ("year", pa.int32()),
     ("format", pa.string()),  # "2019" or "2021"

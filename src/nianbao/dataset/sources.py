@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nianbao.read.inputs import KINDS
+
 __all__ = ["MANIFEST_SUFFIXES", "SUFFIXES", "Hints", "Item", "SourceError", "expand_sources", "kind_of"]
 
-#: The file suffixes the reader knows (it sniffs by content first, then by these).
-SUFFIXES: dict[str, str] = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-                            ".htm": "html", ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf",
-                            ".doc": "doc", ".wps": "doc"}
+#: The file suffixes the reader knows, and the input kind of each (the reader's own table).
+SUFFIXES: dict[str, str] = KINDS
 MANIFEST_SUFFIXES = (".csv", ".jsonl")
 MANIFEST_KEYS = ("path", "agency", "year", "region")
 

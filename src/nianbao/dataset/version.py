@@ -11,8 +11,7 @@ from nianbao import __version__
 __all__ = ["reader_version"]
 
 #: What decides the rows of a report: the readers, the audit, the formats and this package's row making.
-_SOURCES = ("read", "audit", "formats", "report.py", "dataset/rows.py", "dataset/schema.py",
-            "dataset/keys.py")
+_SOURCES = ("read", "audit", "formats", "report.py", "dataset/rows.py", "dataset/schema.py")
 
 
 @cache

@@ -36,7 +36,7 @@ reading a normal report (a packaged .txt sample, a 5-page PDF, a 370 kB web page
 the largest inputs the readers accept peak at about 300 MiB (a 290-page, 17 MB PDF; the reader stops at 300
 pages) and 520 MiB (a 44 MB web page; uploads stop at 50 MB). 1024 MiB leaves twice the worst measured case
 and over ten times a normal report. LibreOffice, which the .doc reader starts, needs 400-600 MB of address
-space by itself: `nianbao.read.doc.lift_address_limit` gives it the hard limit back, so that it is bounded by
+space by itself: `nianbao.read.inputs.doc.lift_address_limit` gives it the hard limit back, so that it is bounded by
 its own timeout instead (and killed with the worker's process group on a `JobTimeout`).
 
 The default time limit, 30 s, is twice the slowest read measured (the 290-page PDF: 10-14 s on a loaded
@@ -47,19 +47,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import logging
 import math
 import multiprocessing
 import os
-import pickle
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
-import traceback
 import types
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -68,6 +65,17 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
+
+from nianbao.jobs.errors import (
+    JobCrashed,
+    JobError,
+    JobFailed,
+    JobMemoryExceeded,
+    JobTimeout,
+    PoolClosed,
+    RemoteTraceback,
+)
+from nianbao.jobs.worker import worker_main
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "PRELOAD", "JobCrashed", "JobError", "JobFailed",
            "JobMemoryExceeded", "JobTimeout", "PoolClosed", "RemoteTraceback", "WorkerPool", "close_shared_pool",
@@ -90,192 +98,6 @@ ENV_SECONDS = "NIANBAO_JOB_SECONDS"
 ENV_MEMORY_MB = "NIANBAO_JOB_MEMORY_MB"
 
 
-# ---------------------------------------------------------------------------------------------
-# Errors: each carries a one-line Chinese message for users (the caller prefixes the file name)
-# ---------------------------------------------------------------------------------------------
-
-
-class JobError(Exception):
-    """A job that did not give a result. ``str(exc)`` (and ``exc.message``) is a Chinese line for users."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class JobTimeout(JobError):
-    """The job ran longer than its time limit; its worker was killed."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"读取超时（超过 {seconds:g} 秒）")
-        self.seconds = seconds
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.seconds,)
-
-
-class JobMemoryExceeded(JobError):
-    """The job needed more memory than the worker's limit (MemoryError in the worker)."""
-
-    def __init__(self, megabytes: int | None) -> None:
-        super().__init__(f"内存超限（超过 {megabytes} MB）" if megabytes is not None else "内存不足")
-        self.megabytes = megabytes
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.megabytes,)
-
-
-class JobCrashed(JobError):
-    """The worker died during the job (exit code `exitcode`, negative: killed by that signal)."""
-
-    def __init__(self, exitcode: int | None = None) -> None:
-        super().__init__("读取进程异常退出")
-        self.exitcode = exitcode
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.exitcode,)
-
-
-class JobFailed(JobError):
-    """The job raised an exception that cannot come back as itself, or its result could not be sent back.
-
-    `error_type` is the exception's class name, `detail` its text and `remote_traceback` the worker's
-    traceback: for logs, not for users.
-    """
-
-    def __init__(self, message: str, *, error_type: str = "", detail: str = "", remote_traceback: str = "") -> None:
-        super().__init__(message)
-        self.error_type = error_type
-        self.detail = detail
-        self.remote_traceback = remote_traceback
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild_failed, (self.message, self.error_type, self.detail, self.remote_traceback)
-
-
-def _rebuild_failed(message: str, error_type: str, detail: str, remote_traceback: str) -> JobFailed:
-    return JobFailed(message, error_type=error_type, detail=detail, remote_traceback=remote_traceback)
-
-
-class PoolClosed(JobError):
-    """The pool was closed before or while the job ran."""
-
-    def __init__(self) -> None:
-        super().__init__("任务池已关闭")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), ()
-
-
-class RemoteTraceback(Exception):
-    """The worker's traceback, set as the ``__cause__`` of an exception re-raised in the parent."""
-
-    def __str__(self) -> str:
-        return f"\n\n(in the worker process)\n{self.args[0] if self.args else ''}"
-
-
-# ---------------------------------------------------------------------------------------------
-# The worker process
-# ---------------------------------------------------------------------------------------------
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _detach() -> None:
-    """Makes the worker the leader of its own process group, so that killing the group also kills what it
-    started (LibreOffice); and asks Linux to kill it when its parent (the fork server, which ends with the
-    pool's process) goes, so that a busy worker never outlives the pool's process."""
-    with contextlib.suppress(OSError):
-        os.setsid()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _limit_address_space(memory_mb: int) -> None:
-    """Sets the soft RLIMIT_AS to `memory_mb` MiB; the hard limit is left as it is (so a child such as
-    LibreOffice may be given it back)."""
-    import resource
-
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = memory_mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        want = min(want, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
-
-
-def _failure(exc: BaseException) -> tuple[Any, ...]:
-    """The answer for an exception raised by a job: itself when it survives a pickle round trip."""
-    text = "".join(traceback.format_exception(exc))
-    if isinstance(exc, Exception):  # SystemExit, KeyboardInterrupt… must not be raised in the parent
-        try:
-            back = pickle.loads(pickle.dumps(exc))
-        except Exception:
-            back = None
-        if type(back) is type(exc):
-            return ("raised", exc, text)
-    return ("failed", type(exc).__name__, str(exc), text)
-
-
-def _answer(conn: Connection, reply: tuple[Any, ...]) -> bool:
-    """Sends the answer; False when the pool end is gone. A result that cannot be pickled is answered
-    with a failure: pickling happens before anything is written, so the pipe stays in step."""
-    try:
-        conn.send(reply)
-    except MemoryError:
-        return _answer(conn, ("memory",))
-    except OSError:
-        return False
-    except Exception as exc:  # the result does not pickle
-        conn.send(("failed", type(exc).__name__, f"结果无法传回：{exc}", "".join(traceback.format_exception(exc))))
-    return True
-
-
-def _worker_main(conn: Connection, memory_mb: int | None, tmp: str | None) -> None:
-    """The worker: its own process group, temporary folder and memory limit, then `_serve`. The folder is
-    removed when the worker ends, by itself or (when killed) by the pool."""
-    _detach()
-    if tmp is not None:
-        tempfile.tempdir = tmp  # temporary files of a killed job go with the worker's folder
-        os.environ["TMPDIR"] = tmp  # and those of the programs it starts (LibreOffice)
-    if memory_mb is not None:
-        _limit_address_space(memory_mb)
-    try:
-        _serve(conn)
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _serve(conn: Connection) -> None:
-    """Receives ``(fn, args)`` and answers ``(status, …)`` until None comes or the pool's end of the pipe closes."""
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        except MemoryError:  # the arguments alone exceed the limit; the pipe may be out of step: stop
-            _answer(conn, ("memory",))
-            return
-        except Exception as exc:  # the job's function cannot be imported here, or an argument not unpickled
-            if not _answer(conn, ("failed", type(exc).__name__, str(exc), "".join(traceback.format_exception(exc)))):
-                return
-            continue
-        if message is None:
-            return
-        fn, args = message
-        del message
-        try:
-            reply: tuple[Any, ...] = ("ok", fn(*args))
-        except MemoryError:
-            reply = ("memory",)
-        except BaseException as exc:
-            reply = _failure(exc)
-        del fn, args
-        if not _answer(conn, reply):
-            return
-        del reply
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,7 +152,7 @@ class _Worker:
     def start(self, ctx: ForkServerContext, memory_mb: int | None) -> None:
         self.tmp = tempfile.mkdtemp(prefix="nianbao-job-")
         parent_end, child_end = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=_worker_main, args=(child_end, memory_mb, self.tmp),
+        process = ctx.Process(target=worker_main, args=(child_end, memory_mb, self.tmp),
                               name=f"nianbao-job-{self.index}", daemon=True)
         try:
             with _main_hidden():

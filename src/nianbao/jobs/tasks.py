@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal, TypeAlias
 
-# Imported for the fork server's preload: the readers `read_document` imports lazily, by input kind.
-import nianbao.read.doc
-import nianbao.read.docx
-import nianbao.read.html
-import nianbao.read.pdf
-import nianbao.read.text  # noqa: F401
-from nianbao.audit.html import document_lines
-from nianbao.read import NotAReport, ReadError, read_document, report_from_document
+# Imported for the fork server's preload: the input kinds `read_document` imports lazily.
+import nianbao.read.inputs.doc
+import nianbao.read.inputs.docx
+import nianbao.read.inputs.html
+import nianbao.read.inputs.pdf
+import nianbao.read.inputs.txt  # noqa: F401
+from nianbao.read import NotAReport, ReadError, ReadOptions, read_document, report_from_document
+from nianbao.read.lines import document_lines
 from nianbao.report import Report
 
 __all__ = ["ReadOk", "ReadOutcome", "ReadRefused", "read_upload"]
@@ -57,16 +57,18 @@ ReadOutcome: TypeAlias = ReadOk | ReadRefused
 def read_upload(filename: str, content: bytes) -> ReadOutcome:
     """Reads `content` as the report file `filename` (its suffix is kept: the readers need a real file).
 
-    The same reading and messages as `nianbao.web.check.parsing.parse_bytes`, returned instead of raised.
+    The same reading, limits (`ReadOptions.from_env`) and messages as `nianbao.web.check.parsing.parse_bytes`,
+    returned instead of raised.
     """
     suffix = PurePosixPath(filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as tmp:
         path = Path(tmp) / f"report{suffix}"
         path.write_bytes(content)
         del content
+        options = ReadOptions.from_env()
         try:
-            doc = read_document(path, filename)
-            report = report_from_document(doc, filename)
+            doc = read_document(path, filename, options=options)
+            report = report_from_document(doc, filename, options)
         except MemoryError:
             raise
         except NotAReport as exc:

@@ -15,7 +15,7 @@ Source of truth, in order:
    《全国年节及纪念日放假办法》 (`holidays.statutory_holidays`), without 调休 or 补假. Such a
    year is *provisional*: `covers` is False for it, and every deadline that counts one of its
    days says so (`deadlines.Deadline.provisional_years`) until the real schedule arrives and
-   the ledger recomputes it (`cases.settle_deadlines`). A clerk can register an application
+   the ledger recomputes it (`calendar_store.settle_deadlines`). A clerk can register an application
    on any day of any year; the date is never refused for want of a calendar.
 
 Counting convention (domain.md §4.1, UNVERIFIED as an official rule): the start day is

@@ -1,4 +1,4 @@
-"""Import and export of the ledger exchange file (shared/spec/ledger.md): CSV, or XLSX with the same columns.
+"""Import and export of the ledger exchange file (spec/ledger.md): CSV, or XLSX with the same columns.
 
 Import is all or nothing: every row is checked first and each bad row is reported with its row number
 (the header is row 1, as a spreadsheet shows it) and the reason; when any row is bad nothing is written.
@@ -24,8 +24,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases
+from nianbao.ledger import cases, vocabulary
+from nianbao.ledger.agencies import get_or_create_agency
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.ledger.errors import LedgerError
 from nianbao.store.models import Agency, Application, Event
 
 SPEC_COLUMNS: tuple[str, ...] = ("reference", "received", "applicant_type", "applicant", "request", "closed", "outcome")
@@ -33,7 +35,7 @@ EXTRA_COLUMNS: tuple[str, ...] = ("arrived", "channel", "contact")
 REQUIRED: tuple[str, ...] = ("reference", "received", "applicant_type")
 
 
-class ImportFailed(cases.LedgerError):
+class ImportFailed(LedgerError):
     """The file was not imported; `problems` holds one line per bad row."""
 
     def __init__(self, file: str, problems: list[str]) -> None:
@@ -53,7 +55,7 @@ class Row:
     closed: dt.date | None = None
     outcome: str | None = None
     arrived: dt.date | None = None
-    channel: str = "other"
+    channel: str = vocabulary.Channel.OTHER.value
     contact: str = ""
     remarks: dict[str, str] = field(default_factory=dict)
 
@@ -79,12 +81,12 @@ def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise cases.LedgerError(f"{path}：不是 UTF-8 编码的 CSV 文件") from None
+        raise LedgerError(f"{path}：不是 UTF-8 编码的 CSV 文件") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise cases.LedgerError(f"{path}：文件是空的") from None
+        raise LedgerError(f"{path}：文件是空的") from None
     return [h.strip() for h in header], ((i, row) for i, row in enumerate(reader, start=2))
 
 
@@ -94,13 +96,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise cases.LedgerError(f"{path}：无法读取 Excel 文件（{type(exc).__name__}）") from None
+        raise LedgerError(f"{path}：无法读取 Excel 文件（{type(exc).__name__}）") from None
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
         header = [_text(v) for v in next(rows)]
     except StopIteration:
-        raise cases.LedgerError(f"{path}：工作表是空的") from None
+        raise LedgerError(f"{path}：工作表是空的") from None
 
     def body() -> Iterator[tuple[int, list[str]]]:
         for i, values in enumerate(rows, start=2):
@@ -141,7 +143,7 @@ def parse_rows(path: Path) -> list[Row]:
                   if h}
         try:
             row = _row(number, record)
-        except cases.LedgerError as exc:
+        except LedgerError as exc:
             problems.append(f"{path} 第{number}行：{exc}")
             continue
         if row.reference in seen:
@@ -158,36 +160,36 @@ def _date(record: dict[str, str], column: str) -> dt.date | None:
     text = record.get(column, "")
     if not text:
         return None
-    return cases.parse_date(text, column)
+    return vocabulary.parse_date(text, column)
 
 
 def _row(number: int, record: dict[str, str]) -> Row:
     reference = record.get("reference", "")
     if not reference:
-        raise cases.LedgerError("reference（案号）为空")
+        raise LedgerError("reference（案号）为空")
     received = _date(record, "received")
     if received is None:
-        raise cases.LedgerError("received（收到日期）为空")
+        raise LedgerError("received（收到日期）为空")
     if not record.get("applicant_type"):
-        raise cases.LedgerError("applicant_type（申请人类型）为空")
-    kind = cases.applicant_type(record["applicant_type"])
+        raise LedgerError("applicant_type（申请人类型）为空")
+    kind = vocabulary.applicant_type(record["applicant_type"])
     closed = _date(record, "closed")
     outcome_text = record.get("outcome", "")
     if closed is not None and not outcome_text:
-        raise cases.LedgerError("有 closed（办结日期）时必须填写 outcome（办理结果）")
+        raise LedgerError("有 closed（办结日期）时必须填写 outcome（办理结果）")
     if closed is None and outcome_text:
-        raise cases.LedgerError("填写了 outcome（办理结果）但没有 closed（办结日期）")
+        raise LedgerError("填写了 outcome（办理结果）但没有 closed（办结日期）")
     if closed is not None and closed < received:
-        raise cases.LedgerError(f"closed {closed} 早于 received {received}")
+        raise LedgerError(f"closed {closed} 早于 received {received}")
     arrived = _date(record, "arrived")
     if arrived is not None and arrived > received:
-        raise cases.LedgerError(f"arrived {arrived} 晚于 received {received}")
+        raise LedgerError(f"arrived {arrived} 晚于 received {received}")
     known = set(SPEC_COLUMNS) | set(EXTRA_COLUMNS)
     return Row(
         number=number, reference=reference, received=received, applicant_type=kind,
         applicant=record.get("applicant", ""), request=record.get("request", ""), closed=closed,
-        outcome=cases.outcome(outcome_text) if outcome_text else None, arrived=arrived,
-        channel=cases.channel(record["channel"]) if record.get("channel") else "other",
+        outcome=vocabulary.outcome(outcome_text) if outcome_text else None, arrived=arrived,
+        channel=vocabulary.channel(record["channel"]) if record.get("channel") else vocabulary.Channel.OTHER.value,
         contact=record.get("contact", ""),
         remarks={k: v for k, v in record.items() if k not in known and v},
     )
@@ -199,7 +201,7 @@ def import_file(session: Session, path: Path, agency_name: str, calendar: Workin
     Raises `ImportFailed` (nothing written by this function is kept once the caller rolls back) when a
     row is bad or the database refuses one.
     """
-    agency, _ = cases.get_or_create_agency(session, agency_name)
+    agency, _ = get_or_create_agency(session, agency_name)
     prepared = prepare_import(path, agency, calendar)
     return agency, store_import(session, agency, prepared, path)
 
@@ -229,7 +231,7 @@ def prepare_import(path: Path, agency: Agency, calendar: WorkingCalendar) -> Pre
     for row in rows:  # every case built and checked in memory first, then written in one flush
         try:
             built.append(build_row(agency, row, calendar))
-        except cases.LedgerError as exc:
+        except LedgerError as exc:
             raise ImportFailed(str(path), [f"{path} 第{row.number}行：{exc}"]) from None
     return Prepared(rows, built)
 

@@ -33,12 +33,15 @@ from datetime import date, timedelta
 
 from nianbao.ledger import calendar as _cal
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.ledger.vocabulary import EventKind
 
-CORRECTION_REQUESTED = "correction_requested"
-CORRECTION_RECEIVED = "correction_received"
-EXTENSION = "extension"
+#: Step kinds: the events that move a deadline (`vocabulary.EventKind`); a consultation or fee notice
+#: is one step from its start to its end event.
+CORRECTION_REQUESTED = EventKind.CORRECTION_REQUESTED.value
+CORRECTION_RECEIVED = EventKind.CORRECTION_RECEIVED.value
+EXTENSION = EventKind.EXTENSION.value
 CONSULTATION = "consultation"
-FEE_NOTICE = "fee_notice"
+FEE_NOTICE = EventKind.FEE_NOTICE.value
 
 #: Step kinds and their Chinese names, in the order steps of the same day are applied.
 KINDS: dict[str, str] = {

@@ -1,6 +1,6 @@
 """Year-end tables 三 and 四 computed from the ledger with SQL aggregation.
 
-Table 三 (domain.md §1.8, shared/spec/ledger.md), for report year Y and each applicant column:
+Table 三 (domain.md §1.8, spec/ledger.md), for report year Y and each applicant column:
 
 - 一、本年新收: received (art. 31) in Y;
 - 二、上年结转: received before 1 January Y and not closed before 1 January Y;
@@ -32,9 +32,10 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from nianbao.formats import Format, format_for_year, get_format
-from nianbao.ledger.cases import descendants, find_agency
+from nianbao.ledger.agencies import descendants, find_agency
+from nianbao.ledger.vocabulary import AppealResult, AppealRoute, ApplicantType
 from nianbao.report import Cell, Report
-from nianbao.store.models import APPEAL_ROUTES, APPLICANT_TYPES, Agency, Appeal, Application
+from nianbao.store.models import Agency, Appeal, Application
 
 TOTAL = "total"
 
@@ -101,7 +102,7 @@ def _appeals(session: Session, ids: Sequence[int], first: dt.date, last: dt.date
     )
     for route, result, n, decided in session.execute(grouped):
         n, decided = int(n), int(decided or 0)
-        counts[f"{route}.pending"] += n - decided
+        counts[f"{route}.{AppealResult.PENDING.value}"] += n - decided
         if decided:
             counts[f"{route}.{result}"] += decided
 
@@ -110,9 +111,10 @@ def _totals(fmt: Format, counts: dict[str, int]) -> None:
     outcome_rows = [r.key for r in fmt.rows_of("三")
                     if r.key not in ("applications.new", "applications.carried_over", "applications.total",
                                      "applications.carried_forward")]
-    for applicant in APPLICANT_TYPES:
+    applicants = ApplicantType.stored_keys()
+    for applicant in applicants:
         counts[f"applications.total.{applicant}"] = sum(counts[f"{row}.{applicant}"] for row in outcome_rows)
     for row in fmt.rows_of("三"):
-        counts[f"{row.key}.{TOTAL}"] = sum(counts[f"{row.key}.{c}"] for c in APPLICANT_TYPES)
-    for route in APPEAL_ROUTES:
-        counts[f"{route}.{TOTAL}"] = sum(counts[f"{route}.{r}"] for r in ("upheld", "corrected", "other", "pending"))
+        counts[f"{row.key}.{TOTAL}"] = sum(counts[f"{row.key}.{c}"] for c in applicants)
+    for route in AppealRoute:
+        counts[f"{route.value}.{TOTAL}"] = sum(counts[f"{route.value}.{r.value}"] for r in AppealResult)

@@ -8,9 +8,14 @@ can be traced back to the page, line or table cell it was printed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nianbao.report import Location
 
+if TYPE_CHECKING:
+    from nianbao.read.options import ReadOptions
+
+# The defaults of the document's limits (`ReadOptions.max_row_cells` and the others, which the readers are given):
 #: No annual-report table has a row of more cells than this; a longer row is refused before it costs anything.
 MAX_ROW_CELLS = 1000
 #: Lines and table rows of one document (a 300-page report has about 20,000).
@@ -26,39 +31,44 @@ class LimitExceeded(Exception):
     """A document past one of the limits above; the reader turns it into a `ReadError` naming the file."""
 
 
-def row_cells_allowed(count: int, where: str) -> None:
-    """Raise `LimitExceeded` when a table row of `count` cells is longer than any report table's."""
-    if count > MAX_ROW_CELLS:
-        raise LimitExceeded(f"{where}有超过 {MAX_ROW_CELLS} 个单元格，不是年度报告的统计表，已停止读取")
+def row_cells_allowed(count: int, where: str, most: int) -> None:
+    """Raise `LimitExceeded` when a table row of `count` cells is longer than `most` (`ReadOptions.max_row_cells`),
+    longer than any report table's."""
+    if count > most:
+        raise LimitExceeded(f"{where}有超过 {most} 个单元格，不是年度报告的统计表，已停止读取")
 
 
-def span(value: str | None) -> int:
-    """A printed column or row span as a count: an integer clamped to 1..`MAX_SPAN`, 1 when it is not one."""
+def span(value: str | None, most: int) -> int:
+    """A printed column or row span as a count: an integer clamped to 1..`most` (`ReadOptions.max_span`), 1 when it
+    is not one."""
     try:
-        return max(1, min(int(value or 1), MAX_SPAN))
+        return max(1, min(int(value or 1), most))
     except ValueError:
         return 1
 
 
 class Tally:
-    """Running counts of one document's blocks and table cells, checked as a reader adds them.
+    """Running counts of one document's blocks and table cells, checked as a reader adds them against the
+    `ReadOptions` given (`max_blocks`, `max_table_cells`).
 
     `cells` also counts the grid positions a reader keeps for row spans, which cost as much as cells.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, options: ReadOptions) -> None:
         self.blocks = 0
         self.cells = 0
+        self.max_blocks = options.max_blocks
+        self.max_table_cells = options.max_table_cells
 
     def block(self) -> None:
         self.blocks += 1
-        if self.blocks > MAX_BLOCKS:
-            raise LimitExceeded(f"文件超过 {MAX_BLOCKS} 行，已停止读取")
+        if self.blocks > self.max_blocks:
+            raise LimitExceeded(f"文件超过 {self.max_blocks} 行，已停止读取")
 
     def add_cells(self, count: int) -> None:
         self.cells += count
-        if self.cells > MAX_TABLE_CELLS:
-            raise LimitExceeded(f"文件的表格超过 {MAX_TABLE_CELLS} 个单元格（年度报告只有几千个），"
+        if self.cells > self.max_table_cells:
+            raise LimitExceeded(f"文件的表格超过 {self.max_table_cells} 个单元格（年度报告只有几千个），"
                                 "不是年度报告，已停止读取")
 
 
@@ -84,17 +94,17 @@ class Document:
     title: str | None = None  # from the file's own metadata (html <title>, crawler header…)
     published: str | None = None  # a publication date from metadata, as printed
 
-    def check_limits(self) -> None:
+    def check_limits(self, options: ReadOptions) -> None:
         """Raise `LimitExceeded` when the document is larger than any report (checked before the table stages).
 
         The readers of large inputs (html, docx, pdf) also count as they go (`Tally`), to stop early.
         """
-        if len(self.blocks) > MAX_BLOCKS:
-            raise LimitExceeded(f"文件有 {len(self.blocks)} 行，超过 {MAX_BLOCKS} 行的上限，已停止读取")
-        tally = Tally()
+        if len(self.blocks) > options.max_blocks:
+            raise LimitExceeded(f"文件有 {len(self.blocks)} 行，超过 {options.max_blocks} 行的上限，已停止读取")
+        tally = Tally(options)
         for i, block in enumerate(self.blocks, start=1):
             if block.is_row:
-                row_cells_allowed(len(block.cells), f"第 {i} 行表格")
+                row_cells_allowed(len(block.cells), f"第 {i} 行表格", options.max_row_cells)
                 tally.add_cells(len(block.cells))
 
     def plain_text(self) -> str:

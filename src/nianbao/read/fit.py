@@ -1,4 +1,4 @@
-"""Stage 4: the values found after a row label, fitted to the row's cells.
+"""The stage `fit` (see `stages`): the values found after a row label, fitted to the row's cells.
 
 A row of N cells may be printed as N separate values, with explicit empty cells (tables), with
 stray empty cells from merged columns, or with the digits of adjacent cells run together
@@ -12,7 +12,8 @@ stage may still decide with the column identities across rows.
 The splitting is bounded: at most `MAX_SPLITS` splits of one row, and at most `SPLIT_BUDGET` scored
 in one document (`SplitBudget`, which also remembers the fits already made, since a label printed
 several times is followed by the same digits). A run the budget cannot afford is not split: its row
-is left unread and said to be uncertain, never guessed.
+is left unread and said to be uncertain, never guessed. The constants below are the defaults; the
+document's `SplitBudget` carries the bounds of its `ReadOptions`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from nianbao.formats import Format, Identity, RowSpec
 from nianbao.read.values import MAX_DIGITS, Token
+
+if TYPE_CHECKING:
+    from nianbao.read.options import ReadOptions
 
 #: Most splits of one row's values that are scored (as many as `itertools.combinations` gives for 22 digits
 #: into 7 cells).
@@ -65,11 +70,16 @@ class SplitBudget:
     """What one document may still spend on splitting digit runs, and the splits it already ranked.
 
     `scored` counts the splits scored so far (also those the table stage tries across rows, see `spend`); once
-    `limit` is reached no more runs are split.
+    `limit` is reached no more runs are split. The bounds are those of `options` (`split_budget`, `max_splits`,
+    `max_run_digits`, `max_count_digits`, `max_digits`), the defaults above when None.
     """
 
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit = SPLIT_BUDGET if limit is None else limit
+    def __init__(self, options: ReadOptions | None = None) -> None:
+        self.limit = SPLIT_BUDGET if options is None else options.split_budget
+        self.max_splits = MAX_SPLITS if options is None else options.max_splits
+        self.max_run_digits = MAX_RUN_DIGITS if options is None else options.max_run_digits
+        self.max_count_digits = MAX_COUNT_DIGITS if options is None else options.max_count_digits
+        self.max_digits = MAX_DIGITS if options is None else options.max_digits
         self.scored = 0
         self.exhausted = False
         self.memo: dict[tuple[object, ...], _Ranked | None] = {}  # by row structure and values: see `fit_row`
@@ -105,7 +115,7 @@ class _Scorer:
     unit), smallest first; the first two are integers, the last is worked out only for the splits best by them.
     """
 
-    def __init__(self, fmt: Format, row: RowSpec) -> None:
+    def __init__(self, fmt: Format, row: RowSpec, budget: SplitBudget) -> None:
         pos = {k: i for i, k in enumerate(row.cells)}
         self.identities = [(tuple(pos[k] for k in i.lhs), tuple(pos[k] for k in i.rhs))
                            for i in _row_identities(fmt, row)]
@@ -114,7 +124,8 @@ class _Scorer:
         for i, k in enumerate(row.cells):
             groups.setdefault(fmt.cells[k].unit, []).append(i)
         self.groups = [(g, g == list(range(len(row.cells)))) for g in groups.values() if len(g) > 1]
-        self.caps = tuple(MAX_DIGITS if fmt.cells[k].is_decimal else MAX_COUNT_DIGITS for k in row.cells)
+        self.caps = tuple(budget.max_digits if fmt.cells[k].is_decimal else budget.max_count_digits
+                          for k in row.cells)
         self._squares: dict[tuple[int, int], list[float]] = {}
         #: All a ranking depends on: rows alike in it (the 25 rows of table 三) rank the same values alike.
         self.signature = (tuple(self.identities), tuple(self.plausible),
@@ -148,15 +159,16 @@ class _Scorer:
         return spread
 
 
-def _split_ways(token: Token, caps: tuple[int, ...], limit: int) -> list[_Option]:
+def _split_ways(token: Token, caps: tuple[int, ...], limit: int, max_run_digits: int) -> list[_Option]:
     """The ways (at most `limit`) to cut a digit run into len(caps) well-formed numbers, the i-th of at most
     caps[i] digits, in the order of the cut positions; the sign belongs to the first number ("-10" is -1 | 0).
+    A run of more than `max_run_digits` digits is not cut.
 
     Which cuts can still be completed is worked out first, so only cuts that give a split are walked.
     """
     digits = token.digits
     n, parts = len(digits), len(caps)
-    if n > MAX_RUN_DIGITS or n < parts:
+    if n > max_run_digits or n < parts:
         return []
     # done[k][p]: digits[p:] can be cut into the pieces k..parts-1
     done = [[False] * (n + 1) for _ in range(parts + 1)]
@@ -201,9 +213,10 @@ def _number(token: Token) -> Number:
     return number
 
 
-def _splits(values: list[Token], caps: tuple[int, ...]) -> Iterator[tuple[_Option, ...]]:
-    """Every way (at most `MAX_SPLITS` + 1) to expand the values to len(caps) numbers by splitting digit runs:
-    for each value the way it is printed in the split."""
+def _splits(values: list[Token], caps: tuple[int, ...], budget: SplitBudget) -> Iterator[tuple[_Option, ...]]:
+    """Every way (at most the budget's `max_splits` + 1) to expand the values to len(caps) numbers by splitting
+    digit runs: for each value the way it is printed in the split."""
+    max_splits, max_run_digits = budget.max_splits, budget.max_run_digits
     n = len(caps)
     missing = n - len(values)
     runs = [i for i, t in enumerate(values) if t.is_run]
@@ -220,7 +233,7 @@ def _splits(values: list[Token], caps: tuple[int, ...]) -> Iterator[tuple[_Optio
             if add:
                 key = (i, add, at)
                 if key not in ways_of:
-                    ways_of[key] = _split_ways(values[i], caps[at:at + add + 1], MAX_SPLITS)
+                    ways_of[key] = _split_ways(values[i], caps[at:at + add + 1], max_splits, max_run_digits)
                 if not ways_of[key]:
                     break
                 per_token[i] = ways_of[key]
@@ -229,7 +242,7 @@ def _splits(values: list[Token], caps: tuple[int, ...]) -> Iterator[tuple[_Optio
             for combo in itertools.product(*per_token):
                 yield combo
                 count += 1
-                if count > MAX_SPLITS:
+                if count > max_splits:
                     return
 
 
@@ -267,7 +280,7 @@ def _rank(scorer: _Scorer, values: list[Token], budget: SplitBudget) -> _Ranked 
     allowance = budget.limit - budget.scored if not budget.exhausted else 0
     combos: list[tuple[_Option, ...]] = []
     broken: list[tuple[int, int]] = []
-    for combo in _splits(values, scorer.caps):
+    for combo in _splits(values, scorer.caps, budget):
         if len(combos) >= allowance:
             budget.scored += len(combos)
             budget.exhausted = True
@@ -318,7 +331,7 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bud
         printed = " ".join(t.printed for t in values)
         scorer = budget.scorers.get((fmt.name, row.cells))
         if scorer is None:
-            scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row)
+            scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row, budget)
         key = (scorer.signature, tuple((t.digits, t.sign, t.unit) for t in values))
         if key in budget.memo:
             ranked = budget.memo[key]

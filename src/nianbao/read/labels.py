@@ -1,4 +1,4 @@
-"""Stage 2: find the printed labels of a format in the search string.
+"""Part of the stage `tables` (see `stages`): find the printed labels of a format in the search string.
 
 Every label of layout.toml becomes a regular expression over the squeezed text: the ordinal is
 optional (`（一）`, `1.`, `一、` and their width variants), the text may be any of its variants, and a
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from nianbao.formats import FORMAT_NAMES, Format, RowSpec, get_format
-from nianbao.read.linear import squeeze
+from nianbao.formats.text import squeeze
 
 _CN_ORD = "一二三四五六七八九十"
 

@@ -1,4 +1,5 @@
-"""Stage 1: a Document laid out as one string, and a whitespace-free copy to search labels in.
+"""The stage `linear` (see `stages`): a Document laid out as one string, and a whitespace-free copy to search
+labels in.
 
 `raw` holds every block in order: a text line ends with a newline; a table row is written as
 CELL + text for each of its cells, then ROW. `search` is `raw` with width-normalised characters and
@@ -12,31 +13,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from nianbao.formats.text import normalize
 from nianbao.read.document import Block, Document
 from nianbao.report import Location
 
 CELL = "\x1f"
 ROW = "\x1e"
 
-# Full-width ASCII to half-width, ideographic and no-break spaces to spaces: one character for one,
-# so positions survive. Chinese punctuation that has no ASCII twin (、“”) is kept.
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: 0x20, 0xFEFF: 0x20,
-               0x2212: ord("-"), 0x2014: ord("-"), 0x3002: 0x3002})
-WIDTH_TABLE = _WIDTH
-
-
 _INK = re.compile(r"[^\s\x1e\x1f]+")
-
-
-def normalize(text: str) -> str:
-    """Width-normalise text (same length as the input)."""
-    return text.translate(WIDTH_TABLE)
-
-
-def squeeze(text: str) -> str:
-    """Width-normalise and drop all white space: the form labels are compared in."""
-    return "".join(normalize(text).split())
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Metadata as printed: the agency and report year from the title, the publication or signature date."""
+"""The stage `meta` (see `stages`), metadata as printed: the agency and report year from the title, the
+publication or signature date."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from nianbao.read.linear import normalize
+from nianbao.formats.text import normalize
 
 _TITLE = re.compile(
     r"(?P<pre>[^\n]*?)(?P<year>(?:19|20)\d{2}|[二〇零一九]{4})\s*年\s*度?\s*(?P<mid>[^\n]*?)\s*"

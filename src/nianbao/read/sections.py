@@ -1,9 +1,10 @@
-"""The six sections: headings found by their text and numbering, in printed order, with their bodies.
+"""The stage `sections` (see `stages`), the six sections: headings found by their text and numbering, in printed
+order, with their bodies.
 
 A heading is its text (or a known variant) preceded by a numbering (一、 1、 （一） …) or standing at
 the start of a line. The preamble often lists all six headings in one sentence; those mentions
 have no numbering and are not at a line start, so they are passed over. Headings are searched in
-the squeezed text of the Linear stage, so a heading spaced out or wrapped is still found.
+the squeezed text of the stage `linear`, so a heading spaced out or wrapped is still found.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from nianbao.formats import sections as section_specs
-from nianbao.read.linear import CELL, ROW, Linear, squeeze
+from nianbao.formats.text import squeeze
+from nianbao.read.linear import CELL, ROW, Linear
 from nianbao.report import Section
 
 # A numbering just before a heading (searched backwards from the heading, in the squeezed text).

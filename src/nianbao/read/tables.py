@@ -1,24 +1,32 @@
-"""Stage 3 and 5: the tables of a document read by their labels, then values to cells.
+"""The stages `tables`, `fit` and `values` (see `stages`): the rows of a document read by their labels, the
+values found fitted to each row's cells, then read as numbers.
 
 For each printed row of the format, every place its label occurs is a candidate; the values after
 a candidate are the following cells of the same table row (a table) or the numbers up to the next
 label (running text). The candidate whose values fit the row best wins, so a label repeated in a
 heading, a wrong header, or the narrative does not capture the row. Nothing is read by the order of
-the numbers: a row that is not printed stays blank, however many numbers surround it.
+the numbers: a row that is not printed stays blank, however many numbers surround it. What each row was
+read from (`RowRead`: the label occurrence chosen, the values found after it, their fit) is kept in the
+`TableRead`, so that a cell can be traced back to the label and the printed text it came from.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from nianbao.formats import Format, format_for_year, get_format
+from nianbao.formats import Format, RowSpec, format_for_year, get_format
+from nianbao.formats.text import squeeze
 from nianbao.read.fit import Fit, SplitBudget, fit_row
-from nianbao.read.labels import find, labels_of
-from nianbao.read.linear import CELL, ROW, Linear, squeeze
-from nianbao.read.values import Token, to_number, tokens
+from nianbao.read.labels import Occurrence, find, labels_of
+from nianbao.read.linear import CELL, ROW, Linear
+from nianbao.read.values import MAX_DIGITS, Token, to_number, tokens
 from nianbao.report import Cell, ExtraRow, Problem
+
+if TYPE_CHECKING:
+    from nianbao.read.options import ReadOptions
 
 _START = re.compile(r"第二十条第\(一\)项|第二十条第")
 _START3 = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请数量")
@@ -34,13 +42,30 @@ _MARKERS = {
 
 
 @dataclass
+class RowRead:
+    """One printed row of the format as read: the values found after its label, and their fit to its cells.
+
+    `occurrence` is the label occurrence chosen among the candidates (None for table 四, read without labels);
+    `found` the values after it, `structured` whether they came from the cells of a table row (else from the
+    numbers of running text); `fit` the values assigned to the row's cells, after the ties across rows.
+    """
+
+    row: RowSpec
+    fit: Fit
+    structured: bool
+    occurrence: Occurrence | None
+    found: list[Token]
+
+
+@dataclass
 class TableRead:
     format: str
     cells: dict[str, Cell]
     extra_rows: list[ExtraRow]
     problems: list[Problem]
     found_tables: int  # how many of 二/三/四 were found at all
-    splits_scored: int = 0  # splits of run-together digits scored (bounded by `fit.SPLIT_BUDGET`)
+    splits_scored: int = 0  # splits of run-together digits scored (bounded by `ReadOptions.split_budget`)
+    rows: list[RowRead] = field(default_factory=list)  # the rows read, in the format's order (not those not found)
 
 
 def detect_format(lin: Linear, year: int | None) -> str | None:
@@ -71,15 +96,16 @@ def _regions(lin: Linear) -> dict[str, tuple[int, int]]:
 
 
 class _Reader:
-    def __init__(self, lin: Linear, fmt: Format) -> None:
+    def __init__(self, lin: Linear, fmt: Format, options: ReadOptions | None = None) -> None:
         self.lin = lin
         self.fmt = fmt
+        self.max_digits = MAX_DIGITS if options is None else options.max_digits
         self.regions = _regions(lin)
         start = self.regions["二"][0]
         end = self.regions["四"][1]
         self.occurrences = find(lin.search, start, end, labels_of(fmt.name))
         self.end = end
-        self.budget = SplitBudget()  # the document's: run-together digits split and remembered across rows
+        self.budget = SplitBudget(options)  # the document's: run-together digits split and remembered across rows
         self.candidates: dict[int, list[int]] = {}  # id(row) -> indices of the occurrences of its label
         for oi, occ in enumerate(self.occurrences):
             for row in occ.rows():
@@ -138,10 +164,17 @@ class _Reader:
         return any(ch.isdigit() for ch in self.lin.search[start:end])
 
     def read(self) -> TableRead:
+        rows, found_tables = self.rows()
+        cells, problems = self.cells(rows, found_tables)
+        extra = self._extra_rows()
+        return TableRead(self.fmt.name, cells, extra, problems, len(found_tables), self.budget.scored,
+                         list(rows.values()))
+
+    def rows(self) -> tuple[dict[int, RowRead], set[str]]:
+        """The stages `tables` and `fit`: for each row of the format (by index) the label occurrence whose values
+        fit it best, fitted (equally good splits then decided across rows), and the tables found at all."""
         fmt = self.fmt
-        cells: dict[str, Cell] = {}
-        problems: list[Problem] = []
-        fits: dict[int, tuple[Fit, bool, int]] = {}  # row index -> fit, structured, occurrence
+        fits: dict[int, RowRead] = {}
         last_pos = -1
         found_tables = set()
         for ri, row in enumerate(fmt.rows):
@@ -150,12 +183,12 @@ class _Reader:
                 if a >= b:
                     continue
                 found, structured = self.data_rows_after(a, b)
-                fits[ri] = (fit_row(fmt, row, found, structured, self.budget), structured, -1)
+                fits[ri] = RowRead(row, fit_row(fmt, row, found, structured, self.budget), structured, None, found)
                 if found:
                     found_tables.add("四")
                 continue
             lo, hi = self.regions[row.table]
-            best: tuple[tuple[int, int], Fit, bool, int] | None = None
+            best: tuple[tuple[int, int], Fit, bool, int, list[Token]] | None = None
             for oi in self.candidates.get(id(row), ()):
                 occ = self.occurrences[oi]
                 if not lo <= occ.start < hi:
@@ -164,36 +197,41 @@ class _Reader:
                 fit = fit_row(fmt, row, found, structured, self.budget)
                 rank = (fit.quality, 0 if occ.start > last_pos else 1)
                 if best is None or rank < best[0]:
-                    best = (rank, fit, structured, oi)
+                    best = (rank, fit, structured, oi, found)
             if best is None:
                 continue
-            _, fit, structured, oi = best
+            _, fit, structured, oi, found = best
             if fit.quality < 3:
                 last_pos = self.occurrences[oi].start
                 found_tables.add(row.table)
-            fits[ri] = (fit, structured, oi)
+            fits[ri] = RowRead(row, fit, structured, self.occurrences[oi], found)
         self._decide_ties(fits)
-        for ri, row in enumerate(fmt.rows):
+        return fits, found_tables
+
+    def cells(self, fits: dict[int, RowRead], found_tables: set[str]) -> tuple[dict[str, Cell], list[Problem]]:
+        """The stage `values`: every cell of the format from the value fitted to it, and the problems met."""
+        cells: dict[str, Cell] = {}
+        problems: list[Problem] = []
+        for ri, row in enumerate(self.fmt.rows):
             entry = fits.get(ri)
-            if entry is None or entry[0].quality == 3:
+            if entry is None or entry.fit.quality == 3:
                 for key in row.cells:
                     cells[key] = Cell(key, None, "")
                 if entry is not None or row.table in found_tables:
                     problems.append(Problem("row.missing", f"未找到“{row.label or '行政复议、行政诉讼'}”一行的数值",
                                             tuple(row.cells)))
                 continue
-            fit = entry[0]
+            fit = entry.fit
             loc = None
-            if entry[2] >= 0:
-                o = self.occurrences[entry[2]]
+            if entry.occurrence is not None:
+                o = entry.occurrence
                 loc = self.lin.locate(self.lin.raw_start(o.start), self.lin.raw_end(o.end))
             if fit.problem:
                 problems.append(Problem("row.fit", f"“{row.label or '行政复议、行政诉讼'}”：{fit.problem}",
                                         tuple(row.cells), loc))
             for key, tok in zip(row.cells, fit.cells, strict=True):
                 cells[key] = self._cell(key, tok, problems)
-        extra = self._extra_rows()
-        return TableRead(fmt.name, cells, extra, problems, len(found_tables), self.budget.scored)
+        return cells, problems
 
     def _cell(self, key: str, tok: Token | None, problems: list[Problem]) -> Cell:
         spec = self.fmt.cells[key]
@@ -203,12 +241,12 @@ class _Reader:
         if tok.kind == "text":
             problems.append(Problem("cell.text", f"数值单元格中印有文字“{tok.printed}”", (key,), loc))
             return Cell(key, None, tok.printed, loc)
-        value, note = to_number(tok, spec.unit, spec.is_decimal)
+        value, note = to_number(tok, spec.unit, spec.is_decimal, self.max_digits)
         if note:
             problems.append(Problem("cell.unit" if value is not None else "cell.text", note, (key,), loc))
         return Cell(key, value, tok.printed, loc, note)
 
-    def _decide_ties(self, fits: dict[int, tuple[Fit, bool, int]]) -> None:
+    def _decide_ties(self, fits: dict[int, RowRead]) -> None:
         """Pick among equally good splits of a row with the identities that span rows.
 
         Each identity tried on an alternative counts as a split scored in the document's budget; a row the budget
@@ -216,7 +254,8 @@ class _Reader:
         """
         rows = self.fmt.rows
         for _ in range(2):
-            for ri, (fit, _s, _o) in fits.items():
+            for ri, entry in fits.items():
+                fit = entry.fit
                 if len(fit.alternatives) < 2:
                     continue
                 row_keys = set(rows[ri].cells)
@@ -234,10 +273,10 @@ class _Reader:
                 if scores.count(top) == 1:  # the column identities decide: no longer ambiguous
                     fit.problem, fit.alternatives = "", []
 
-    def _known(self, fits: dict[int, tuple[Fit, bool, int]]) -> dict[str, Decimal | None]:
+    def _known(self, fits: dict[int, RowRead]) -> dict[str, Decimal | None]:
         out: dict[str, Decimal | None] = {}
-        for ri, (fit, _s, _o) in fits.items():
-            for key, tok in zip(self.fmt.rows[ri].cells, fit.cells, strict=True):
+        for ri, entry in fits.items():
+            for key, tok in zip(self.fmt.rows[ri].cells, entry.fit.cells, strict=True):
                 out[key] = tok.number if tok is not None and tok.kind == "num" else None
         return out
 
@@ -260,9 +299,11 @@ class _Reader:
         return out
 
 
-def read_tables(lin: Linear, year: int | None) -> TableRead | None:
+def read_tables(lin: Linear, year: int | None, options: ReadOptions | None = None) -> TableRead | None:
+    """The tables of the document in the format its labels (else its `year`) say, within the bounds of `options`
+    (the defaults when None); None when no format can be told."""
     name = detect_format(lin, year)
     if name is None:
         return None
-    return _Reader(lin, get_format(name)).read()
+    return _Reader(lin, get_format(name), options).read()
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from nianbao.read.linear import normalize
+from nianbao.formats.text import normalize
 
 # A number as printed in a cell: optional sign, digits with thousands commas, decimals, a unit.
 NUMBER = re.compile(
@@ -62,15 +62,18 @@ def tokens(text: str, offset: int) -> list[Token]:
     return found
 
 
-#: Most digits a cell's number may have (a count or an amount in 元 of a national report has at most 13).
+#: Most digits a cell's number may have (a count or an amount in 元 of a national report has at most 13): the
+#: default of `ReadOptions.max_digits`.
 MAX_DIGITS = 15
 
 
-def to_number(token: Token, unit: str, is_decimal: bool) -> tuple[int | Decimal | None, str]:
-    """The value of a number token in the cell's unit, and a note when it was converted or refused."""
+def to_number(token: Token, unit: str, is_decimal: bool,
+              max_digits: int = MAX_DIGITS) -> tuple[int | Decimal | None, str]:
+    """The value of a number token in the cell's unit, and a note when it was converted or refused (a number of
+    more than `max_digits` digits is not read)."""
     whole = token.digits.replace(",", "").split(".")[0]
-    if len(whole) > MAX_DIGITS:
-        return None, f"印刷的数值有 {len(whole)} 位，超出统计表数值的合理范围（{MAX_DIGITS} 位），未读取"
+    if len(whole) > max_digits:
+        return None, f"印刷的数值有 {len(whole)} 位，超出统计表数值的合理范围（{max_digits} 位），未读取"
     try:
         value = Decimal(token.digits.replace(",", ""))
     except InvalidOperation:

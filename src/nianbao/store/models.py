@@ -4,6 +4,9 @@ The schema's vocabularies (applicant types, outcome rows, statuses, event kinds,
 results, receipt channels) are spelled out here, frozen with the first migration: a stored value must
 not change meaning when a format changes. The ledger's tests check that `APPLICANT_TYPES` and
 `OUTCOMES` are exactly the applicant columns and outcome rows of the 2021 format (formats/cells.csv).
+The words themselves (Chinese labels, aliases, parsing) are `nianbao.ledger.vocabulary`, one enum per
+tuple here with the same keys in the same order; the store sits below the ledger and does not import
+it, so the tuples stay the schema's own and a test (tests/test_ledger_vocabulary.py) checks both agree.
 
 Integrity lives in the database, not only in the service: CHECK constraints on every vocabulary and
 on the open/closed shape of a case, UNIQUE (agency, reference), foreign keys (SQLite: enforced with

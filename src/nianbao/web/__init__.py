@@ -1,7 +1,7 @@
 """nianbao in the browser: FastAPI + Jinja2 pages and the JSON API under /api/v1.
 
-`create_app` and `Settings` are imported on first use, so that the command line (`nianbao.web.cli` lives in
-this package) does not load FastAPI to read a file.
+`create_app` and `Settings` are imported on first use, so that the command line (`nianbao serve` lives in
+`nianbao.cli.web`) does not load FastAPI to read a file.
 """
 
 from __future__ import annotations

@@ -21,13 +21,13 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nianbao.authoring import render_bytes
 from nianbao.authoring.load import assemble
 from nianbao.authoring.template import compute
 from nianbao.formats import format_for_year, get_format
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, appeals, calendar_store, cases
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.tables import tables
+from nianbao.render import render_bytes
 from nianbao.report import Number, Report
 from nianbao.store.models import Agency, Application, StoredReport, User
 from nianbao.web.accounts.service import create_user
@@ -86,14 +86,14 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
     if session.scalar(select(User.id).limit(1)) is not None:
         return False
     progress("创建演示机关和用户")
-    government = cases.set_agency(session, GOVERNMENT, level="government")
-    departments = [cases.set_agency(session, name, level="department", parent=GOVERNMENT) for name in DEPARTMENTS]
+    government = agencies.set_agency(session, GOVERNMENT, level="government")
+    departments = [agencies.set_agency(session, name, level="department", parent=GOVERNMENT) for name in DEPARTMENTS]
     users = {}
     for username, display, role, home in PEOPLE:
-        found = cases.find_agency(session, home) if home else None
+        found = agencies.find_agency(session, home) if home else None
         users[username] = create_user(session, username, DEMO_PASSWORD, role, found, display_name=display,
                                       fast_hash=fast_hashes)
-    calendar = cases.load_calendar(session)
+    calendar = calendar_store.load_calendar(session)
     years = list(range(today.year - 3, today.year + 1))
     rng = random.Random(20261122)
     for n, agency in enumerate(departments):
@@ -120,7 +120,7 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
             _backdate(stored, year, rng)
     folder = resources.files("nianbao").joinpath("samples")
     for name, agency_name in SAMPLES.items():
-        agency = cases.find_agency(session, agency_name)
+        agency = agencies.find_agency(session, agency_name)
         store_report(session, supervisor, name, folder.joinpath(name).read_bytes(), agency_id=agency.id, submit=True)
     progress("生成区政府本级报告")
     for year in report_years:
@@ -155,11 +155,11 @@ def _ledger(session: Session, agency: Agency, years: list[int], today: dt.date, 
             _walk(session, case, today, calendar, rng)
             if rng.random() < 0.03 and case.closed is not None and case.closed < today - dt.timedelta(days=30):
                 route = rng.choice(("review", "review", "litigation_direct"))
-                appeal = cases.add_appeal(session, agency, f"复{case.reference}", route,
+                appeal = appeals.add_appeal(session, agency, f"复{case.reference}", route,
                                           case.closed + dt.timedelta(days=20), application=case)
                 decided = appeal.filed + dt.timedelta(days=60)
                 if decided < today:
-                    cases.decide_appeal(session, appeal, rng.choice(("upheld", "upheld", "corrected")), decided)
+                    appeals.decide_appeal(session, appeal, rng.choice(("upheld", "upheld", "corrected")), decided)
 
 
 def _walk(session: Session, case: Application, today: dt.date, calendar: WorkingCalendar,

@@ -1,4 +1,4 @@
-"""`arithmetic`: the identities of the format (shared/spec/README.md), one generic evaluator for all.
+"""`arithmetic`: the identities of the format (spec/README.md), one generic evaluator for all.
 
 The identities themselves are data in formats/layout.toml (terms, totals, the columns or rows they run
 over); each rule here names a group of them. An identity with a blank or unreadable term is reported

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from nianbao.audit.model import Severity, Status
 from nianbao.audit.registry import Context, Hit, rule
 from nianbao.formats import Format, RowSpec, format_for_year, get_format
-from nianbao.read.linear import squeeze
+from nianbao.formats.text import squeeze
 from nianbao.report import Problem, Report
 
 # The section that prints each table.

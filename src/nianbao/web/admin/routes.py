@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from nianbao.ledger import cases
+from nianbao.ledger import calendar_store
 from nianbao.ledger.calendar import LIBRARY_YEARS
 from nianbao.store.models import ROLES, Agency, User
 from nianbao.web.admin import service
@@ -43,7 +43,7 @@ def _admin_page(request: Request, session: DB, viewer: Viewer, *, error: str = "
         "title": "系统管理", "users": service.list_users(session), "agencies": agency_tree(session, viewer),
         "roles": [(r, ROLE_LABELS[r]) for r in ROLES], "role_labels": ROLE_LABELS, "levels": LEVELS, "calendar": state,
         "calendar_text": calendar_text, "library_years": LIBRARY_YEARS, "deadlines": load_deadlines(session),
-        "calendar_notice": cases.load_calendar(session).notice(request.app.state.settings.today()),
+        "calendar_notice": calendar_store.load_calendar(session).notice(request.app.state.settings.today()),
         "flash": request.session.pop("admin_flash", ""), "error": error,
     }
     return page(request, "admin/index.html", context, status_code=status)

@@ -1,8 +1,8 @@
 """The administrator's service: users, agencies and the working-day calendar, shared by the pages and the API.
 
 Users are made with `accounts.service.create_user` and passwords set with `set_password` (their rules
-and Chinese messages); agencies go through `ledger.cases.set_agency`, which refuses cycles; calendar
-overrides are read with `ledger.calendar.parse_overrides` and stored with `cases.store_calendar`, the
+and Chinese messages); agencies go through `ledger.agencies.set_agency`, which refuses cycles; calendar
+overrides are read with `ledger.calendar.parse_overrides` and stored with `calendar_store.store_calendar`, the
 same path as ``nianbao ledger calendar load``.
 
 Guards the service adds: an administrator cannot deactivate or demote themself (nor leave the system
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from nianbao.ledger import cases
+from nianbao.ledger import agencies, calendar_store
 from nianbao.ledger.calendar import format_overrides, parse_overrides
+from nianbao.ledger.errors import LedgerError
 from nianbao.store.models import ROLES, Agency, CalendarDay, CalendarYear, User
 from nianbao.web.accounts.service import AccountError, create_user, set_password
 from nianbao.web.core import sessions
@@ -154,8 +155,8 @@ def new_agency(session: Session, name: str, level: str, parent_id: int | None) -
         raise AdminError(f"机关“{name}”已存在", conflict=True)
     parent = _agency(session, parent_id)
     try:
-        return cases.set_agency(session, name, level=_level(level), parent=parent.name if parent else "")
-    except cases.LedgerError as exc:
+        return agencies.set_agency(session, name, level=_level(level), parent=parent.name if parent else "")
+    except LedgerError as exc:
         raise AdminError(str(exc)) from None
 
 
@@ -172,8 +173,8 @@ def update_agency(session: Session, agency: Agency, *, name: str | None = None, 
     if set_parent:
         parent = _agency(session, parent_id)
         try:
-            cases.set_agency(session, agency.name, parent=parent.name if parent else "")
-        except cases.LedgerError as exc:
+            agencies.set_agency(session, agency.name, parent=parent.name if parent else "")
+        except LedgerError as exc:
             raise AdminError(str(exc), conflict=True) from None
     if level is not None:
         agency.level = level
@@ -199,7 +200,7 @@ class CalendarState:
 
 def calendar_state(session: Session) -> CalendarState:
     days = [(d, w, n) for d, w, n in session.execute(
-        select(CalendarDay.day, CalendarDay.workday, CalendarDay.note).order_by(CalendarDay.day)).tuples()]
+        select(CalendarDay.day, CalendarDay.workday, CalendarDay.note).order_by(CalendarDay.day))]
     years = list(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
     return CalendarState(days, years)
 
@@ -231,6 +232,6 @@ def load_calendar_text(session: Session, text: str, today: dt.date, *, replace: 
         session.execute(delete(CalendarDay))
         session.execute(delete(CalendarYear))
         session.flush()
-    days, new_years = cases.store_calendar(session, overrides, years)
-    reason = cases.calendar_change(overrides, years)
-    return CalendarLoaded(days, new_years, cases.settle_deadlines(session, today, reason))
+    days, new_years = calendar_store.store_calendar(session, overrides, years)
+    reason = calendar_store.calendar_change(overrides, years)
+    return CalendarLoaded(days, new_years, calendar_store.settle_deadlines(session, today, reason))

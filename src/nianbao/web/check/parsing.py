@@ -1,9 +1,10 @@
 """Uploaded bytes → a parsed report, and a process-wide cache of the parsed stored reports.
 
 The readers take a path (a PDF, a docx or a .doc needs a real file), so the bytes are written to a
-temporary file carrying the original suffix. A stored row never changes its content, so its parse is
-cached by row: every page of a report and every roll-up of a jurisdiction would otherwise read the
-file again (a PDF takes a fraction of a second, a .doc a LibreOffice conversion).
+temporary file carrying the original suffix. The reader's limits are those of `ReadOptions.from_env`,
+read when a file is taken (``NIANBAO_MAX_BYTES`` bounds an upload too). A stored row never changes its
+content, so its parse is cached by row: every page of a report and every roll-up of a jurisdiction would
+otherwise read the file again (a PDF takes a fraction of a second, a .doc a LibreOffice conversion).
 """
 
 from __future__ import annotations
@@ -17,17 +18,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from nianbao.audit.html import document_lines
-from nianbao.read import MAX_BYTES, NotAReport, ReadError, read_document, report_from_document
+from nianbao.read import NotAReport, ReadError, ReadOptions, read_document, report_from_document
+from nianbao.read.inputs import SUFFIXES
+from nianbao.read.lines import document_lines
 from nianbao.report import Report
 from nianbao.store.models import StoredReport
 
 log = logging.getLogger("nianbao.web.check")
 
-#: The file suffixes the reader knows (nianbao.read sniffs by content first, then by these).
-SUFFIXES: tuple[str, ...] = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".docx",
-                             ".pdf", ".doc", ".wps")
-#: What the upload form's file chooser offers.
+#: What the upload form's file chooser offers: the file suffixes the reader knows (`nianbao.read.inputs.SUFFIXES`;
+#: it sniffs by content first, then by these).
 ACCEPT = ",".join(SUFFIXES)
 SUFFIX_NAMES = "txt、md、html、docx、pdf、doc、wps"
 CACHE_SIZE = 64
@@ -69,7 +69,8 @@ def megabytes(size: int) -> str:
 
 def refuse_early(filename: str, size: int, max_bytes: int | None) -> None:
     """Refuses what can be judged without reading: an empty file, one over the limit, an unknown type."""
-    limit = min(max_bytes, MAX_BYTES) if max_bytes is not None else MAX_BYTES
+    reader_limit = ReadOptions.from_env().max_bytes
+    limit = min(max_bytes, reader_limit) if max_bytes is not None else reader_limit
     if size == 0:
         raise UploadRefused(f"文件“{filename}”为空", reason="empty")
     if size > limit:
@@ -87,9 +88,10 @@ def parse_bytes(filename: str, content: bytes) -> Parsed:
     with tempfile.TemporaryDirectory(prefix="nianbao-upload-") as tmp:
         path = Path(tmp) / f"report{suffix}"
         path.write_bytes(content)
+        options = ReadOptions.from_env()
         try:
-            doc = read_document(path, filename)
-            report = report_from_document(doc, filename)
+            doc = read_document(path, filename, options=options)
+            report = report_from_document(doc, filename, options)
         except NotAReport as exc:
             raise UploadRefused(f"文件“{filename}”不像一份年度报告：{exc.reason}") from None
         except ReadError as exc:

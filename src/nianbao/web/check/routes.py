@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from nianbao.audit import Audit
-from nianbao.audit.html import audit_html
+from nianbao.render import audit_html
 from nianbao.store.models import StoredReport
 from nianbao.web.check import views
 from nianbao.web.check.api import api
@@ -36,6 +36,7 @@ from nianbao.web.check.starting import limits_of, start_upload
 from nianbao.web.check.upload import FileResult, Incoming, refusal_status
 from nianbao.web.core import csrf
 from nianbao.web.core.database import DB
+from nianbao.web.core.downloads import attachment
 from nianbao.web.core.people import CurrentViewer, Viewer
 from nianbao.web.core.templating import page
 
@@ -155,7 +156,7 @@ def audit_html_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
     stored, audit = _checked(session, viewer, report_id)
     parsed = parsed_of(stored)
     body = audit_html(parsed.report, audit, lines=parsed.lines)
-    return HTMLResponse(body, headers={"Content-Disposition": views.attachment(views.download_name(stored, ".html"))})
+    return HTMLResponse(body, headers={"Content-Disposition": attachment(views.download_name(stored, ".html"))})
 
 
 @pages.get("/check/{report_id}/audit.json")
@@ -163,7 +164,7 @@ def audit_json_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
     """The findings as JSON (the shape of `nianbao check --output json`)."""
     stored, audit = _checked(session, viewer, report_id)
     return Response(views.audit_json(stored, audit), media_type="application/json",
-                    headers={"Content-Disposition": views.attachment(views.download_name(stored, ".json"))})
+                    headers={"Content-Disposition": attachment(views.download_name(stored, ".json"))})
 
 
 @pages.get("/check/{report_id}/file")
@@ -172,7 +173,7 @@ def original_file(session: DB, viewer: CurrentViewer, report_id: ReportId) -> Re
     stored = get_report(session, viewer, report_id)
     media = views.MEDIA_TYPES.get(stored.kind, "application/octet-stream")
     return Response(stored.content, media_type=media,
-                    headers={"Content-Disposition": views.attachment(stored.filename)})
+                    headers={"Content-Disposition": attachment(stored.filename)})
 
 
 @pages.post("/check/{report_id}/findings/{fingerprint}")

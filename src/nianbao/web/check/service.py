@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nianbao.audit import Audit, Severity, check
+from nianbao.formats.names import agency_key
 from nianbao.report import Report
 from nianbao.store.models import REPORT_SOURCES, Agency, Comment, FindingReview, StoredReport
 from nianbao.web.check.listing import count_visible, visible_reports
@@ -72,20 +73,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _squeeze(name: str) -> str:
-    return re.sub(r"\s+", "", name)
-
-
 def match_agency(session: Session, viewer: Viewer, printed: str | None) -> Agency | None:
-    """The agency of the viewer's scope the printed name designates: the same name (whitespace aside),
-    else the one whose name contains or is contained in it (the longest, when that is unambiguous)."""
-    want = _squeeze(printed or "")
+    """The agency of the viewer's scope the printed name designates: the same name (compared by `agency_key`:
+    width, whitespace, punctuation and brackets aside), else the one whose name contains or is contained in it
+    (the longest, when that is unambiguous)."""
+    want = agency_key(printed or "")
     if not want:
         return None
     stmt = select(Agency.id, Agency.name)
     if viewer.scope is not None:
         stmt = stmt.where(Agency.id.in_(sorted(viewer.scope)))
-    names = [(aid, _squeeze(name)) for aid, name in session.execute(stmt)]
+    names = [(aid, agency_key(name)) for aid, name in session.execute(stmt)]
     exact = [aid for aid, name in names if name == want]
     if exact:
         return session.get(Agency, exact[0]) if len(exact) == 1 else None

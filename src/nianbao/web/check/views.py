@@ -1,4 +1,4 @@
-"""What the report page shows: the official tables and findings of `nianbao.audit.html` with the
+"""What the report page shows: the official tables and findings of `nianbao.render` (the check page) with the
 review controls of this app in each finding, the header facts, comments and other uploads.
 
 The tables and findings are HTML made by nianbao's own generator, which escapes every text from the
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from nianbao.audit import Audit, Finding
-from nianbao.audit.html import REVIEW_NAMES, Actions, audit_parts, finding_html
+from nianbao.audit.model import REVIEW_NAMES
+from nianbao.formats.names import agency_key
+from nianbao.render import Actions, audit_parts, finding_html
 from nianbao.report import Report
 from nianbao.store.models import Comment, FindingReview, StoredReport, User
 from nianbao.web.check.listing import Listed, same_subject
@@ -58,16 +58,12 @@ def agency_label(stored: StoredReport) -> str:
     return stored.printed_agency or "（未识别机关）"
 
 
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def printed_differs(stored: StoredReport) -> bool:
     """The report is filed under an agency whose name the report does not print (a clerk's upload of
     another agency's file, or a reviewer's choice): worth a second look."""
     if stored.agency is None or not stored.printed_agency:
         return False
-    a, b = _squeeze(stored.agency.name), _squeeze(stored.printed_agency)
+    a, b = agency_key(stored.agency.name), agency_key(stored.printed_agency)
     return not (a in b or b in a)
 
 
@@ -89,7 +85,7 @@ class ReviewView:
 
 @dataclass
 class Controls:
-    """Renders the review block of each finding (the `actions` hook of nianbao.audit.html)."""
+    """Renders the review block of each finding (the `actions` hook of the check page, nianbao.render)."""
 
     stored: StoredReport
     viewer: Viewer
@@ -171,12 +167,6 @@ def finding_fragment(session: Session, viewer: Viewer, stored: StoredReport, fin
 MEDIA_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                "txt": "text/plain", "md": "text/plain"}  # html: served as bytes, never rendered
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition for a download named `filename` (UTF-8, with an ASCII fallback)."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def download_name(stored: StoredReport, suffix: str) -> str:

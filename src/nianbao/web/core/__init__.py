@@ -1,2 +1,2 @@
 """What every area of the web app shares: settings, the database session, people and their scope, CSRF,
-templates and errors."""
+templates, errors and download headers."""

@@ -8,11 +8,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
 from starlette.responses import HTMLResponse
 
 from nianbao.web.core import csrf
 
-TEMPLATES = Jinja2Templates(directory=str(resources.files("nianbao.web").joinpath("templates")))
+_OWN = str(resources.files("nianbao.web").joinpath("templates"))
+TEMPLATES = Jinja2Templates(directory=_OWN)
+# The web app's own templates, then render's: the official tables' macro (`official_table.html`).
+TEMPLATES.env.loader = ChoiceLoader([FileSystemLoader(_OWN), PackageLoader("nianbao.render", "templates")])
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True

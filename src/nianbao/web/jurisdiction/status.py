@@ -97,7 +97,7 @@ def agency_tree(session: Session, viewer: Viewer) -> list[Node]:
     query = select(Agency.id, Agency.name, Agency.level, Agency.parent_id).order_by(Agency.id)
     if viewer.scope is not None:
         query = query.where(Agency.id.in_(viewer.scope))
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     present = {r[0] for r in rows}
     below: dict[int | None, list[tuple[int, str, str, int | None]]] = {}
     for row in rows:
@@ -139,7 +139,7 @@ def _rows(session: Session, viewer: Viewer, agency_ids: Sequence[int], years: Se
              .where(StoredReport.year.in_(years), *report_filter(viewer, agency_ids))
              .order_by(StoredReport.agency_id, StoredReport.year, SUBMITTED_AT.desc(),
                        StoredReport.id.desc()))
-    return [row for row in session.execute(query).tuples().all()  # type: ignore[misc]
+    return [row for row in session.execute(query).all()  # type: ignore[misc]
             if row[1] is not None and row[2] is not None]
 
 

@@ -15,12 +15,22 @@ from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, 
 from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
-from nianbao.ledger import cases
-from nianbao.store.models import APPLICANT_TYPES, OUTCOMES, Appeal, Application
+from nianbao.ledger import queries, vocabulary
+from nianbao.ledger.vocabulary import ApplicantType, Outcome
+from nianbao.store.models import Appeal, Application
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, not_found
-from nianbao.web.ledger import detail, query, schemas, transfer, writes
-from nianbao.web.ledger.common import calendar, load_case, reading_agency, require_writer, today, writer_agency
+from nianbao.web.ledger import detail, schemas, transfer, writes
+from nianbao.web.ledger.common import (
+    agencies_in_scope,
+    calendar,
+    load_case,
+    pick,
+    reading_agency,
+    require_writer,
+    today,
+    writer_agency,
+)
 from nianbao.web.ledger.writes import Refused
 
 api = APIRouter(prefix="/api/v1", tags=["台账"])
@@ -67,15 +77,15 @@ def list_cases(
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> schemas.CasePage:
     """案件列表（职责范围内的机关），收到日期新者在前，可筛选、搜索、分页。"""
-    if applicant_type is not None and applicant_type not in APPLICANT_TYPES:
-        raise HTTPException(422, f"applicant_type 应为：{'、'.join(APPLICANT_TYPES)}")
-    if outcome is not None and outcome not in OUTCOMES:
+    if applicant_type is not None and applicant_type not in ApplicantType.stored_keys():
+        raise HTTPException(422, f"applicant_type 应为：{'、'.join(ApplicantType.stored_keys())}")
+    if outcome is not None and outcome not in Outcome.stored_keys():
         raise HTTPException(422, "outcome 应为表三的办理结果行的键，如 granted、partially_granted")
-    agencies = query.agencies_in_scope(session, viewer)
-    ids = query.pick(agencies, agency_id)
-    filters = query.Filters(status=status, applicant_type=applicant_type, received_from=received_from,
+    agencies = agencies_in_scope(session, viewer)
+    ids = pick(agencies, agency_id)
+    filters = queries.Filters(status=status, applicant_type=applicant_type, received_from=received_from,
                             received_to=received_to, outcome=outcome, q=q or "")
-    total, rows, warning = query.list_page(session, ids, filters, today(request), calendar(session), limit, offset)
+    total, rows, warning = queries.list_page(session, ids, filters, today(request), calendar(session), limit, offset)
     return schemas.CasePage(total=total, limit=limit, offset=offset,
                             items=[schemas.row_out(r, agencies) for r in rows], warning=warning or None)
 
@@ -84,8 +94,9 @@ def list_cases(
 def create_case(request: Request, session: DB, viewer: CurrentViewer, body: schemas.CaseIn) -> schemas.CaseOut:
     """登记一件申请（本机关经办人员或管理员），计算答复期限。"""
     agency = writer_agency(session, viewer, body.agency_id)
-    kind = _word(cases.applicant_type, body.applicant_type, "申请人类型")
-    way = _word(cases.channel, body.channel, "申请渠道") if body.channel.strip() else "other"
+    kind = _word(vocabulary.applicant_type, body.applicant_type, "申请人类型")
+    way = (_word(vocabulary.channel, body.channel, "申请渠道") if body.channel.strip()
+           else vocabulary.Channel.OTHER.value)
     try:
         case = writes.register(session, agency, body.reference, body.received or today(request), kind,
                                calendar=calendar(session), arrived=body.arrived, channel=way,
@@ -133,7 +144,7 @@ def add_event(request: Request, session: DB, viewer: CurrentViewer, case_id: Cas
               body: schemas.EventIn) -> schemas.CaseOut:
     """登记一个办理事件（补正、延期、征求意见、收费、答复），重新计算答复期限。"""
     case = _writable(session, viewer, case_id)
-    kind = _word(cases.event_kind, body.kind, "事件类型")
+    kind = _word(vocabulary.event_kind, body.kind, "事件类型")
     try:
         writes.record(session, case, kind, body.on or today(request), calendar=calendar(session), until=body.until,
                       approver=body.approver, days=body.days, party=body.party, note=body.note,
@@ -148,7 +159,7 @@ def close_case(request: Request, session: DB, viewer: CurrentViewer, case_id: Ca
                body: schemas.CloseIn) -> schemas.CaseOut:
     """办结一件申请，记录表三的办理结果。"""
     case = _writable(session, viewer, case_id)
-    row = _word(cases.outcome, body.outcome, "办理结果")
+    row = _word(vocabulary.outcome, body.outcome, "办理结果")
     try:
         writes.close(session, case, row, body.on or today(request), note=body.note,
                      expected_version=body.expected_version)
@@ -162,7 +173,7 @@ def add_appeal(request: Request, session: DB, viewer: CurrentViewer, case_id: Ca
                body: schemas.AppealIn) -> schemas.CaseOut:
     """登记与本案有关的行政复议或行政诉讼（表四）。"""
     case = _writable(session, viewer, case_id)
-    route = _word(cases.appeal_route, body.route, "复议诉讼类别")
+    route = _word(vocabulary.appeal_route, body.route, "复议诉讼类别")
     try:
         writes.add_appeal(session, case, body.reference, route, body.filed or today(request), note=body.note)
     except Refused as exc:
@@ -179,7 +190,7 @@ def decide_appeal(request: Request, session: DB, viewer: CurrentViewer, case_id:
     appeal = session.get(Appeal, appeal_id)
     if appeal is None or appeal.application_id != case.id:
         raise not_found("复议诉讼")
-    result = _word(cases.appeal_result, body.result, "复议诉讼结果")
+    result = _word(vocabulary.appeal_result, body.result, "复议诉讼结果")
     try:
         writes.decide(session, appeal, result, body.decided or today(request))
     except Refused as exc:
@@ -191,10 +202,10 @@ def decide_appeal(request: Request, session: DB, viewer: CurrentViewer, case_id:
 def due(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId = None,
         limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> schemas.DueList:
     """办理中的案件，按剩余工作日排列：超期的在前，暂停计算的（等待补正、征求意见、缴费）在后并说明原因。"""
-    agencies = query.agencies_in_scope(session, viewer)
-    ids = query.pick(agencies, agency_id)
+    agencies = agencies_in_scope(session, viewer)
+    ids = pick(agencies, agency_id)
     day = today(request)
     known = calendar(session)
-    items, more = query.due_board(session, ids, day, known, limit)
+    items, more = queries.due_board(session, ids, day, known, limit)
     return schemas.DueList(today=day, calendar_notice=known.notice(day),
                            items=[schemas.due_out(i, agencies) for i in items], more=more)

@@ -1,17 +1,20 @@
-"""What the ledger's pages and API share: today, the calendar, who may write where, the list filters."""
+"""What the ledger's pages and API share: today, the calendar, the agencies in scope, who may write where,
+the list filters."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from fastapi import HTTPException, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases
 from nianbao.ledger.calendar import WorkingCalendar
-from nianbao.store.models import APPLICANT_TYPES, OUTCOMES, Agency, Application
+from nianbao.ledger.calendar_store import load_calendar
+from nianbao.ledger.queries import Filters
+from nianbao.ledger.vocabulary import ApplicantType, ApplicationStatus, Outcome
+from nianbao.store.models import Agency, Application
 from nianbao.web.core.people import Viewer, agency_in_scope, forbidden, not_found
-from nianbao.web.ledger.query import Filters
 
 WRITE_REFUSED = "只有本机关的经办人员或系统管理员可以修改台账"
 PAGE_SIZE = 50
@@ -24,7 +27,26 @@ def today(request: Request) -> dt.date:
 
 
 def calendar(session: Session) -> WorkingCalendar:
-    return cases.load_calendar(session)
+    return load_calendar(session)
+
+
+def agencies_in_scope(session: Session, viewer: Viewer) -> dict[int, str]:
+    """Id → name of every agency the viewer may see, by name."""
+    stmt = select(Agency.id, Agency.name).order_by(Agency.name)
+    if viewer.scope is not None:
+        if not viewer.scope:
+            return {}
+        stmt = stmt.where(Agency.id.in_(viewer.scope))
+    return {int(aid): str(name) for aid, name in session.execute(stmt)}
+
+
+def pick(agencies: dict[int, str], agency_id: int | None) -> list[int]:
+    """The agencies to show: the one chosen (404 when outside the scope) or all of the scope."""
+    if agency_id is None:
+        return list(agencies)
+    if agency_id not in agencies:
+        raise not_found("机关")
+    return [agency_id]
 
 
 def load_case(session: Session, viewer: Viewer, case_id: int) -> Application:
@@ -78,11 +100,11 @@ def parse_filters(status: str | None, applicant_type: str | None, received_from:
             return None
 
     filters = Filters(
-        status=status if status in ("open", "closed") else None,
-        applicant_type=applicant_type if applicant_type in APPLICANT_TYPES else None,
+        status=status if status in ApplicationStatus.stored_keys() else None,
+        applicant_type=applicant_type if applicant_type in ApplicantType.stored_keys() else None,
         received_from=date(received_from, "收到日期起"),
         received_to=date(received_to, "收到日期止"),
-        outcome=outcome if outcome in OUTCOMES else None,
+        outcome=outcome if outcome in Outcome.stored_keys() else None,
         q=(q or "").replace("\x00", "").strip()[:200],
     )
     return filters, notes

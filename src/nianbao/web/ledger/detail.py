@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from nianbao.ledger import cases, deadlines, fees
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.deadlines import Deadline
+from nianbao.ledger.errors import LedgerError
+from nianbao.ledger.vocabulary import RECORDABLE, EventKind, Outcome
 from nianbao.store.models import Application, Event
 from nianbao.web.ledger import writes
-from nianbao.web.ledger.labels import cn_date, outcome_label
+from nianbao.web.ledger.labels import cn_date
 
 #: The steps a case page offers, in the order they are listed after the suggested one.
-STEPS: tuple[str, ...] = (*cases.RECORDABLE, "close")
-STEP_LABELS: dict[str, str] = {**cases.EVENT_LABELS, "close": "办结（记录办理结果）"}
+STEPS: tuple[str, ...] = (*RECORDABLE, "close")
+STEP_LABELS: dict[str, str] = {**EventKind.labels(), "close": "办结（记录办理结果）"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def view(session: Session, case: Application, today: dt.date, calendar: WorkingC
     problem = ""
     try:
         found = cases.deadline(case, calendar)
-    except cases.LedgerError as exc:
+    except LedgerError as exc:
         problem = str(exc)
     left: int | None = None
     closed_note = ""
@@ -170,7 +172,7 @@ def event_details(e: Event) -> list[str]:
     if e.until:
         out.append(f"补正期限至 {e.until.isoformat()}")
     if e.outcome:
-        out.append(f"办理结果：{outcome_label(e.outcome)}")
+        out.append(f"办理结果：{Outcome.label_of(e.outcome)}")
     if e.note:
         out.append(e.note)
     return out

@@ -13,13 +13,23 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from nianbao.ledger import cases
+from nianbao.ledger import vocabulary
+from nianbao.ledger.queries import next_reference
+from nianbao.ledger.vocabulary import EventKind
 from nianbao.store.models import Agency, Appeal, Application
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, not_found
 from nianbao.web.core.templating import page
-from nianbao.web.ledger import detail, labels, query, writes
-from nianbao.web.ledger.common import calendar, int_or_none, load_case, require_writer, today, writer_agency
+from nianbao.web.ledger import detail, labels, writes
+from nianbao.web.ledger.common import (
+    agencies_in_scope,
+    calendar,
+    int_or_none,
+    load_case,
+    require_writer,
+    today,
+    writer_agency,
+)
 from nianbao.web.ledger.writes import Refused
 
 router = APIRouter(include_in_schema=False)
@@ -37,10 +47,10 @@ OK_MESSAGES = {"registered": "案件已登记，答复期限已计算。", "clos
 
 def _new_form(request: Request, session: Session, viewer: Viewer, agency: Agency | None, values: dict[str, str],
               error: str = "", status: int = 200) -> Response:
-    agencies = query.agencies_in_scope(session, viewer) if viewer.is_admin else {}
+    agencies = agencies_in_scope(session, viewer) if viewer.is_admin else {}
     return page(request, "ledger/new.html", {
         "title": "登记申请", "agency": agency, "agencies": agencies, "values": values, "error": error,
-        "labels": labels}, status_code=status)
+        "labels": labels, "words": vocabulary}, status_code=status)
 
 
 @router.get("/ledger/new")
@@ -52,7 +62,7 @@ def new_case_form(request: Request, session: DB, viewer: CurrentViewer,
         return _new_form(request, session, viewer, None, {})
     agency = writer_agency(session, viewer, chosen)
     day = today(request)
-    values = {"reference": query.next_reference(session, agency.id, day.year), "received": day.isoformat(),
+    values = {"reference": next_reference(session, agency.id, day.year), "received": day.isoformat(),
               "channel": "in_person", "applicant_type": ""}
     return _new_form(request, session, viewer, agency, values)
 
@@ -71,9 +81,10 @@ def new_case(request: Request, session: DB, viewer: CurrentViewer, agency_id: Fo
         got = writes.day(received, "收到日期", default=today(request))
         assert got is not None
         case = writes.register(
-            session, agency, reference, got, writes.word(cases.applicant_type, applicant_type, "申请人类型"),
+            session, agency, reference, got, writes.word(vocabulary.applicant_type, applicant_type, "申请人类型"),
             calendar=calendar(session), arrived=writes.day(arrived, "到达日期"),
-            channel=writes.word(cases.channel, channel, "申请渠道") if channel.strip() else "other",
+            channel=(writes.word(vocabulary.channel, channel, "申请渠道") if channel.strip()
+                     else vocabulary.Channel.OTHER.value),
             applicant=applicant, contact=contact, request=request_text)
     except Refused as exc:
         return _new_form(request, session, viewer, agency, values, exc.message, exc.status)
@@ -90,13 +101,13 @@ def _case_page(request: Request, session: Session, viewer: Viewer, case: Applica
     if status != 200:
         session.expire_all()  # show the case as stored, not as the refused write left it in memory
     shown = detail.view(session, case, today(request), calendar(session))
-    message = OK_MESSAGES.get(ok) or (f"已记录：{cases.EVENT_LABELS[ok]}。" if ok in cases.EVENT_LABELS else "")
+    message = OK_MESSAGES.get(ok) or (f"已记录：{EventKind(ok).label}。" if ok in EventKind.stored_keys() else "")
     return page(request, "ledger/case.html", {
         "title": f"案件 {case.reference}", "v": shown, "case": case, "agency_name": case.agency.name,
         "can_write": viewer.keeps_ledger_of(case.agency_id), "error": error, "form": form or {},
-        "open_step": open_step or (shown.next_step or ""), "message": message, "labels": labels,
+        "open_step": open_step or (shown.next_step or ""), "message": message, "labels": labels, "words": vocabulary,
         "step_labels": detail.STEP_LABELS, "event_details": detail.event_details,
-        "outcomes": labels.outcome_choices()}, status_code=status)
+        "outcomes": vocabulary.outcome_choices()}, status_code=status)
 
 
 @router.get("/ledger/{case_id:int}")
@@ -125,7 +136,7 @@ def record_step(request: Request, session: DB, viewer: CurrentViewer, case_id: C
     form = {"kind": kind, "on": on, "until": until, "approver": approver, "days": days, "party": party,
             "pages": pages, "note": note}
     try:
-        what = writes.word(cases.event_kind, kind, "办理事项")
+        what = writes.word(vocabulary.event_kind, kind, "办理事项")
         day = writes.day(on, "日期", default=today(request))
         assert day is not None
         if days.strip() and not days.strip().isdigit():
@@ -157,7 +168,7 @@ def close_case(request: Request, session: DB, viewer: CurrentViewer, case_id: Ca
     """Close the case with its outcome row of table 三."""
     case = _writable(session, viewer, case_id)
     try:
-        row = writes.word(cases.outcome, outcome, "办理结果")
+        row = writes.word(vocabulary.outcome, outcome, "办理结果")
         day = writes.day(on, "办结日期", default=today(request))
         assert day is not None
         writes.close(session, case, row, day, note=note, expected_version=int_or_none(version))
@@ -173,7 +184,7 @@ def add_appeal(request: Request, session: DB, viewer: CurrentViewer, case_id: Ca
     """Register a 行政复议 or 行政诉讼 about this case (table 四)."""
     case = _writable(session, viewer, case_id)
     try:
-        kind = writes.word(cases.appeal_route, route, "复议诉讼类别")
+        kind = writes.word(vocabulary.appeal_route, route, "复议诉讼类别")
         day = writes.day(filed, "立案日期", default=today(request))
         assert day is not None
         writes.add_appeal(session, case, reference, kind, day, note=note)
@@ -194,7 +205,7 @@ def decide_appeal(request: Request, session: DB, viewer: CurrentViewer, case_id:
     if appeal is None or appeal.application_id != case.id:
         raise not_found("复议诉讼")
     try:
-        kind = writes.word(cases.appeal_result, result, "复议诉讼结果")
+        kind = writes.word(vocabulary.appeal_result, result, "复议诉讼结果")
         day = writes.day(decided, "审结日期", default=today(request))
         assert day is not None
         writes.decide(session, appeal, kind, day)

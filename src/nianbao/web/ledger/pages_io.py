@@ -13,8 +13,8 @@ from nianbao.store.models import Agency
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer
 from nianbao.web.core.templating import page
-from nianbao.web.ledger import query, transfer
-from nianbao.web.ledger.common import calendar, int_or_none, reading_agency, writer_agency
+from nianbao.web.ledger import transfer
+from nianbao.web.ledger.common import agencies_in_scope, calendar, int_or_none, reading_agency, writer_agency
 from nianbao.web.ledger.writes import Refused
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 def _import_page(request: Request, session: Session, viewer: Viewer, agency: Agency | None, *,
                  error: str = "", problems: list[str] | None = None, status: int = 200) -> Response:
-    agencies = query.agencies_in_scope(session, viewer) if viewer.is_admin else {}
+    agencies = agencies_in_scope(session, viewer) if viewer.is_admin else {}
     return page(request, "ledger/import.html", {
         "title": "导入台账", "agency": agency, "agencies": agencies, "error": error, "problems": problems or [],
         "columns": csvio.SPEC_COLUMNS, "extra_columns": csvio.EXTRA_COLUMNS,

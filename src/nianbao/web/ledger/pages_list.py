@@ -9,11 +9,21 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
+from nianbao.ledger import queries, vocabulary
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer
 from nianbao.web.core.templating import page
-from nianbao.web.ledger import detail, labels, query
-from nianbao.web.ledger.common import PAGE_SIZE, calendar, int_or_none, load_case, parse_filters, today
+from nianbao.web.ledger import detail, labels
+from nianbao.web.ledger.common import (
+    PAGE_SIZE,
+    agencies_in_scope,
+    calendar,
+    int_or_none,
+    load_case,
+    parse_filters,
+    pick,
+    today,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,13 +38,13 @@ def case_list(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
               outcome: Text = None, q: Text = None, page_no: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1,
               ok: Text = None, n: Text = None) -> Response:
     """The cases of the agencies in scope, newest first, 50 a page."""
-    agencies = query.agencies_in_scope(session, viewer)
+    agencies = agencies_in_scope(session, viewer)
     chosen = int_or_none(agency_id)
-    ids = query.pick(agencies, chosen)
+    ids = pick(agencies, chosen)
     filters, notes = parse_filters(status, applicant_type, received_from, received_to, outcome, q)
     day = today(request)
-    total, rows, warning = query.list_page(session, ids, filters, day, calendar(session), PAGE_SIZE,
-                                           (page_no - 1) * PAGE_SIZE)
+    total, rows, warning = queries.list_page(session, ids, filters, day, calendar(session), PAGE_SIZE,
+                                             (page_no - 1) * PAGE_SIZE)
     kept = {k: v for k, v in {
         "agency_id": str(chosen) if chosen else "", "status": filters.status or "",
         "applicant_type": filters.applicant_type or "", "received_from": received_from or "",
@@ -47,7 +57,8 @@ def case_list(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
         "title": "申请台账", "rows": rows, "total": total, "page_no": page_no,
         "pages": max(1, math.ceil(total / PAGE_SIZE)), "filters": filters, "kept": kept,
         "query": urlencode(kept), "agencies": agencies, "chosen": chosen, "many": len(agencies) > 1,
-        "notes": notes, "warning": warning, "today": day, "labels": labels, "message": message,
+        "notes": notes, "warning": warning, "today": day, "labels": labels, "words": vocabulary,
+        "message": message,
         "can_write": viewer.role == "clerk" or viewer.is_admin, "export_agency": export_agency,
         "filtered": any(k != "agency_id" for k in kept)})
 
@@ -55,12 +66,12 @@ def case_list(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
 @router.get("/ledger/due")
 def due_board(request: Request, session: DB, viewer: CurrentViewer, agency_id: Text = None) -> Response:
     """Open cases by working days left: overdue first, then due soon, then suspended ones with why."""
-    agencies = query.agencies_in_scope(session, viewer)
+    agencies = agencies_in_scope(session, viewer)
     chosen = int_or_none(agency_id)
-    ids = query.pick(agencies, chosen)
+    ids = pick(agencies, chosen)
     day = today(request)
     known = calendar(session)
-    items, more = query.due_board(session, ids, day, known, DUE_LIMIT)
+    items, more = queries.due_board(session, ids, day, known, DUE_LIMIT)
     groups = [
         ("overdue", "已超期", [i for i in items if i.days_left is not None and i.days_left < 0]),
         ("soon", "5 个工作日内到期", [i for i in items if i.days_left is not None and 0 <= i.days_left <= 5]),
@@ -70,7 +81,7 @@ def due_board(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
     return page(request, "ledger/due.html", {
         "title": "即将到期", "groups": groups, "count": len(items), "more": more, "limit": DUE_LIMIT,
         "agencies": agencies, "chosen": chosen, "many": len(agencies) > 1, "today": day,
-        "notice": known.notice(day), "labels": labels})
+        "notice": known.notice(day), "labels": labels, "words": vocabulary})
 
 
 @router.get("/ledger/{case_id:int}/deadline")
@@ -79,4 +90,4 @@ def deadline_fragment(request: Request, session: DB, viewer: CurrentViewer,
     """The deadline's explanation of one case, as an htmx fragment for the due board."""
     case = load_case(session, viewer, case_id)
     shown = detail.view(session, case, today(request), calendar(session))
-    return page(request, "ledger/_deadline.html", {"v": shown, "labels": labels})
+    return page(request, "ledger/_deadline.html", {"v": shown, "labels": labels, "words": vocabulary})

@@ -6,10 +6,9 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from nianbao.ledger import cases
-from nianbao.web.ledger import labels
+from nianbao.ledger.queries import CaseRow, DueItem
+from nianbao.ledger.vocabulary import AppealResult, AppealRoute, ApplicantType, ApplicationStatus, EventKind, Outcome
 from nianbao.web.ledger.detail import CaseView
-from nianbao.web.ledger.query import DueItem, ListRow
 
 Version = Field(default=None, ge=0, le=2**31 - 1, description="你看到的案件版本号；案件已被他人修改时返回 409")
 
@@ -188,13 +187,13 @@ class ImportOut(BaseModel):
     imported: int = Field(description="导入的案件数")
 
 
-def row_out(r: ListRow, agencies: dict[int, str]) -> CaseRowOut:
+def row_out(r: CaseRow, agencies: dict[int, str]) -> CaseRowOut:
     return CaseRowOut(id=r.id, agency_id=r.agency_id, agency_name=agencies.get(r.agency_id, ""),
                       reference=r.reference, received=r.received, applicant_type=r.applicant_type,
-                      applicant_type_label=labels.APPLICANT_LABELS.get(r.applicant_type, r.applicant_type),
+                      applicant_type_label=ApplicantType.label_of(r.applicant_type),
                       applicant=r.applicant, summary=r.summary, status=r.status,
-                      status_label=labels.STATUS_LABELS.get(r.status, r.status), deadline=r.deadline,
-                      days_left=r.days_left, outcome=r.outcome, outcome_label=labels.outcome_label(r.outcome),
+                      status_label=ApplicationStatus.label_of(r.status), deadline=r.deadline,
+                      days_left=r.days_left, outcome=r.outcome, outcome_label=Outcome.label_of(r.outcome),
                       closed=r.closed)
 
 
@@ -216,16 +215,16 @@ def case_out(v: CaseView) -> CaseOut:
     return CaseOut(
         id=c.id, agency_id=c.agency_id, agency_name=c.agency.name, reference=c.reference, version=c.version,
         received=c.received, arrived=c.arrived, channel=c.channel, applicant_type=c.applicant_type,
-        applicant_type_label=labels.APPLICANT_LABELS.get(c.applicant_type, c.applicant_type),
+        applicant_type_label=ApplicantType.label_of(c.applicant_type),
         applicant=c.applicant, contact=c.contact, request=c.request, status=c.status,
-        status_label=labels.STATUS_LABELS.get(c.status, c.status), outcome=c.outcome,
-        outcome_label=labels.outcome_label(c.outcome), closed=c.closed, deadline=deadline, next_step=v.next_step,
+        status_label=ApplicationStatus.label_of(c.status), outcome=c.outcome,
+        outcome_label=Outcome.label_of(c.outcome), closed=c.closed, deadline=deadline, next_step=v.next_step,
         fee=FeeOut(amount=v.fee.amount, basis=v.fee.basis, explanation=list(v.fee.explanation)) if v.fee else None,
-        events=[EventOut(id=e.id, kind=e.kind, kind_label=cases.EVENT_LABELS.get(e.kind, e.kind), on=e.on,
+        events=[EventOut(id=e.id, kind=e.kind, kind_label=EventKind.label_of(e.kind), on=e.on,
                          until=e.until, approver=e.approver, days=e.days, party=e.party, outcome=e.outcome,
                          note=e.note) for e in v.events],
         appeals=[AppealOut(id=a.id, reference=a.reference, route=a.route,
-                           route_label=cases.ROUTE_LABELS.get(a.route, a.route), filed=a.filed, result=a.result,
-                           result_label=cases.RESULT_LABELS.get(a.result, a.result), decided=a.decided, note=a.note)
+                           route_label=AppealRoute.label_of(a.route), filed=a.filed, result=a.result,
+                           result_label=AppealResult.label_of(a.result), decided=a.decided, note=a.note)
                  for a in sorted(c.appeals, key=lambda a: a.id)],
     )

@@ -1,4 +1,4 @@
-"""Import and export of the ledger file (CSV or XLSX, the columns of shared/spec/ledger.md) from the web.
+"""Import and export of the ledger file (CSV or XLSX, the columns of spec/ledger.md) from the web.
 
 An upload is written to a temporary file and handed to `csvio.import_file`, which checks every row
 before writing and raises `ImportFailed` listing each bad row. Its writes run in a savepoint, so a
@@ -15,15 +15,16 @@ import re
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import quote
 
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases, csvio
+from nianbao.ledger import csvio
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.ledger.errors import LedgerError
 from nianbao.store import db
 from nianbao.store.models import Agency
+from nianbao.web.core.downloads import attachment
 from nianbao.web.core.errors import BUSY
 from nianbao.web.ledger.writes import LIMITS, Refused
 
@@ -100,7 +101,7 @@ def import_upload(session: Session, agency: Agency, filename: str | None, conten
         except csvio.ImportFailed as exc:
             lines = [named(p) for p in exc.problems]
             raise Refused(400, named(str(exc)), lines[:MAX_PROBLEMS]) from None
-        except cases.LedgerError as exc:
+        except LedgerError as exc:
             raise Refused(400, named(str(exc))) from None
         except (csv.Error, ValueError) as exc:
             raise Refused(400, f"{name}：无法读取（{named(str(exc))[:200]}）") from None
@@ -131,6 +132,5 @@ def export_file(session: Session, agency: Agency, kind: str) -> tuple[bytes, str
 
 
 def disposition(agency: Agency, suffix: str) -> str:
-    """Content-Disposition naming the file after the agency (RFC 6266/5987, with an ASCII fallback)."""
-    return (f"attachment; filename=\"ledger-{agency.id}.{suffix}\"; "
-            f"filename*=UTF-8''{quote(f'{agency.name}台账.{suffix}')}")
+    """Content-Disposition naming the export after the agency (ASCII fallback: ledger-<id>.<suffix>)."""
+    return attachment(f"{agency.name}台账.{suffix}", fallback=f"ledger-{agency.id}.{suffix}")

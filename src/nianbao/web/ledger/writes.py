@@ -18,8 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases, fees
+from nianbao.ledger import appeals, cases, fees
 from nianbao.ledger.calendar import WorkingCalendar
+from nianbao.ledger.errors import LedgerError, StaleCase
+from nianbao.ledger.vocabulary import parse_date
 from nianbao.store import db
 from nianbao.store.models import Agency, Appeal, Application
 from nianbao.web.core.errors import BUSY
@@ -46,10 +48,10 @@ def guarded(session: Session) -> Iterator[None]:
     try:
         with session.begin_nested():
             yield
-    except cases.StaleCase as exc:
+    except StaleCase as exc:
         versions = re.search(r"（现为第 \d+ 版，你看到的是第 \d+ 版）", str(exc))
         raise Refused(409, STALE + (versions.group(0) if versions else "")) from None
-    except cases.LedgerError as exc:
+    except LedgerError as exc:
         raise Refused(400, str(exc)) from None
     except IntegrityError:
         raise Refused(409, "数据库拒绝保存：与已有记录冲突（可能刚被他人登记），请刷新后重试") from None
@@ -77,18 +79,18 @@ def day(value: str | None, what: str, *, default: dt.date | None = None) -> dt.d
     if not value:
         return default
     try:
-        return cases.parse_date(value, what)
-    except cases.LedgerError as exc:
+        return parse_date(value, what)
+    except LedgerError as exc:
         raise Refused(400, str(exc)) from None
 
 
 def word(parse: Callable[[str], str], value: str | None, what: str) -> str:
-    """A vocabulary word (key or Chinese label) through one of the `cases` parsers."""
+    """A vocabulary word (key or Chinese label) through one of the `ledger.vocabulary` parsers."""
     if not (value or "").strip():
         raise Refused(400, f"请选择{what}")
     try:
         found = parse(value or "")
-    except cases.LedgerError as exc:
+    except LedgerError as exc:
         raise Refused(400, str(exc)) from None
     return found
 
@@ -140,7 +142,7 @@ def add_appeal(session: Session, case: Application, reference: str, route: str, 
         raise Refused(400, f"立案日期 {filed} 早于收到申请日期 {case.received}")
     note = text(note, "备注")
     with guarded(session):
-        appeal = cases.add_appeal(session, case.agency, reference, route, filed, application=case, note=note)
+        appeal = appeals.add_appeal(session, case.agency, reference, route, filed, application=case, note=note)
     return appeal
 
 
@@ -148,7 +150,7 @@ def decide(session: Session, appeal: Appeal, result: str, decided: dt.date) -> N
     if appeal.result != "pending":
         raise Refused(400, f"复议诉讼 {appeal.reference} 已于 {appeal.decided} 审结，不能再次记录结果")
     with guarded(session):
-        cases.decide_appeal(session, appeal, result, decided)
+        appeals.decide_appeal(session, appeal, result, decided)
 
 
 def fee_quote(session: Session, case: Application, pages: int | None = None) -> fees.FeeQuote | None:

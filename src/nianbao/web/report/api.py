@@ -14,24 +14,26 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from nianbao.authoring.content import default_title
+from nianbao.authoring.from_ledger import (
+    MIN_YEAR,
+    Built,
+    DraftError,
+    build,
+    filename,
+    printable,
+    read_draft,
+    table_two_keys,
+)
 from nianbao.formats import sections
+from nianbao.render.content import default_title
 from nianbao.report import Number
 from nianbao.store.models import Agency
 from nianbao.web.core.database import DB
+from nianbao.web.core.downloads import attachment
 from nianbao.web.core.people import CurrentViewer, agency_in_scope
-from nianbao.web.report.build import MEDIA_TYPES, Built, build, content_disposition, filename, render
+from nianbao.web.report.build import MEDIA_TYPES, render
 from nianbao.web.report.pages import MAX_ID, check_writable, checked_year
-from nianbao.web.report.service import (
-    MIN_YEAR,
-    Changes,
-    DraftError,
-    StaleDraft,
-    printable,
-    read_draft,
-    save,
-    table_two_keys,
-)
+from nianbao.web.report.service import Changes, StaleDraft, save
 from nianbao.web.report.submit import SubmitError, submit_report
 
 api = APIRouter(prefix="/api/v1", tags=["年度报告"])
@@ -170,7 +172,7 @@ def download_response(session: Session, agency: Agency, year: int, kind: str) ->
     """The saved report rendered as `kind`, as an attachment; the audit's error count in a header."""
     built = build(session, agency, year, read_draft(session, agency.id, year))
     return Response(render(built, kind), media_type=MEDIA_TYPES[kind], headers={
-        "Content-Disposition": content_disposition(filename(agency.name, year, kind)),
+        "Content-Disposition": attachment(filename(agency.name, year, kind), fallback=f"report.{kind}"),
         "X-Audit-Errors": str(len(built.errors)), "X-Audit-Warnings": str(len(built.warnings))})
 
 

@@ -12,19 +12,10 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
+from nianbao.authoring.from_ledger import SECTION_NUMBERS, DraftError, parse_figure, printable, table_two_keys
 from nianbao.authoring.load import as_date
 from nianbao.formats import Format
-from nianbao.web.report.service import (
-    MAX_PREAMBLE,
-    MAX_SECTION,
-    MAX_TITLE,
-    SECTION_NUMBERS,
-    Changes,
-    DraftError,
-    parse_figure,
-    printable,
-    table_two_keys,
-)
+from nianbao.web.report.service import MAX_PREAMBLE, MAX_SECTION, MAX_TITLE, Changes
 
 CELL_PREFIX = "cell."
 

@@ -9,14 +9,15 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nianbao.authoring.content import NUMERALS, default_title
+from nianbao.authoring.from_ledger import MIN_YEAR, DraftData, DraftError, build
 from nianbao.authoring.template import HINTS, PROMPTS
 from nianbao.formats import sections
+from nianbao.render.content import NUMERALS, default_title
 from nianbao.store.models import SUBMITTED_STATUSES, Agency, StoredReport
 from nianbao.web.core.people import Viewer, forbidden
 from nianbao.web.report import view
-from nianbao.web.report.build import KINDS, build
-from nianbao.web.report.service import MIN_YEAR, DraftData, DraftError, check_year
+from nianbao.web.report.build import KINDS
+from nianbao.web.report.service import check_year
 
 MAX_ID = 2_147_483_647  # an INTEGER column: a larger id is no row (and PostgreSQL would refuse the query)
 KIND_LABELS = {"docx": "Word（docx）", "pdf": "PDF", "html": "网页（html）", "md": "Markdown"}

@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from nianbao.authoring.from_ledger import MIN_YEAR, DraftData, DraftError, format_of, read_draft
 from nianbao.store.models import Agency
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, agency_in_scope
@@ -35,14 +36,9 @@ from nianbao.web.report.pages import (
     page_context,
 )
 from nianbao.web.report.service import (
-    MIN_YEAR,
-    DraftData,
-    DraftError,
     StaleDraft,
     apply,
     default_year,
-    format_of,
-    read_draft,
     recent_drafts,
     save,
     years_with_material,

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from nianbao.authoring.from_ledger import DraftData, build, filename
 from nianbao.store.models import Agency
 from nianbao.web.core.people import Viewer
-from nianbao.web.report.build import build, filename, render
-from nianbao.web.report.service import DraftData
+from nianbao.web.report.build import render
 
 if TYPE_CHECKING:
     from nianbao.store.models import StoredReport

@@ -1,8 +1,9 @@
 """What the report page draws: the official grids with the cells the audit names, and the findings.
 
-The grids come from `nianbao.formats.grid` (the layout every renderer of nianbao uses); the template
-draws them, so every text is escaped by Jinja. A table-二 cell is an input on the clerk's page, a
-value elsewhere; a cell named by a finding carries the worst severity and the messages as a tooltip.
+The grids come from `nianbao.formats.grid` (the layout every renderer of nianbao uses) as the view of
+render's table macro (`nianbao.render.official_table`, `official_table.html`), which the page calls, so
+every text is escaped by Jinja. A table-二 cell is an input on the clerk's page, a value elsewhere; a
+cell named by a finding carries the worst severity and the messages as a tooltip.
 """
 
 from __future__ import annotations
@@ -11,31 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from nianbao.audit import Audit, Finding, Severity, Status, catalog
-from nianbao.audit.html import FAMILY_NAMES, STATUS_NAMES
-from nianbao.authoring.content import NUMERALS, printed_value
+from nianbao.audit.model import FAMILY_NAMES, STATUS_NAMES
+from nianbao.authoring.from_ledger import cell_label
 from nianbao.formats import Format, sections
-from nianbao.formats.grid import tables
+from nianbao.formats.grid import Placed, tables
+from nianbao.render.content import NUMERALS, printed_value
+from nianbao.render.official_table import CellView, InputView, RowGroup, TableView, grid_rows
 from nianbao.report import Report
-from nianbao.web.report.service import cell_label
-
-
-@dataclass
-class GridCell:
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    key: str | None = None
-    label: str = ""  # a value cell: its row and column, for screen readers and tooltips
-    severity: str = ""  # "error" | "warning" | "info" | ""
-    tip: str = ""
-
-
-@dataclass
-class GridView:
-    name: str  # 二, 三, 四
-    heading: str
-    widths: list[float]  # percent
-    rows: list[list[GridCell]] = field(default_factory=list)
 
 
 @dataclass
@@ -101,8 +84,12 @@ def findings(audit: Audit, fmt: Format) -> list[FindingView]:
     return out
 
 
-def grids(report: Report, fmt: Format, marks: Marks, typed: Mapping[str, str] | None = None) -> list[GridView]:
-    """Tables 二, 三 and 四 in the official layout; `typed` overrides what a table-二 input shows."""
+def grids(report: Report, fmt: Format, marks: Marks, typed: Mapping[str, str] | None = None) -> list[TableView]:
+    """Tables 二, 三 and 四 in the official layout; `typed` overrides what a table-二 input shows.
+
+    Every value cell carries its input (its row and column as the label, for screen readers and
+    tooltips): the page draws it as one where the table is editable (`inputs=True`).
+    """
     typed = typed or {}
 
     def text_of(key: str) -> str:
@@ -113,22 +100,22 @@ def grids(report: Report, fmt: Format, marks: Marks, typed: Mapping[str, str] | 
             return ""
         return printed_value(value)
 
+    def cell(c: Placed, in_value_row: bool) -> CellView:
+        if c.key is None:
+            return CellView(c.text, header=True, rowspan=c.rowspan, colspan=c.colspan)
+        severity, tip = marks.cells.get(c.key, ("", ""))
+        step = "any" if fmt.cell(c.key).is_decimal else "1"
+        return CellView(c.text, rowspan=c.rowspan, colspan=c.colspan, data_key=c.key,
+                        css=f"sev-{severity}" if severity else "", title=tip or None,
+                        input=InputView(f"cell.{c.key}", step, cell_label(fmt, c.key)))
+
     headings = {s.number: s.heading for s in sections()}
     out = []
     for grid in tables(fmt, text_of):
         total = sum(grid.widths_cm)
-        view = GridView(grid.name, f"{grid.name}、{headings[NUMERALS.index(grid.name) + 1]}",
-                        [round(w / total * 100, 2) for w in grid.widths_cm])
-        for r in range(grid.rows):
-            row = []
-            for c in grid.starting_in(r):
-                cell = GridCell(c.text, c.rowspan, c.colspan, c.key)
-                if c.key is not None:
-                    cell.label = cell_label(fmt, c.key)
-                    cell.severity, cell.tip = marks.cells.get(c.key, ("", ""))
-                row.append(cell)
-            view.rows.append(row)
-        out.append(view)
+        out.append(TableView("official", [str(round(w / total * 100, 2)) for w in grid.widths_cm],
+                             [RowGroup(grid_rows(grid, cell))],
+                             label=f"{grid.name}、{headings[NUMERALS.index(grid.name) + 1]}"))
     return out
 
 
