@@ -124,11 +124,29 @@ def child(args: argparse.Namespace) -> int:
 
     result = build([args.corpus], args.out, jobs=args.jobs, dask_local=args.dask)
     own = resource.getrusage(resource.RUSAGE_SELF)
-    hwm = next((int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
-                if line.startswith("VmHWM:")), 0)
-    print(json.dumps({"read": result.read, "ok": result.ok, "failed": result.failed, "merged": result.merged,
-                      "written": result.written, "seconds": result.seconds, "rate": result.rate,
-                      "parent_cpu": own.ru_utime + own.ru_stime, "hwm_mb": hwm / 1024}))
+    hwm = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/self/status").read_text().splitlines()
+            if line.startswith("VmHWM:")
+        ),
+        0,
+    )
+    print(
+        json.dumps(
+            {
+                "read": result.read,
+                "ok": result.ok,
+                "failed": result.failed,
+                "merged": result.merged,
+                "written": result.written,
+                "seconds": result.seconds,
+                "rate": result.rate,
+                "parent_cpu": own.ru_utime + own.ru_stime,
+                "hwm_mb": hwm / 1024,
+            }
+        )
+    )
     return 0
 
 
@@ -182,14 +200,20 @@ def run_build(corpus: Path, out: Path, jobs: int, *, dask: bool = False) -> dict
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"build failed (exit {proc.returncode}): {output[-2000:]}")
     data: dict[str, Any] = json.loads(lines[-1])
-    data.update(wall=wall, tree_mb=peak_tree / 1024 / 1024, load=load,
-                others_cpu=sum(v for pid, v in cpu.items() if pid != proc.pid))
+    data.update(
+        wall=wall,
+        tree_mb=peak_tree / 1024 / 1024,
+        load=load,
+        others_cpu=sum(v for pid, v in cpu.items() if pid != proc.pid),
+    )
     return data
 
 
 def _memory(run: dict[str, Any]) -> str:
-    return (f"build process {run['hwm_mb']:.0f} MB (its VmHWM), process tree {run['tree_mb']:.0f} MB (sum over the "
-            f"build and its workers, sampled every 0.1 s)")
+    return (
+        f"build process {run['hwm_mb']:.0f} MB (its VmHWM), process tree {run['tree_mb']:.0f} MB (sum over the "
+        f"build and its workers, sampled every 0.1 s)"
+    )
 
 
 def cells_rows(out: Path) -> list[tuple[Any, ...]]:
@@ -210,14 +234,24 @@ def per_file_costs(out: Path) -> dict[str, float]:
     text = [r["seconds"] for r in rows if r["kind"] in ("txt", "html")]
     pdfs = [r for r in rows if r["kind"] == "pdf" and r["pages"]]
     pages = sum(r["pages"] for r in pdfs)
-    return {"text": sum(text) / len(text) if text else 0.0,
-            "pdf": sum(r["seconds"] for r in pdfs) / len(pdfs) if pdfs else 0.0,
-            "pdf_page": sum(r["seconds"] for r in pdfs) / pages if pages else 0.0,
-            "pages": pages / len(pdfs) if pdfs else 0.0}
+    return {
+        "text": sum(text) / len(text) if text else 0.0,
+        "pdf": sum(r["seconds"] for r in pdfs) / len(pdfs) if pdfs else 0.0,
+        "pdf_page": sum(r["seconds"] for r in pdfs) / pages if pages else 0.0,
+        "pages": pages / len(pdfs) if pdfs else 0.0,
+    }
 
 
-def projection(costs: dict[str, float], parent_s: float, ratio: float, *, n: int = 100_000, cores: int = 16,
-               pdf_share: float = 0.5, pages: float = 8.0) -> str:
+def projection(
+    costs: dict[str, float],
+    parent_s: float,
+    ratio: float,
+    *,
+    n: int = 100_000,
+    cores: int = 16,
+    pdf_share: float = 0.5,
+    pages: float = 8.0,
+) -> str:
     """The wall time of `n` reports on `cores` cores, from the measured per-file costs and the measured scaling
     (the 2-core efficiency ratio/2 assumed to hold at `cores`; the build process, one core, as a ceiling)."""
     per_file = (1 - pdf_share) * costs["text"] + pdf_share * pages * costs["pdf_page"]
@@ -225,9 +259,11 @@ def projection(costs: dict[str, float], parent_s: float, ratio: float, *, n: int
     workers_s = n * per_file / (cores * efficiency)
     parent_total = n * parent_s  # the build process takes every result on one core
     wall = max(workers_s, parent_total)
-    return (f"projection: {n:,} reports on {cores} cores, {pdf_share:.0%} PDFs of {pages:g} pages: "
-            f"{wall / 60:.0f} min (workers {workers_s / 60:.0f} min at {efficiency:.0%} parallel efficiency; "
-            f"the build process alone {parent_total / 60:.1f} min)")
+    return (
+        f"projection: {n:,} reports on {cores} cores, {pdf_share:.0%} PDFs of {pages:g} pages: "
+        f"{wall / 60:.0f} min (workers {workers_s / 60:.0f} min at {efficiency:.0%} parallel efficiency; "
+        f"the build process alone {parent_total / 60:.1f} min)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,42 +291,62 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus of {args.n} reports ({pdfs} pdf) made in {time.perf_counter() - started:.1f} s", flush=True)
 
         one = run_build(small, work / "out-j1", 1)
-        print(f"--jobs 1: {one['read']} files ({one['ok']} ok, {one['failed']} failed, {one['merged']} merged) "
-              f"in {one['seconds']:.1f} s: {one['rate']:.1f} files/s (load average before: {one['load']:.2f}; "
-              f"build process CPU {one['parent_cpu'] * 1000 / one['read']:.1f} ms/file)", flush=True)
+        print(
+            f"--jobs 1: {one['read']} files ({one['ok']} ok, {one['failed']} failed, {one['merged']} merged) "
+            f"in {one['seconds']:.1f} s: {one['rate']:.1f} files/s (load average before: {one['load']:.2f}; "
+            f"build process CPU {one['parent_cpu'] * 1000 / one['read']:.1f} ms/file)",
+            flush=True,
+        )
         two = run_build(small, work / "out-j2", 2)
-        print(f"--jobs 2: {two['read']} files in {two['seconds']:.1f} s: {two['rate']:.1f} files/s "
-              f"(load average before: {two['load']:.2f})", flush=True)
+        print(
+            f"--jobs 2: {two['read']} files in {two['seconds']:.1f} s: {two['rate']:.1f} files/s "
+            f"(load average before: {two['load']:.2f})",
+            flush=True,
+        )
         print(f"throughput ratio --jobs 2 / --jobs 1: {two['rate'] / one['rate']:.2f} (target >= 1.7)", flush=True)
         parent = one["parent_cpu"] / one["read"]
         worker = one["others_cpu"] / one["read"]
-        print(f"CPU per file (--jobs 1, sampled): workers {worker * 1000:.1f} ms, build process "
-              f"{parent * 1000:.1f} ms; a CPU-bound 2-core ratio would be 2W/(W+P) = "
-              f"{2 * worker / (worker + parent):.2f} "
-              f"(an estimate from CPU times, not a measurement)", flush=True)
+        print(
+            f"CPU per file (--jobs 1, sampled): workers {worker * 1000:.1f} ms, build process "
+            f"{parent * 1000:.1f} ms; a CPU-bound 2-core ratio would be 2W/(W+P) = "
+            f"{2 * worker / (worker + parent):.2f} "
+            f"(an estimate from CPU times, not a measurement)",
+            flush=True,
+        )
         costs = per_file_costs(work / "out-j1")
-        print(f"per-file worker time (--jobs 1): text/html {costs['text'] * 1000:.1f} ms, PDF "
-              f"{costs['pdf'] * 1000:.0f} ms ({costs['pages']:.1f} pages, {costs['pdf_page'] * 1000:.0f} ms a page)",
-              flush=True)
+        print(
+            f"per-file worker time (--jobs 1): text/html {costs['text'] * 1000:.1f} ms, PDF "
+            f"{costs['pdf'] * 1000:.0f} ms ({costs['pages']:.1f} pages, {costs['pdf_page'] * 1000:.0f} ms a page)",
+            flush=True,
+        )
         for share, pages in ((args.pdf_share, costs["pages"] or 1.0), (0.5, 8.0), (0.9, 12.0)):
             print(projection(costs, parent, two["rate"] / one["rate"], pdf_share=share, pages=pages), flush=True)
         same_local = cells_rows(work / "out-j1") == cells_rows(work / "out-j2")
         print(f"cells rows --jobs 1 == --jobs 2: {same_local}", flush=True)
         dask = run_build(small, work / "out-dask", 2, dask=True)
         same = cells_rows(work / "out-dask") == cells_rows(work / "out-j2")
-        print(f"dask LocalCluster (2 processes): {dask['rate']:.1f} files/s; cells rows equal to the local pool's: "
-              f"{same}", flush=True)
+        print(
+            f"dask LocalCluster (2 processes): {dask['rate']:.1f} files/s; cells rows equal to the local pool's: "
+            f"{same}",
+            flush=True,
+        )
         print(f"peak RSS at {args.n}: {_memory(two)}", flush=True)
         if not args.skip_20k:
             started = time.perf_counter()
             big = make_corpus(work / f"corpus-{args.big}", args.big, args.pdf_share)
             print(f"corpus of {args.big} reports made in {time.perf_counter() - started:.1f} s", flush=True)
             large = run_build(big, work / "out-big", 2)
-            print(f"--jobs 2 at {args.big}: {large['read']} files in {large['seconds']:.1f} s: "
-                  f"{large['rate']:.1f} files/s", flush=True)
+            print(
+                f"--jobs 2 at {args.big}: {large['read']} files in {large['seconds']:.1f} s: "
+                f"{large['rate']:.1f} files/s",
+                flush=True,
+            )
             print(f"peak RSS at {args.big}: {_memory(large)}", flush=True)
-            print(f"peak RSS ratio {args.big} / {args.n}: build process {large['hwm_mb'] / two['hwm_mb']:.2f}, "
-                  f"process tree {large['tree_mb'] / two['tree_mb']:.2f} (target <= 1.3)", flush=True)
+            print(
+                f"peak RSS ratio {args.big} / {args.n}: build process {large['hwm_mb'] / two['hwm_mb']:.2f}, "
+                f"process tree {large['tree_mb'] / two['tree_mb']:.2f} (target <= 1.3)",
+                flush=True,
+            )
     finally:
         if not args.keep and args.corpus is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -35,8 +35,12 @@ def reports(corpus: Path) -> list[Report]:
 
 def previous_of(report: Report, pool: list[Report]) -> Report:
     for other in pool:
-        if other.year == (report.year or 0) - 1 and other.agency and report.agency \
-                and (other.agency in report.agency or report.agency in other.agency):
+        if (
+            other.year == (report.year or 0) - 1
+            and other.agency
+            and report.agency
+            and (other.agency in report.agency or report.agency in other.agency)
+        ):
             return other
     twin = copy.copy(report)
     twin.year = (report.year or 2000) - 1
@@ -65,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     median = statistics.median(t for t, _ in per_report)
     worst, worst_file = max(per_report)
     mark = "PASS" if median <= TARGET_MS else "FAIL"
-    print(f"reports {len(per_report)}  check median {median:.2f} ms  max {worst:.2f} ms ({Path(worst_file).name})"
-          f"  target ≤ {TARGET_MS:.0f} ms/report  {mark}")
+    print(
+        f"reports {len(per_report)}  check median {median:.2f} ms  max {worst:.2f} ms ({Path(worst_file).name})"
+        f"  target ≤ {TARGET_MS:.0f} ms/report  {mark}"
+    )
     return 0
 
 

@@ -67,17 +67,24 @@ class Tally:
         r = self.results
         seconds, how = self.slowest
         known = sum(self.known.values())
-        return (f"{self.kind:5} {self.tried:6} inputs  {r.get('report', 0):5} reports  {r.get('error', 0):5} errors  "
-                f"{r.get('not-a-report', 0):5} not-a-report  {self.new:4} failures (+{known} known)  "
-                f"slowest {seconds:6.2f} s ({how})  peak {self.peak_mb:6.1f} MB")
+        return (
+            f"{self.kind:5} {self.tried:6} inputs  {r.get('report', 0):5} reports  {r.get('error', 0):5} errors  "
+            f"{r.get('not-a-report', 0):5} not-a-report  {self.new:4} failures (+{known} known)  "
+            f"slowest {seconds:6.2f} s ({how})  peak {self.peak_mb:6.1f} MB"
+        )
 
 
 def fuzz_kind(kind: str, examples: int, run_seed: int, out: Path, work: Path) -> Tally:
     tally = Tally(kind)
 
     @seed(run_seed)
-    @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=hostile(kind))
     def one(case: Case) -> None:
         outcome, path = run_one(kind, case.data, work)
@@ -151,8 +158,10 @@ def main() -> int:
         print("doc: skipped, LibreOffice (soffice) is not installed (make system-deps)")
         kinds.remove("doc")
     run_seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
-    print(f"seed {run_seed} (repeat with --seed {run_seed}); {args.examples} inputs per kind; failures to {args.out}/",
-          flush=True)
+    print(
+        f"seed {run_seed} (repeat with --seed {run_seed}); {args.examples} inputs per kind; failures to {args.out}/",
+        flush=True,
+    )
     tallies = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nianbao-fuzz-") as tmp:
@@ -165,8 +174,10 @@ def main() -> int:
             tallies.append(tally)
     new = sum(t.new for t in tallies)
     known = sum(sum(t.known.values()) for t in tallies)
-    print(f"{sum(t.tried for t in tallies)} inputs in {time.perf_counter() - started:.0f} s: {new} new failures, "
-          f"{known} by known open bugs")
+    print(
+        f"{sum(t.tried for t in tallies)} inputs in {time.perf_counter() - started:.0f} s: {new} new failures, "
+        f"{known} by known open bugs"
+    )
     for t in tallies:
         for sig, (size, saved) in sorted(t.failures.items()):
             print(f"  {t.kind}: {sig} — smallest input {size} bytes: {saved}")

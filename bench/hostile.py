@@ -28,8 +28,9 @@ LABEL = "本年新收政府信息公开申请数量"
 
 def build(folder: Path, cells: int, depth: int, digits: int) -> list[Path]:
     files = {
-        "wide-row.html": f"<html><body><p>{TITLE}</p><table><tr><td>{LABEL}</td>" + "<td>1</td>" * cells
-                         + "</tr></table></body></html>",
+        "wide-row.html": f"<html><body><p>{TITLE}</p><table><tr><td>{LABEL}</td>"
+        + "<td>1</td>" * cells
+        + "</tr></table></body></html>",
         "wide-row.txt": f"{TITLE}\n{LABEL}\t" + "\t".join(["1"] * cells),
         "wide-row.md": f"# {TITLE}\n| {LABEL} |" + " 1 |" * cells + "\n",
         "deep.html": "<html><body>" + "<div>" * depth + LABEL + "</div>" * depth + "</body></html>",

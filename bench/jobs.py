@@ -64,14 +64,18 @@ def main() -> int:
             started = time.perf_counter()
             pool.run(os.getpid)
             times.append(time.perf_counter() - started)
-        print(f"trivial job, in a row: median                {_ms(statistics.median(times))}"
-              f"   (max {statistics.fmean(sorted(times)[-5:]) * 1000:.1f} ms over the slowest 5)")
+        print(
+            f"trivial job, in a row: median                {_ms(statistics.median(times))}"
+            f"   (max {statistics.fmean(sorted(times)[-5:]) * 1000:.1f} ms over the slowest 5)"
+        )
         started = time.perf_counter()
         futures = [pool.submit(os.getpid) for _ in range(args.jobs)]
         pids = {f.result() for f in futures}
         elapsed = time.perf_counter() - started
-        print(f"trivial job, {args.jobs} submitted at once: per job      {_ms(elapsed / args.jobs)}"
-              f"   ({len(pids)} worker processes)")
+        print(
+            f"trivial job, {args.jobs} submitted at once: per job      {_ms(elapsed / args.jobs)}"
+            f"   ({len(pids)} worker processes)"
+        )
 
         started = time.perf_counter()
         with contextlib.suppress(JobTimeout):
@@ -97,9 +101,11 @@ def main() -> int:
         started = time.perf_counter()
         read_upload(path.name, content)
         here = time.perf_counter() - started
-        print(f"{path.name:28} {len(content) / 1024:7.0f} kB  {kind:11}  pool {again * 1000:7.1f} ms "
-              f"(first {first * 1000:.1f})  in process {here * 1000:7.1f} ms   worker VmPeak {idle['VmPeak']} → "
-              f"{memory['VmPeak']} MiB, VmHWM {memory['VmHWM']} MiB")
+        print(
+            f"{path.name:28} {len(content) / 1024:7.0f} kB  {kind:11}  pool {again * 1000:7.1f} ms "
+            f"(first {first * 1000:.1f})  in process {here * 1000:7.1f} ms   worker VmPeak {idle['VmPeak']} → "
+            f"{memory['VmPeak']} MiB, VmHWM {memory['VmHWM']} MiB"
+        )
     return 0
 
 

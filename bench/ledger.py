@@ -59,8 +59,17 @@ def year_rows(agency_id: int, n: int, calendar: WorkingCalendar, rng: random.Ran
         kind = APPLICANT_TYPES[min(int(rng.expovariate(1.2)), 5)]
         if rng.random() < 0.9:
             closed: dt.date | None = received + dt.timedelta(days=rng.randrange(1, 60))
-            yield (agency_id, f"Y{i:07d}", received, kind, "closed", rng.choice(outcomes), closed, due_of(received),
-                   "online")
+            yield (
+                agency_id,
+                f"Y{i:07d}",
+                received,
+                kind,
+                "closed",
+                rng.choice(outcomes),
+                closed,
+                due_of(received),
+                "online",
+            )
         else:
             yield agency_id, f"Y{i:07d}", received, kind, "open", None, None, due_of(received), "online"
 
@@ -137,8 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         admin = create_engine(url)
         with admin.begin() as c:
             c.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
+        url = (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     try:
         return run(url, args)
     finally:
@@ -171,18 +183,22 @@ def run(url: str, args: argparse.Namespace) -> int:
     assert isinstance(report, nianbao.Report)
     failed = [f for f in nianbao.check(report, select_rules=["arithmetic"]).findings if f.status is Status.FAILED]
     verdict = "达标" if min(times) <= TABLES_TARGET_S else "未达标"
-    print(f"tables({YEAR})，{args.applications:,} 件：最快 {min(times):.3f} s，中位 {statistics.median(times):.3f} s"
-          f"（目标 ≤ {TABLES_TARGET_S:.0f} s，{verdict}）；新收 {report.value('applications.new.total'):,}，"
-          f"上年结转 {report.value('applications.carried_over.total'):,}，"
-          f"结转下年度 {report.value('applications.carried_forward.total'):,}；勾稽关系不成立 {len(failed)} 项")
+    print(
+        f"tables({YEAR})，{args.applications:,} 件：最快 {min(times):.3f} s，中位 {statistics.median(times):.3f} s"
+        f"（目标 ≤ {TABLES_TARGET_S:.0f} s，{verdict}）；新收 {report.value('applications.new.total'):,}，"
+        f"上年结转 {report.value('applications.carried_over.total'):,}，"
+        f"结转下年度 {report.value('applications.carried_forward.total'):,}；勾稽关系不成立 {len(failed)} 项"
+    )
 
     with sessions() as s:
         times, rows = timed(lambda: queries.due_cases(s, [due_id], TODAY, calendar), args.repeat)
     assert isinstance(rows, list)
     overdue = sum(1 for _, _, left in rows if left is not None and left < 0)
     verdict = "达标" if min(times) * 1000 <= DUE_TARGET_MS else "未达标"
-    print(f"due，{len(rows):,} 件办理中：最快 {min(times) * 1000:.0f} ms，中位 {statistics.median(times) * 1000:.0f} ms"
-          f"（目标 ≤ {DUE_TARGET_MS:.0f} ms，{verdict}）；逾期 {overdue:,} 件")
+    print(
+        f"due，{len(rows):,} 件办理中：最快 {min(times) * 1000:.0f} ms，中位 {statistics.median(times) * 1000:.0f} ms"
+        f"（目标 ≤ {DUE_TARGET_MS:.0f} ms，{verdict}）；逾期 {overdue:,} 件"
+    )
     return 0
 
 

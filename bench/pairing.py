@@ -34,12 +34,53 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "nianbao" / "samples" / "000_92378848010c3553.txt"  # 二道江区审计局 2024
 SAMPLE_AGENCY = "二道江区审计局"
 TARGET_SECONDS = 5.0
-PROVINCES = ("河北省", "山西省", "吉林省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省",
-             "湖北省", "湖南省", "广东省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省")
-DEPARTMENTS = ("人民政府", "人民政府办公室", "发展和改革局", "教育局", "科学技术局", "公安局", "民政局", "司法局",
-               "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局",
-               "水利局", "农业农村局", "商务局", "文化和旅游局", "卫生健康委员会", "应急管理局", "审计局",
-               "市场监督管理局", "统计局", "医疗保障局", "城市管理局")
+PROVINCES = (
+    "河北省",
+    "山西省",
+    "吉林省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+)
+DEPARTMENTS = (
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "城市管理局",
+)
 SYLLABLES = "安宝昌德丰福广和华怀嘉建江金靖康乐临隆茂宁平庆荣瑞山善寿顺泰通万文祥新兴阳永裕原长正中"
 CODE = "甲乙丙丁戊己庚辛壬癸"  # no numerals: the reader would take 二〇二四 for a year
 
@@ -90,9 +131,11 @@ def bench_pairing(n: int, old: int) -> None:
     result = pair_previous(items)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     verdict = "ok" if seconds <= TARGET_SECONDS else "SLOW"
-    print(f"pair_previous: {len(items):,} reports ({n:,} agencies × 2 years) in {seconds:.2f} s ({cpu:.2f} s CPU) "
-          f"(target ≤ {TARGET_SECONDS:.0f} s for 100,000: {verdict}); {len(result.pairs):,} pairs, "
-          f"{sum(len(a.reports) for a in result.ambiguous):,} reports in {len(result.ambiguous):,} ambiguous groups")
+    print(
+        f"pair_previous: {len(items):,} reports ({n:,} agencies × 2 years) in {seconds:.2f} s ({cpu:.2f} s CPU) "
+        f"(target ≤ {TARGET_SECONDS:.0f} s for 100,000: {verdict}); {len(result.pairs):,} pairs, "
+        f"{sum(len(a.reports) for a in result.ambiguous):,} reports in {len(result.ambiguous):,} ambiguous groups"
+    )
     if old:
         subset = synthetic(old)
         started = time.perf_counter()
@@ -101,8 +144,9 @@ def bench_pairing(n: int, old: int) -> None:
         started = time.perf_counter()
         _old_scan(subset)
         old_seconds = time.perf_counter() - started
-        print(f"  on {len(subset):,} reports: hash join {new_seconds:.3f} s, the old substring scan "
-              f"{old_seconds:.2f} s")
+        print(
+            f"  on {len(subset):,} reports: hash join {new_seconds:.3f} s, the old substring scan {old_seconds:.2f} s"
+        )
 
 
 def _name(i: int) -> str:
@@ -142,8 +186,23 @@ def bench_check(sizes: list[int], keep: Path | None) -> None:
             made = time.perf_counter() - started
             out = folder / "audits.jsonl"
             started, cpu = time.perf_counter(), _children_cpu()
-            done = subprocess.run([sys.executable, "-m", "nianbao", "check", str(now), "--previous", str(before),
-                                   "--output", "json", "-o", str(out)], capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "nianbao",
+                    "check",
+                    str(now),
+                    "--previous",
+                    str(before),
+                    "--output",
+                    "json",
+                    "-o",
+                    str(out),
+                ],
+                capture_output=True,
+                text=True,
+            )
             seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
             times.append(seconds)
             cpus.append(cpu)
@@ -155,14 +214,18 @@ def bench_check(sizes: list[int], keep: Path | None) -> None:
                     # the copies' narratives are the same text: a paired report has Y703
                     paired += any(f["rule"] == "Y703" for f in audit["findings"])
             notes = sum("不能唯一确定" in line for line in done.stderr.splitlines())
-            print(f"check --previous: {total:,} files ({total // 2:,} + {total // 2:,}) in {seconds:.1f} s, "
-                  f"{cpu:.1f} s CPU "
-                  f"({total / seconds:.0f} files/s; exit {done.returncode}); {checked:,} checked, {paired:,} paired, "
-                  f"{notes} ambiguous notes (files written in {made:.1f} s)")
+            print(
+                f"check --previous: {total:,} files ({total // 2:,} + {total // 2:,}) in {seconds:.1f} s, "
+                f"{cpu:.1f} s CPU "
+                f"({total / seconds:.0f} files/s; exit {done.returncode}); {checked:,} checked, {paired:,} paired, "
+                f"{notes} ambiguous notes (files written in {made:.1f} s)"
+            )
         if len(times) >= 2:
-            print(f"  ratio {sizes[-1]:,} / {sizes[0]:,} files: wall time {times[-1] / times[0]:.1f}, "
-                  f"CPU time {cpus[-1] / cpus[0]:.1f} (linear: {sizes[-1] / sizes[0]:.1f}; the CPU time is the "
-                  f"steadier figure on a shared machine)")
+            print(
+                f"  ratio {sizes[-1]:,} / {sizes[0]:,} files: wall time {times[-1] / times[0]:.1f}, "
+                f"CPU time {cpus[-1] / cpus[0]:.1f} (linear: {sizes[-1] / sizes[0]:.1f}; the CPU time is the "
+                f"steadier figure on a shared machine)"
+            )
     finally:
         if keep is None:
             shutil.rmtree(base, ignore_errors=True)

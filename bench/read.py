@@ -160,19 +160,31 @@ def summarize(samples: list[Sample]) -> dict[str, dict[str, Any]]:
         of_kind = [s for s in samples if s.kind == kind]
         ok = [s for s in of_kind if not s.error]
         target, unit = TARGETS[kind]
-        row: dict[str, Any] = {"reports": len(ok), "errors": len(of_kind) - len(ok),
-                               "median_ms": None, "max_ms": None, "slowest": None,
-                               "target_ms": target, "target_per": unit, "pass": None}
+        row: dict[str, Any] = {
+            "reports": len(ok),
+            "errors": len(of_kind) - len(ok),
+            "median_ms": None,
+            "max_ms": None,
+            "slowest": None,
+            "target_ms": target,
+            "target_per": unit,
+            "pass": None,
+        }
         if ok:
             slowest = max(ok, key=lambda s: s.median)
-            row.update(median_ms=statistics.median(s.median for s in ok) * 1000, max_ms=slowest.median * 1000,
-                       slowest=slowest.name)
+            row.update(
+                median_ms=statistics.median(s.median for s in ok) * 1000,
+                max_ms=slowest.median * 1000,
+                slowest=slowest.name,
+            )
         if kind == "pdf":
             per_page = [(s.per_page, s) for s in ok if s.per_page is not None]
             row.update(pages=sum(s.pages or 0 for s in ok), median_ms_per_page=None, max_ms_per_page=None)
             if per_page:
-                row.update(median_ms_per_page=statistics.median(p for p, _ in per_page) * 1000,
-                           max_ms_per_page=max(p for p, _ in per_page) * 1000)
+                row.update(
+                    median_ms_per_page=statistics.median(p for p, _ in per_page) * 1000,
+                    max_ms_per_page=max(p for p, _ in per_page) * 1000,
+                )
         judged = row.get("median_ms_per_page") if unit == "page" else row["median_ms"]
         if judged is not None:
             row["pass"] = judged <= target
@@ -190,37 +202,51 @@ def print_table(rows: dict[str, dict[str, Any]], figures: dict[str, Any]) -> Non
     for kind, row in rows.items():
         mark = "n/a" if row["pass"] is None else ("PASS" if row["pass"] else "FAIL")
         reports = str(row["reports"]) + (f" (+{row['errors']} failed)" if row["errors"] else "")
-        table.append((kind, reports, _ms(row["median_ms"]), _ms(row["max_ms"]),
-                      str(row["pages"]) if "pages" in row else "",
-                      _ms(row["median_ms_per_page"]) if "pages" in row else "",
-                      _ms(row["max_ms_per_page"]) if "pages" in row else "",
-                      f"≤ {row['target_ms']:.0f} ms/{row['target_per']}", mark))
+        table.append(
+            (
+                kind,
+                reports,
+                _ms(row["median_ms"]),
+                _ms(row["max_ms"]),
+                str(row["pages"]) if "pages" in row else "",
+                _ms(row["median_ms_per_page"]) if "pages" in row else "",
+                _ms(row["max_ms_per_page"]) if "pages" in row else "",
+                f"≤ {row['target_ms']:.0f} ms/{row['target_per']}",
+                mark,
+            )
+        )
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     numeric = {1, 2, 3, 4, 5, 6}
     for i, line in enumerate(table):
-        cells = [c.rjust(w) if j in numeric and i else c.ljust(w)
-                 for j, (c, w) in enumerate(zip(line, widths, strict=True))]
+        cells = [
+            c.rjust(w) if j in numeric and i else c.ljust(w) for j, (c, w) in enumerate(zip(line, widths, strict=True))
+        ]
         print("  ".join(cells).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print()
     print(f"corpus: {figures['corpus']}   repeats per file: {figures['repeat']} (after one warm-up read of all)")
-    print("a report's time is the median of its repeats; median/max are over reports; a kind passes when its "
-          "median report (per page for pdf) is within the target")
+    print(
+        "a report's time is the median of its repeats; median/max are over reports; a kind passes when its "
+        "median report (per page for pdf) is within the target"
+    )
     for kind, row in rows.items():
         if row["slowest"]:
             print(f"slowest {kind}: {row['slowest']}")
     print(f"peak RSS (ru_maxrss, whole run): {figures['peak_rss_mb']:.1f} MB")
-    print(f"peak Python heap (tracemalloc, one traced read per file): {figures['peak_heap_mb']:.1f} MB"
-          f" ({figures['peak_heap_file']})")
+    print(
+        f"peak Python heap (tracemalloc, one traced read per file): {figures['peak_heap_mb']:.1f} MB"
+        f" ({figures['peak_heap_file']})"
+    )
     for s in figures["failed"]:
         print(f"failed to read: {s['name']}: {s['error']}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time nianbao.read over the repository's corpus, per input kind.")
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
-                        help=f"corpus directory (default {DEFAULT_CORPUS})")
+    parser.add_argument(
+        "corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed reads of each file (default 5)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
@@ -234,8 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         seeds = [s.path for s in samples if s.kind == "txt" and s.path.parent.name == "seeds"]
         samples += [build_docx(seed, Path(tmp), corpus) for seed in seeds]
-        samples += [as_markdown(s, Path(tmp), corpus) for s in list(samples)
-                    if s.kind == "txt" and "\n| " in s.path.read_text(encoding="utf-8", errors="replace")]
+        samples += [
+            as_markdown(s, Path(tmp), corpus)
+            for s in list(samples)
+            if s.kind == "txt" and "\n| " in s.path.read_text(encoding="utf-8", errors="replace")
+        ]
         for s in samples:
             if s.kind == "pdf":
                 s.pages = count_pages(s.path)
@@ -253,9 +282,17 @@ def main(argv: list[str] | None = None) -> int:
         "peak_heap_mb": heap_mb,
         "peak_heap_file": heap_file,
         "failed": [{"name": s.name, "error": s.error} for s in samples if s.error],
-        "files": [{"name": s.name, "kind": s.kind, "pages": s.pages, "error": s.error,
-                   "median_ms": s.median * 1000 if s.times else None,
-                   "times_ms": [t * 1000 for t in s.times]} for s in samples],
+        "files": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "pages": s.pages,
+                "error": s.error,
+                "median_ms": s.median * 1000 if s.times else None,
+                "times_ms": [t * 1000 for t in s.times],
+            }
+            for s in samples
+        ],
     }
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))

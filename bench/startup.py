@@ -23,8 +23,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = sorted((ROOT / "src" / "nianbao" / "samples").glob("*.txt"))[0]
-HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "pyarrow", "duckdb", "dask", "distributed",
-         "reportlab", "docx", "openpyxl", "jinja2", "pdfplumber", "pypdfium2")
+HEAVY = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "alembic",
+    "pyarrow",
+    "duckdb",
+    "dask",
+    "distributed",
+    "reportlab",
+    "docx",
+    "openpyxl",
+    "jinja2",
+    "pdfplumber",
+    "pypdfium2",
+)
 
 
 def _time(cmd: list[str]) -> float:

@@ -99,8 +99,10 @@ async def phase(base: str, names: list[str], seconds: float, with_uploads: bool)
 def summary(label: str, tally: Tally) -> float:
     lat = sorted(tally.latencies)
     p = {q: harness.percentile(lat, q) for q in (50, 95, 99)}
-    print(f"{label}: GET /ledger ×{len(lat)}, errors {tally.errors}, p50 {p[50]:.0f} ms, p95 {p[95]:.0f} ms, "
-          f"p99 {p[99]:.0f} ms")
+    print(
+        f"{label}: GET /ledger ×{len(lat)}, errors {tally.errors}, p50 {p[50]:.0f} ms, p95 {p[95]:.0f} ms, "
+        f"p99 {p[99]:.0f} ms"
+    )
     return p[95]
 
 

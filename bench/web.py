@@ -76,6 +76,7 @@ class Page:
 # The database
 # ---------------------------------------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def database(url: str | None) -> Iterator[str]:
     """A fresh database URL: a temporary SQLite file, or a new schema of the PostgreSQL database `url`."""
@@ -92,8 +93,11 @@ def database(url: str | None) -> Iterator[str]:
     with admin.begin() as c:
         c.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
+        yield (
+            make_url(url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     finally:
         db.dispose()
         with admin.begin() as c:
@@ -118,9 +122,17 @@ def prepare(url: str, users: int, extra_cases: int, today: dt.date) -> list[tupl
         days = [d for d in days if calendar.is_workday(d)]
         for n in range(extra_cases):
             received = rng.choice(days)
-            case = cases.add_case(session, agency, f"B{received.year}-{n:05d}", received, "natural_person",
-                                  calendar=calendar, channel="online", applicant=f"申请人{n}",
-                                  request="申请公开年度部门预算和决算")
+            case = cases.add_case(
+                session,
+                agency,
+                f"B{received.year}-{n:05d}",
+                received,
+                "natural_person",
+                calendar=calendar,
+                channel="online",
+                applicant=f"申请人{n}",
+                request="申请公开年度部门预算和决算",
+            )
             closed = calendar.add_workdays(received, rng.randint(3, 20))
             if closed < today and rng.random() < 0.9:
                 cases.close_case(session, case, rng.choice(outcomes), closed)
@@ -129,8 +141,9 @@ def prepare(url: str, users: int, extra_cases: int, today: dt.date) -> list[tupl
         for n in range(users):
             role = "supervisor" if n % 2 == 0 else "clerk"
             username = f"bench_{role}_{n:03d}"
-            create_user(session, username, PASSWORD, role, government if role == "supervisor" else agency,
-                        fast_hash=True)
+            create_user(
+                session, username, PASSWORD, role, government if role == "supervisor" else agency, fast_hash=True
+            )
             people.append((username, role))
     print(f"  {extra_cases} cases and {users} users added in {time.perf_counter() - started:.1f} s")
     return people
@@ -139,6 +152,7 @@ def prepare(url: str, users: int, extra_cases: int, today: dt.date) -> list[tupl
 # ---------------------------------------------------------------------------------------------------------
 # The server
 # ---------------------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -149,8 +163,19 @@ def free_port() -> int:
 
 def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
     nianbao = Path(sys.executable).with_name("nianbao")
-    command = [str(nianbao), "serve", "--demo", "--database-url", url, "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers)]
+    command = [
+        str(nianbao),
+        "serve",
+        "--demo",
+        "--database-url",
+        url,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     env = dict(os.environ)
     with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -183,6 +208,7 @@ async def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout: fl
 # The load
 # ---------------------------------------------------------------------------------------------------------
 
+
 async def sign_in(base: str, username: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=base, timeout=30.0, follow_redirects=False)
     r = await client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
@@ -192,8 +218,9 @@ async def sign_in(base: str, username: str) -> httpx.AsyncClient:
     return client
 
 
-async def user_loop(client: httpx.AsyncClient, path: str, page: Page, warmup_end: float, end: float,
-                    think: float, rng: random.Random) -> None:
+async def user_loop(
+    client: httpx.AsyncClient, path: str, page: Page, warmup_end: float, end: float, think: float, rng: random.Random
+) -> None:
     while (now := time.perf_counter()) < end:
         try:
             r = await client.get(path)
@@ -210,8 +237,12 @@ async def user_loop(client: httpx.AsyncClient, path: str, page: Page, warmup_end
             await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
 
-async def run_load(base: str, people: list[tuple[str, str]], seconds: float, think: float,
-                   ) -> tuple[dict[str, Page], float]:
+async def run_load(
+    base: str,
+    people: list[tuple[str, str]],
+    seconds: float,
+    think: float,
+) -> tuple[dict[str, Page], float]:
     # All at once, as on a Monday morning: a refused sign-in (SQLite once answered "database is locked"
     # here) stops the run before anything is measured.
     clients = list(await asyncio.gather(*(sign_in(base, username) for username, _ in people)))
@@ -220,9 +251,12 @@ async def run_load(base: str, people: list[tuple[str, str]], seconds: float, thi
         start = time.perf_counter()
         warmup_end = start + WARMUP_S
         end = warmup_end + seconds
-        await asyncio.gather(*(user_loop(client, PAGES[role], pages[PAGES[role]], warmup_end, end, think,
-                                         random.Random(n))
-                               for n, (client, (_, role)) in enumerate(zip(clients, people, strict=True))))
+        await asyncio.gather(
+            *(
+                user_loop(client, PAGES[role], pages[PAGES[role]], warmup_end, end, think, random.Random(n))
+                for n, (client, (_, role)) in enumerate(zip(clients, people, strict=True))
+            )
+        )
         return pages, seconds
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
@@ -244,8 +278,10 @@ def report(pages: dict[str, Page], seconds: float) -> bool:
         n = len(page.latencies) + sum(page.errors.values())
         total += n
         p95 = percentile(page.latencies, 95)
-        print(f"{path:<10}{n:>10}{sum(page.errors.values()):>8}{n / seconds:>9.1f}"
-              f"{percentile(page.latencies, 50):>9.1f}{p95:>9.1f}{percentile(page.latencies, 99):>9.1f}")
+        print(
+            f"{path:<10}{n:>10}{sum(page.errors.values()):>8}{n / seconds:>9.1f}"
+            f"{percentile(page.latencies, 50):>9.1f}{p95:>9.1f}{percentile(page.latencies, 99):>9.1f}"
+        )
         if page.errors:
             print(f"          errors: {page.errors}")
         ok = ok and not page.errors and bool(page.latencies) and p95 <= P95_TARGET_MS
@@ -256,23 +292,30 @@ def report(pages: dict[str, Page], seconds: float) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="PostgreSQL URL (a fresh schema is made and dropped); "
-                        "default: a temporary SQLite file")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL URL (a fresh schema is made and dropped); default: a temporary SQLite file"
+    )
     parser.add_argument("--users", type=int, default=50, help="concurrent users (half supervisors, half clerks)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs (after warm-up)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--cases", type=int, default=5000, help=f"cases added to {DEPARTMENT}")
-    parser.add_argument("--think-ms", type=float, default=1000.0,
-                        help="pause of each user between two requests (random 0.5–1.5 × this): a person reading the "
-                             "page; 0: every user asks again as soon as answered (a stress run)")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=1000.0,
+        help="pause of each user between two requests (random 0.5–1.5 × this): a person reading the "
+        "page; 0: every user asks again as soon as answered (a stress run)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 on FAIL")
     args = parser.parse_args()
     if args.users < 2:
         parser.error("--users must be at least 2 (one supervisor, one clerk)")
 
     backend = "SQLite" if args.database_url is None else make_url(args.database_url).get_backend_name()
-    print(f"web benchmark: {backend}, {args.users} users, {args.seconds:.0f} s, {args.workers} worker(s), "
-          f"think {args.think_ms:.0f} ms, {args.cases} extra cases in {DEPARTMENT}")
+    print(
+        f"web benchmark: {backend}, {args.users} users, {args.seconds:.0f} s, {args.workers} worker(s), "
+        f"think {args.think_ms:.0f} ms, {args.cases} extra cases in {DEPARTMENT}"
+    )
     with database(args.database_url) as url, tempfile.TemporaryDirectory(prefix="nianbao-bench-log-") as logs:
         people = prepare(url, args.users, args.cases, dt.date.today())
         db.dispose(url)

@@ -70,8 +70,15 @@ async def writer(client: httpx.AsyncClient, n: int, end: float, tally: Tally) ->
         while True:
             started = time.perf_counter()
             try:
-                r = await client.post("/api/v1/cases", json={"reference": reference, "applicant_type": "自然人",
-                                                             "applicant": f"申请人{n}", "request": "压力测试"})
+                r = await client.post(
+                    "/api/v1/cases",
+                    json={
+                        "reference": reference,
+                        "applicant_type": "自然人",
+                        "applicant": f"申请人{n}",
+                        "request": "压力测试",
+                    },
+                )
                 status, detail = r.status_code, (r.json().get("detail", "") if r.content else "")
             except (httpx.HTTPError, ValueError) as exc:
                 status, detail = 0, type(exc).__name__
@@ -99,8 +106,9 @@ async def importer(client: httpx.AsyncClient, rows: int, delay: float) -> tuple[
         text.write(f"IMP-{i:06d},{day.isoformat()},自然人,批量{i},导入测试\n")
     started = time.perf_counter()
     while True:
-        r = await client.post("/api/v1/cases/import", files={"file": ("import.csv", text.getvalue().encode(),
-                                                                      "text/csv")})
+        r = await client.post(
+            "/api/v1/cases/import", files={"file": ("import.csv", text.getvalue().encode(), "text/csv")}
+        )
         if r.status_code != 503:
             return f"{r.status_code} {r.text[:100]}", time.perf_counter() - started
         await asyncio.sleep(BUSY_PAUSE_S)
@@ -143,8 +151,10 @@ def main() -> int:
     args = parser.parse_args()
     with harness.database(args.database_url) as url:
         backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        print(f"write benchmark: {backend}, {args.writers} writers, {args.seconds:.0f} s, {args.workers} worker(s), "
-              f"import of {args.import_rows} rows")
+        print(
+            f"write benchmark: {backend}, {args.writers} writers, {args.seconds:.0f} s, {args.workers} worker(s), "
+            f"import of {args.import_rows} rows"
+        )
         names = prepare(url, args.writers)
         db.dispose(url)
         port = harness.free_port()
@@ -158,17 +168,21 @@ def main() -> int:
                 harness.stop_server(server)
         with db.session(url) as session:
             found = set(session.scalars(select(Application.reference).where(Application.reference.like("W%"))))
-            imported_rows = session.scalar(select(func.count()).select_from(Application).where(
-                Application.reference.like("IMP-%"))) or 0
+            imported_rows = (
+                session.scalar(select(func.count()).select_from(Application).where(Application.reference.like("IMP-%")))
+                or 0
+            )
     acknowledged = set(tally.stored)
     lost = acknowledged - found
     phantom = found - acknowledged
     lat = sorted(tally.latencies)
     p95 = lat[int(len(lat) * 0.95)] if lat else float("nan")
-    print(f"registrations stored {len(acknowledged)} ({len(acknowledged) / args.seconds:.1f}/s), "
-          f"answered busy {tally.busy} (each retried), refused {sum(tally.refused.values())}, "
-          f"lost {len(lost)}, stored but not acknowledged {len(phantom)}, unfinished {tally.unfinished}; "
-          f"p95 {p95:.0f} ms")
+    print(
+        f"registrations stored {len(acknowledged)} ({len(acknowledged) / args.seconds:.1f}/s), "
+        f"answered busy {tally.busy} (each retried), refused {sum(tally.refused.values())}, "
+        f"lost {len(lost)}, stored but not acknowledged {len(phantom)}, unfinished {tally.unfinished}; "
+        f"p95 {p95:.0f} ms"
+    )
     for what, count in tally.refused.most_common(5):
         print(f"  refused ×{count}: {what}")
     if args.import_rows:

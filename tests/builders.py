@@ -48,8 +48,13 @@ class Truth(TypedDict):
 
 def load_truth(path: Path) -> Truth:
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return Truth(format=str(raw["format"]), year=int(raw["year"]), agency=str(raw["agency"]),
-                 cells=dict(raw["cells"]), blank_cells=list(raw["blank_cells"]))
+    return Truth(
+        format=str(raw["format"]),
+        year=int(raw["year"]),
+        agency=str(raw["agency"]),
+        cells=dict(raw["cells"]),
+        blank_cells=list(raw["blank_cells"]),
+    )
 
 
 def title_of(truth: Truth) -> str:
@@ -99,7 +104,7 @@ def _paragraphs(truth: Truth) -> dict[int, str]:
     year, agency = truth["year"], truth["agency"]
     return {
         1: f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，"
-           "加强组织领导，规范公开流程，依法做好政府信息公开工作。",
+        "加强组织领导，规范公开流程，依法做好政府信息公开工作。",
         2: "本机关依法主动公开政府信息，主动公开情况见下表。",
         3: "本机关依法受理和办理政府信息公开申请，收到和处理申请情况见下表。",
         4: "本机关政府信息公开工作被申请行政复议、提起行政诉讼的情况见下表。",
@@ -204,7 +209,8 @@ def _html_table(grid: Grid) -> Iterable[str]:
         cells = []
         for c in grid.starting_in(r):
             span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
-                f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+                f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+            )
             cells.append(f'<td{span} align="center"><p>{html.escape(c.text)}</p></td>')
         yield "<tr>" + "".join(cells) + "</tr>"
     yield "</tbody></table>"
@@ -227,36 +233,38 @@ def html_page(truth: Truth, charset: str = "utf-8") -> str:
         else:
             body.append(f'<p style="text-indent:2em">{html.escape(block.text)}</p>')
     published = f"{truth['year'] + 1}-01-20"
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        f'<meta charset="{charset}">',
-        f"<title>{html.escape(title)}_{site}</title>",
-        f'<meta name="PubDate" content="{published} 09:30">',
-        '<style>table{border-collapse:collapse}</style>',
-        '<script>var _hmt = _hmt || [];</script>',
-        "</head>",
-        "<body>",
-        f'<div class="header"><div class="logo">{site}</div>',
-        '<ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
-        '<li><a href="/hdjl/">互动交流</a></li><li><a href="/bsfw/">办事服务</a></li></ul></div>',
-        '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
-        '政府信息公开年报</div>',
-        '<div class="article">',
-        f"<h1>{html.escape(title)}</h1>",
-        f'<div class="info">发布时间：{published}　来源：{html.escape(truth["agency"])}　'
-        '<a href="javascript:window.print()">打印</a></div>',
-        '<div class="content">',
-        *body,
-        "</div>",
-        "</div>",
-        '<div class="footer"><p>主办单位：政府办公室　网站标识码：0000000000</p>'
-        '<p>ICP备00000000号　版权所有</p></div>',
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="zh-CN">',
+            "<head>",
+            f'<meta charset="{charset}">',
+            f"<title>{html.escape(title)}_{site}</title>",
+            f'<meta name="PubDate" content="{published} 09:30">',
+            "<style>table{border-collapse:collapse}</style>",
+            "<script>var _hmt = _hmt || [];</script>",
+            "</head>",
+            "<body>",
+            f'<div class="header"><div class="logo">{site}</div>',
+            '<ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
+            '<li><a href="/hdjl/">互动交流</a></li><li><a href="/bsfw/">办事服务</a></li></ul></div>',
+            '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
+            "政府信息公开年报</div>",
+            '<div class="article">',
+            f"<h1>{html.escape(title)}</h1>",
+            f'<div class="info">发布时间：{published}　来源：{html.escape(truth["agency"])}　'
+            '<a href="javascript:window.print()">打印</a></div>',
+            '<div class="content">',
+            *body,
+            "</div>",
+            "</div>",
+            '<div class="footer"><p>主办单位：政府办公室　网站标识码：0000000000</p>'
+            "<p>ICP备00000000号　版权所有</p></div>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def build_html(truth: Truth, path: Path, encoding: str = "utf-8") -> Path:
@@ -284,9 +292,21 @@ def convert(docx_path: Path, out_dir: Path, to: str) -> Path:
     profile = Path(tempfile.mkdtemp(prefix="nianbao-lo-"))
     try:
         done = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}/profile", "--headless", "--norestore",
-             "--convert-to", to, "--outdir", str(out_dir), str(docx_path)],
-            capture_output=True, text=True, timeout=SOFFICE_TIMEOUT, check=False,
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}/profile",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(out_dir),
+                str(docx_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=SOFFICE_TIMEOUT,
+            check=False,
         )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -294,4 +314,3 @@ def convert(docx_path: Path, out_dir: Path, to: str) -> Path:
     if done.returncode != 0 or not out.is_file():
         raise RuntimeError(f"soffice failed ({done.returncode}): {done.stdout.strip()} {done.stderr.strip()}")
     return out
-

@@ -46,4 +46,3 @@ def same(a: object, b: object) -> bool:
 
 def differing(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
     return [f"{k}: got {got.get(k)!r}, printed {v!r}" for k, v in want.items() if not same(got.get(k), v)]
-

@@ -81,8 +81,9 @@ def child_address_limit() -> str:
     """The soft RLIMIT_AS a process started by the .doc reader's rule sees (as LibreOffice would)."""
     from nianbao.read.inputs.doc import lift_address_limit
 
-    done = subprocess.run(["sh", "-c", "ulimit -v"], capture_output=True, text=True, check=True,
-                          preexec_fn=lift_address_limit())
+    done = subprocess.run(
+        ["sh", "-c", "ulimit -v"], capture_output=True, text=True, check=True, preexec_fn=lift_address_limit()
+    )
     return done.stdout.strip()
 
 

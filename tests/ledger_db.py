@@ -30,8 +30,23 @@ from sqlalchemy.orm import Session
 from nianbao.store import db
 
 PG_ENV = "NIANBAO_TEST_POSTGRES_URL"
-TABLES = ("drafts", "finding_reviews", "comments", "reports", "settings", "login_attempts", "web_sessions",
-          "upload_jobs", "users", "calendar_years", "calendar_days", "appeals", "events", "applications", "agencies")
+TABLES = (
+    "drafts",
+    "finding_reviews",
+    "comments",
+    "reports",
+    "settings",
+    "login_attempts",
+    "web_sessions",
+    "upload_jobs",
+    "users",
+    "calendar_years",
+    "calendar_days",
+    "appeals",
+    "events",
+    "applications",
+    "agencies",
+)
 
 
 def backends() -> list[str]:
@@ -68,8 +83,7 @@ def fresh_pg_schema() -> Iterator[str]:
     admin = create_engine(base)
     with admin.begin() as c:
         c.execute(text(f'CREATE SCHEMA "{name}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
-        hide_password=False)
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
     try:
         yield url
     finally:
@@ -80,8 +94,9 @@ def fresh_pg_schema() -> Iterator[str]:
 
 
 @pytest.fixture(params=backends())
-def ledger_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def ledger_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """An empty, migrated ledger database; ``NIANBAO_DATABASE_URL`` points at it during the test."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'ledger.db'}"

@@ -24,11 +24,16 @@ def consistent_cells(draw: st.DrawFn, name: str, small: bool = False) -> dict[st
             else:
                 low = -top if key.endswith(".change") else 0
                 values[key] = draw(st.integers(low, top))
-    outcome_rows = [r for r in fmt.rows_of("三") if r.key not in (
-        "applications.new", "applications.carried_over", "applications.total", "applications.carried_forward")]
+    outcome_rows = [
+        r
+        for r in fmt.rows_of("三")
+        if r.key
+        not in ("applications.new", "applications.carried_over", "applications.total", "applications.carried_forward")
+    ]
     for col in fmt.applicant_columns[:-1]:
-        outs = {r.key: draw(st.integers(0, top if r.key == "applications.granted" else top // 4 + 1))
-                for r in outcome_rows}
+        outs = {
+            r.key: draw(st.integers(0, top if r.key == "applications.granted" else top // 4 + 1)) for r in outcome_rows
+        }
         closed = sum(outs.values())
         carried_over = draw(st.integers(0, min(closed, top // 4 + 1)))
         carried_forward = draw(st.integers(0, top // 4 + 1))

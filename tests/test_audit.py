@@ -27,7 +27,8 @@ def _failed(audit: nianbao.Audit, family: str) -> list[nianbao.Finding]:
 
 def test_docs_rules_md_is_generated_from_the_registry() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is stale: run `.venv/bin/nianbao rules --markdown > docs/rules.md`")
+        "docs/rules.md is stale: run `.venv/bin/nianbao rules --markdown > docs/rules.md`"
+    )
 
 
 def test_every_rule_is_documented_and_codes_are_unique() -> None:
@@ -35,8 +36,18 @@ def test_every_rule_is_documented_and_codes_are_unique() -> None:
     assert len({r.code for r in rules}) == len(rules)
     assert {r.family for r in rules} == set(FAMILIES)
     for r in rules:
-        assert r.code[0] == {"arithmetic": "A", "cells": "C", "format": "F", "structure": "S", "text": "T",
-                             "timeliness": "D", "cross_year": "Y"}[r.family]
+        assert (
+            r.code[0]
+            == {
+                "arithmetic": "A",
+                "cells": "C",
+                "format": "F",
+                "structure": "S",
+                "text": "T",
+                "timeliness": "D",
+                "cross_year": "Y",
+            }[r.family]
+        )
         assert all((r.title, r.checks, r.basis, r.example, r.correct)), r.code
         assert f"## {r.code} `{r.name}`" in rules_markdown()
 

@@ -32,8 +32,7 @@ def test_every_single_cell_change_is_caught(path: Path) -> None:
     if report is None:
         pytest.skip("this report's printed arithmetic does not hold (its inconsistency is the audit's finding)")
     fmt = get_format(report.format or "")
-    keys = [k for k, spec in fmt.cells.items() if spec.table.startswith(("三", "四"))
-            and report.value(k) is not None]
+    keys = [k for k, spec in fmt.cells.items() if spec.table.startswith(("三", "四")) and report.value(k) is not None]
     if not keys:
         pytest.skip("every cell of tables 三 and 四 is printed empty")
     missed = []

@@ -206,8 +206,15 @@ def cli_env(tmp: Path, columns: int | None = 1000) -> dict[str, str]:
 
 
 def run_parse(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", "parse", "--output", "jsonl", *args],
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao", "parse", "--output", "jsonl", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 def assert_good_parsed(stdout: str) -> None:
@@ -265,11 +272,15 @@ def test_whitespace_only_file(tmp_path: Path) -> None:
     expect_error(make_whitespace(tmp_path), "文件为空")
 
 
-@pytest.mark.parametrize("data", [
-    codecs.BOM_UTF8 + b"  \r\n\n",
-    "\u3000\u3000\n\u3000\n".encode(),
-    codecs.BOM_UTF16_LE + " \r\n\t\n".encode("utf-16-le"),
-], ids=["utf8-bom", "fullwidth-spaces", "utf16"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + b"  \r\n\n",
+        "\u3000\u3000\n\u3000\n".encode(),
+        codecs.BOM_UTF16_LE + " \r\n\t\n".encode("utf-16-le"),
+    ],
+    ids=["utf8-bom", "fullwidth-spaces", "utf16"],
+)
 def test_whitespace_only_file_in_other_encodings(tmp_path: Path, data: bytes) -> None:
     p = tmp_path / "blank.txt"
     p.write_bytes(data)
@@ -453,19 +464,24 @@ def test_cli_long_error_line_is_not_wrapped(tmp_path: Path) -> None:
     assert "没有文字层" in lines[0]
 
 
-
 # ---------------------------------------------------------------- hostile shapes: bounded, one line each
 # (their time is measured by bench/hostile.py; here: the reason, and that the stages never see them)
 
 
 def test_a_table_row_of_200000_cells_is_refused_before_the_table_stages(tmp_path: Path) -> None:
     page = tmp_path / "wide.html"
-    page.write_text("<html><body><p>某局2025年政府信息公开工作年度报告</p><table><tr><td>本年新收政府信息公开申请数量</td>"
-                    + "<td>1</td>" * 200_000 + "</tr></table></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body><p>某局2025年政府信息公开工作年度报告</p><table><tr><td>本年新收政府信息公开申请数量</td>"
+        + "<td>1</td>" * 200_000
+        + "</tr></table></body></html>",
+        encoding="utf-8",
+    )
     expect_error(page, "第 1 个表格第 1 行有超过 1000 个单元格")
     text = tmp_path / "wide.txt"
-    text.write_text("某局2025年政府信息公开工作年度报告\n本年新收政府信息公开申请数量\t" + "\t".join(["1"] * 200_000),
-                    encoding="utf-8")
+    text.write_text(
+        "某局2025年政府信息公开工作年度报告\n本年新收政府信息公开申请数量\t" + "\t".join(["1"] * 200_000),
+        encoding="utf-8",
+    )
     expect_error(text, "第 2 行有超过 1000 个单元格")
     pipes = tmp_path / "wide.md"
     pipes.write_text("| 本年新收政府信息公开申请数量 |" + " 1 |" * 5000 + "\n", encoding="utf-8")
@@ -474,8 +490,10 @@ def test_a_table_row_of_200000_cells_is_refused_before_the_table_stages(tmp_path
 
 def test_200000_nested_elements_are_refused_without_parsing(tmp_path: Path) -> None:
     page = tmp_path / "deep.html"
-    page.write_text("<html><body>" + "<div>" * 200_000 + "收到和处理政府信息公开申请情况" + "</div>" * 200_000
-                    + "</body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body>" + "<div>" * 200_000 + "收到和处理政府信息公开申请情况" + "</div>" * 200_000 + "</body></html>",
+        encoding="utf-8",
+    )
     expect_error(page, "HTML 元素嵌套 200000 层，超过 500 层的上限")
 
 
@@ -486,8 +504,10 @@ def test_nesting_that_real_pages_have_is_read(tmp_path: Path) -> None:
     assert html.nesting_depth("<div><span>x</span></div>" * 1000) == 2
     page = tmp_path / "deep-but-real.html"
     report = GOOD.read_text(encoding="utf-8").replace("&", "&amp;").replace("<", "&lt;")
-    page.write_text("<html><body>" + "<div>" * 400 + "<pre>" + report + "</pre>" + "</div>" * 400
-                    + "</body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body>" + "<div>" * 400 + "<pre>" + report + "</pre>" + "</div>" * 400 + "</body></html>",
+        encoding="utf-8",
+    )
     read = nianbao.read(page)
     assert read.agency == "忻州市审计局"
     assert read.cells["applications.new.total"].value == nianbao.read(GOOD).cells["applications.new.total"].value
@@ -496,8 +516,11 @@ def test_nesting_that_real_pages_have_is_read(tmp_path: Path) -> None:
 def test_a_digit_run_of_thousands_of_digits_is_not_split_combinatorially(tmp_path: Path) -> None:
     """Splitting a run into a row's cells tries combinations of its length: a long run is not a row run together."""
     page = tmp_path / "run.txt"
-    page.write_text("某局2025年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
-                    "一、本年新收政府信息公开申请数量" + "1" * 5000 + "\n", encoding="utf-8")
+    page.write_text(
+        "某局2025年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量" + "1" * 5000 + "\n",
+        encoding="utf-8",
+    )
     report = nianbao.read(page)  # before the bound: C(4999, 6) candidate splits, memory without end
     assert report.cells["applications.new.natural_person"].value is None
 

@@ -37,8 +37,11 @@ def _cases() -> list[object]:
     out: list[object] = []
     for seed in SEEDS:
         for kind in KINDS:
-            marks = [pytest.mark.skip(reason=f"LibreOffice (soffice) is not installed; cannot build the {kind}")] \
-                if kind in ("pdf", "doc") and NO_SOFFICE else []
+            marks = (
+                [pytest.mark.skip(reason=f"LibreOffice (soffice) is not installed; cannot build the {kind}")]
+                if kind in ("pdf", "doc") and NO_SOFFICE
+                else []
+            )
             out.append(pytest.param(seed, kind, id=f"{seed}-{kind}", marks=marks))
     return out
 
@@ -93,11 +96,13 @@ def _assert_reads_back(path: Path, truth: Truth) -> None:
     got = {k: _as_decimal(report.cells[k].value) if k in report.cells else missing for k in expected}
     wrong = {k: (expected[k], got[k]) for k in expected if got[k] is missing or got[k] != expected[k]}
     assert not wrong, f"{len(wrong)} of {len(expected)} cells differ (key: expected, read): " + "; ".join(
-        f"{k}: {e}, {'<missing>' if g is missing else g}" for k, (e, g) in sorted(wrong.items()))
+        f"{k}: {e}, {'<missing>' if g is missing else g}" for k, (e, g) in sorted(wrong.items())
+    )
 
 
 def _broken_rows(pdf: Path, truth: Truth) -> list[str]:
     """Row labels that no single page of the PDF holds whole: table rows broken across a page."""
+
     def plain(text: str) -> str:  # the “” of 3.危及“三安全一稳定” may be laid out apart from the text
         return re.sub(r"[“”\"]", "", squeeze(text))
 

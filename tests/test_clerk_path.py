@@ -15,8 +15,9 @@ AGENCY = "某某县审计局"
 
 
 def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao", *args], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf", "html", "md"])
@@ -24,13 +25,23 @@ def test_template_fill_render_check(tmp_path: Path, kind: str) -> None:
     blank = tmp_path / "2025年报.xlsx"
     made = nianbao("template", "--year", "2025", "--agency", AGENCY, "--to", str(blank))
     assert made.returncode == 0, made.stderr
-    filled = fill(blank, {
-        "applications.new.natural_person": 4, "applications.new.commercial": 1,
-        "applications.granted.natural_person": 2, "applications.partially_granted.natural_person": 1,
-        "applications.unavailable.not_held.commercial": 1, "review.upheld": 1,
-        "active.normative_documents.issued": 2, "active.normative_documents.in_force": 9,
-        "meta.date": "2026-01-20", "text.section.1": TEXTS[1], "text.section.5": TEXTS[5], "text.section.6": TEXTS[6],
-    })
+    filled = fill(
+        blank,
+        {
+            "applications.new.natural_person": 4,
+            "applications.new.commercial": 1,
+            "applications.granted.natural_person": 2,
+            "applications.partially_granted.natural_person": 1,
+            "applications.unavailable.not_held.commercial": 1,
+            "review.upheld": 1,
+            "active.normative_documents.issued": 2,
+            "active.normative_documents.in_force": 9,
+            "meta.date": "2026-01-20",
+            "text.section.1": TEXTS[1],
+            "text.section.5": TEXTS[5],
+            "text.section.6": TEXTS[6],
+        },
+    )
     out = tmp_path / f"2025年报.{kind}"
     rendered = nianbao("render", str(filled), "--to", kind, "-o", str(out))
     assert rendered.returncode == 0, rendered.stderr + rendered.stdout

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_docs_cli_md_is_generated_from_the_commands() -> None:
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == cli_markdown(), (
-        "docs/cli.md is stale: run `.venv/bin/python -m nianbao.cli.docs` in the repository root")
+        "docs/cli.md is stale: run `.venv/bin/python -m nianbao.cli.docs` in the repository root"
+    )
 
 
 def _paths(command: typer.core.TyperGroup | typer.core.TyperCommand, path: list[str]) -> list[list[str]]:

@@ -75,8 +75,12 @@ def test_reports_cells_findings_sections(corpus: Path, built: tuple[Path, Any]) 
         report = nianbao.read(path)
         audit = nianbao.check(report)
         row = reports[name]
-        assert (row["agency"], row["year"], row["format"], row["status"]) == (report.agency, report.year,
-                                                                             report.format, "ok")
+        assert (row["agency"], row["year"], row["format"], row["status"]) == (
+            report.agency,
+            report.year,
+            report.format,
+            "ok",
+        )
         assert row["agency_key"] == agency_key(report.agency or "")
         counts = audit.counts()
         assert (row["errors"], row["warnings"], row["infos"]) == (counts["error"], counts["warning"], counts["info"])
@@ -86,8 +90,11 @@ def test_reports_cells_findings_sections(corpus: Path, built: tuple[Path, Any]) 
             if key in report.cells:
                 cell = report.cells[key]
                 want = None if cell.value is None else float(cell.value)
-                assert (cells[key]["value"], cells[key]["printed"], cells[key]["blank"]) == (want, cell.printed,
-                                                                                           cell.is_blank)
+                assert (cells[key]["value"], cells[key]["printed"], cells[key]["blank"]) == (
+                    want,
+                    cell.printed,
+                    cell.is_blank,
+                )
         findings = [f for f in table(out, "findings") if f["report_id"] == row["report_id"]]
         assert sorted(f["fingerprint"] for f in findings) == sorted(f.fingerprint for f in audit.findings)
         sections = [s for s in table(out, "sections") if s["report_id"] == row["report_id"]]
@@ -96,12 +103,20 @@ def test_reports_cells_findings_sections(corpus: Path, built: tuple[Path, Any]) 
     assert reports["zz.pdf"]["kind"] == "pdf"
     assert reports["zz.pdf"]["agency"] == "河西区审计局"
     assert reports["003_2be53e51c8fc0eb8.txt"]["published"].isoformat() == "2024-01-10"
-    provenance = next(c["provenance"] for c in table(out, "cells") if c["report_id"] == reports["zz.pdf"]["report_id"]
-                      and c["provenance"])
+    provenance = next(
+        c["provenance"]
+        for c in table(out, "cells")
+        if c["report_id"] == reports["zz.pdf"]["report_id"] and c["provenance"]
+    )
     assert "page" in json.loads(provenance)
     # year partitions, hive style; the year is in the files too
-    assert sorted(p.name for p in (out / "reports").iterdir()) == ["year=2019", "year=2020", "year=2023",
-                                                                   "year=2024", "year=unknown"]
+    assert sorted(p.name for p in (out / "reports").iterdir()) == [
+        "year=2019",
+        "year=2020",
+        "year=2023",
+        "year=2024",
+        "year=unknown",
+    ]
     assert {c["year"] for c in table(out, "cells") if c["report_id"] == reports["zz.pdf"]["report_id"]} == {2019}
     years = ds.dataset(out / "cells", format="parquet", partitioning="hive").to_table(columns=["year"])
     assert years.num_rows == len(table(out, "cells"))
@@ -172,8 +187,9 @@ def test_a_changed_file_replaces_its_report(tmp_path: Path) -> None:
     assert [r["agency"] for r in table(out, "reports")] == ["吉县审计局"]
 
 
-def test_ctrl_c_leaves_a_valid_dataset_and_the_rerun_continues(corpus: Path, built: tuple[Path, Any],
-                                                               tmp_path: Path) -> None:
+def test_ctrl_c_leaves_a_valid_dataset_and_the_rerun_continues(
+    corpus: Path, built: tuple[Path, Any], tmp_path: Path
+) -> None:
     out = tmp_path / "ds"
 
     def interrupt(state: BuildProgress) -> None:
@@ -239,15 +255,19 @@ def test_cli_build_with_a_manifest(tmp_path: Path) -> None:
     shutil.copy(SAMPLE_FILES[0], folder / "a.txt")
     shutil.copy(SAMPLE_FILES[2], folder / "b.txt")
     manifest = tmp_path / "list.csv"
-    manifest.write_text("path,agency,year,region\nfiles/a.txt,白山市二道江区审计局,,吉林省\nfiles/b.txt,,,\n",
-                        encoding="utf-8-sig")
+    manifest.write_text(
+        "path,agency,year,region\nfiles/a.txt,白山市二道江区审计局,,吉林省\nfiles/b.txt,,,\n", encoding="utf-8-sig"
+    )
     out = tmp_path / "ds"
     got = runner.invoke(app, ["dataset", "build", str(manifest), "-o", str(out), "--jobs", "1"])
     assert got.exit_code == 0, got.output
     assert "读取 2 个文件（成功 2，失败 0）" in got.stdout
     rows = {Path(r["path"]).name: r for r in table(out, "reports")}
-    assert (rows["a.txt"]["agency"], rows["a.txt"]["region"], rows["a.txt"]["year"]) == ("白山市二道江区审计局",
-                                                                                       "吉林省", 2024)
+    assert (rows["a.txt"]["agency"], rows["a.txt"]["region"], rows["a.txt"]["year"]) == (
+        "白山市二道江区审计局",
+        "吉林省",
+        2024,
+    )
     assert rows["a.txt"]["agency_key"] == "白山市二道江区审计局"
     assert (rows["b.txt"]["agency"], rows["b.txt"]["region"]) == ("乡宁县审计局", None)
     again = runner.invoke(app, ["dataset", "build", str(manifest), "-o", str(out), "--jobs", "1"])
@@ -272,11 +292,14 @@ def test_sources_expand_folders_and_manifests(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     for name in ("sub/b.pdf", "a.txt", "a.truth.json", "notes.csv", ".hidden.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
-    (tmp_path / "m.jsonl").write_text('{"path": "a.txt", "agency": "某局", "year": 2023, "region": "某省"}\n\n',
-                                      encoding="utf-8")
+    (tmp_path / "m.jsonl").write_text(
+        '{"path": "a.txt", "agency": "某局", "year": 2023, "region": "某省"}\n\n', encoding="utf-8"
+    )
     items = expand_sources([tmp_path / "m.jsonl", tmp_path])
     assert [(Path(i.path).relative_to(tmp_path).as_posix(), i.hints) for i in items] == [
-        ("a.txt", Hints("某局", 2023, "某省")), ("sub/b.pdf", Hints())]
+        ("a.txt", Hints("某局", 2023, "某省")),
+        ("sub/b.pdf", Hints()),
+    ]
     (tmp_path / "bad.csv").write_text("file,agency\na.txt,x\n", encoding="utf-8")
     with pytest.raises(SourceError, match="path 列"):
         expand_sources([tmp_path / "bad.csv"])

@@ -46,22 +46,61 @@ class Entry:
     path: str
 
 
-REPORTS = pa.schema([
-    ("report_id", pa.string()), ("path", pa.string()), ("kind", pa.string()),
-    ("renditions", pa.list_(pa.struct([("path", pa.string()), ("sha256", pa.string()), ("kind", pa.string())]))),
-    ("agency", pa.string()), ("agency_key", pa.string()), ("region", pa.string()), ("year", pa.int32()),
-    ("format", pa.string()), ("published", pa.date32()), ("pages", pa.int32()), ("status", pa.string()),
-    ("error", pa.string()), ("reader_version", pa.string()), ("errors", pa.int32()), ("warnings", pa.int32()),
-    ("infos", pa.int32()), ("seconds", pa.float64()),
-])
-CELLS = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("key", pa.string()),
-                   ("value", pa.float64()), ("blank", pa.bool_()), ("printed", pa.string()),
-                   ("provenance", pa.string())])
-FINDINGS = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("rule", pa.string()),
-                      ("family", pa.string()), ("severity", pa.string()), ("status", pa.string()),
-                      ("keys", pa.list_(pa.string())), ("message", pa.string()), ("fingerprint", pa.string())])
-SECTIONS = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("number", pa.int8()),
-                      ("title", pa.string()), ("text", pa.string())])
+REPORTS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("path", pa.string()),
+        ("kind", pa.string()),
+        ("renditions", pa.list_(pa.struct([("path", pa.string()), ("sha256", pa.string()), ("kind", pa.string())]))),
+        ("agency", pa.string()),
+        ("agency_key", pa.string()),
+        ("region", pa.string()),
+        ("year", pa.int32()),
+        ("format", pa.string()),
+        ("published", pa.date32()),
+        ("pages", pa.int32()),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("reader_version", pa.string()),
+        ("errors", pa.int32()),
+        ("warnings", pa.int32()),
+        ("infos", pa.int32()),
+        ("seconds", pa.float64()),
+    ]
+)
+CELLS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("year", pa.int32()),
+        ("key", pa.string()),
+        ("value", pa.float64()),
+        ("blank", pa.bool_()),
+        ("printed", pa.string()),
+        ("provenance", pa.string()),
+    ]
+)
+FINDINGS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("year", pa.int32()),
+        ("rule", pa.string()),
+        ("family", pa.string()),
+        ("severity", pa.string()),
+        ("status", pa.string()),
+        ("keys", pa.list_(pa.string())),
+        ("message", pa.string()),
+        ("fingerprint", pa.string()),
+    ]
+)
+SECTIONS = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("year", pa.int32()),
+        ("number", pa.int8()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+    ]
+)
 
 
 def _write(out: Path, table: str, schema: pa.Schema, rows: list[dict[str, object]]) -> None:
@@ -83,31 +122,77 @@ def write_dataset(out: Path, entries: list[Entry]) -> None:
     for e in entries:
         r = e.report
         if r is None:
-            reports.append({"report_id": e.id, "path": e.path, "kind": Path(e.path).suffix[1:], "renditions": [],
-                            "status": "failed", "error": "无法读取", "reader_version": "test", "year": None,
-                            "errors": 0, "warnings": 0, "infos": 0, "seconds": 0.0})
+            reports.append(
+                {
+                    "report_id": e.id,
+                    "path": e.path,
+                    "kind": Path(e.path).suffix[1:],
+                    "renditions": [],
+                    "status": "failed",
+                    "error": "无法读取",
+                    "reader_version": "test",
+                    "year": None,
+                    "errors": 0,
+                    "warnings": 0,
+                    "infos": 0,
+                    "seconds": 0.0,
+                }
+            )
             continue
         audit = check(r)
         counts = audit.counts()
-        reports.append({
-            "report_id": e.id, "path": e.path, "kind": r.kind,
-            "renditions": [{"path": e.path, "sha256": e.id, "kind": r.kind}],
-            "agency": r.agency, "agency_key": agency_key(r.agency or ""), "region": e.region, "year": r.year,
-            "format": r.format, "published": r.date, "pages": None, "status": "ok", "error": None,
-            "reader_version": "test", "errors": counts["error"], "warnings": counts["warning"],
-            "infos": counts["info"], "seconds": 0.01})
+        reports.append(
+            {
+                "report_id": e.id,
+                "path": e.path,
+                "kind": r.kind,
+                "renditions": [{"path": e.path, "sha256": e.id, "kind": r.kind}],
+                "agency": r.agency,
+                "agency_key": agency_key(r.agency or ""),
+                "region": e.region,
+                "year": r.year,
+                "format": r.format,
+                "published": r.date,
+                "pages": None,
+                "status": "ok",
+                "error": None,
+                "reader_version": "test",
+                "errors": counts["error"],
+                "warnings": counts["warning"],
+                "infos": counts["info"],
+                "seconds": 0.01,
+            }
+        )
         for c in r.cells.values():
-            cells.append({"report_id": e.id, "year": r.year, "key": c.key,
-                          "value": None if c.value is None else float(c.value), "blank": c.is_blank,
-                          "printed": c.printed,
-                          "provenance": json.dumps(c.location.to_dict()) if c.location else None})
+            cells.append(
+                {
+                    "report_id": e.id,
+                    "year": r.year,
+                    "key": c.key,
+                    "value": None if c.value is None else float(c.value),
+                    "blank": c.is_blank,
+                    "printed": c.printed,
+                    "provenance": json.dumps(c.location.to_dict()) if c.location else None,
+                }
+            )
         for f in audit.findings:
-            findings.append({"report_id": e.id, "year": r.year, "rule": f.rule, "family": f.family,
-                             "severity": f.severity.label, "status": f.status.value, "keys": list(f.keys),
-                             "message": f.message, "fingerprint": f.fingerprint})
+            findings.append(
+                {
+                    "report_id": e.id,
+                    "year": r.year,
+                    "rule": f.rule,
+                    "family": f.family,
+                    "severity": f.severity.label,
+                    "status": f.status.value,
+                    "keys": list(f.keys),
+                    "message": f.message,
+                    "fingerprint": f.fingerprint,
+                }
+            )
         for s in r.sections:
-            sections.append({"report_id": e.id, "year": r.year, "number": s.number, "title": s.heading,
-                             "text": s.narrative})
+            sections.append(
+                {"report_id": e.id, "year": r.year, "number": s.number, "title": s.heading, "text": s.narrative}
+            )
     _write(out, "reports", REPORTS, reports)
     _write(out, "cells", CELLS, cells)
     _write(out, "findings", FINDINGS, findings)
@@ -130,12 +215,14 @@ def sample_entries() -> list[Entry]:
     xinzhou = read(XINZHOU)
     _set(xinzhou, "applications.new.natural_person", 5)  # a row total that does not add up
     _set(xinzhou, "applications.new.total", 4)
-    return [Entry("erdaojiang-2024", now, "吉林省", str(ERDAOJIANG)),
-            Entry("erdaojiang-2023", before, "吉林省", before.file),
-            Entry("xinzhou-2023", xinzhou, "山西省", str(XINZHOU)),
-            Entry("xiangning-2020", read(XIANGNING), "山西省", str(XIANGNING)),
-            Entry("nankai-2019", read(NANKAI), "天津市", str(NANKAI)),
-            Entry("broken", None, None, "broken.docx")]
+    return [
+        Entry("erdaojiang-2024", now, "吉林省", str(ERDAOJIANG)),
+        Entry("erdaojiang-2023", before, "吉林省", before.file),
+        Entry("xinzhou-2023", xinzhou, "山西省", str(XINZHOU)),
+        Entry("xiangning-2020", read(XIANGNING), "山西省", str(XIANGNING)),
+        Entry("nankai-2019", read(NANKAI), "天津市", str(NANKAI)),
+        Entry("broken", None, None, "broken.docx"),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -161,40 +248,59 @@ def test_agency_key_drops_width_spaces_and_punctuation_only() -> None:
 
 
 def test_exact_pairs() -> None:
-    items = [Item("a24", "某市财政局", None, 2024), Item("a23", "某市 财政局", None, 2023),
-             Item("b24", "某市审计局", None, 2024), Item("b23", "某市审计局", None, 2023),
-             Item("b22", "某市审计局", None, 2022), Item("c24", "某市教育局", None, 2024),
-             Item("c22", "某市教育局", None, 2022), Item("x", None, None, 2024), Item("y", "某市审计局", None, None)]
+    items = [
+        Item("a24", "某市财政局", None, 2024),
+        Item("a23", "某市 财政局", None, 2023),
+        Item("b24", "某市审计局", None, 2024),
+        Item("b23", "某市审计局", None, 2023),
+        Item("b22", "某市审计局", None, 2022),
+        Item("c24", "某市教育局", None, 2024),
+        Item("c22", "某市教育局", None, 2022),
+        Item("x", None, None, 2024),
+        Item("y", "某市审计局", None, None),
+    ]
     result = pair_previous(items)
     assert result.pairs == {"a24": "a23", "b24": "b23", "b23": "b22"}  # c24 has no 2023 report: unpaired
     assert result.ambiguous == []
 
 
 def test_a_short_name_never_pairs_with_a_longer_one() -> None:
-    items = [Item("now", "财政局", None, 2024), Item("other", "某市财政局", None, 2023),
-             Item("now2", "某市财政局办公室", None, 2024)]
+    items = [
+        Item("now", "财政局", None, 2024),
+        Item("other", "某市财政局", None, 2023),
+        Item("now2", "某市财政局办公室", None, 2024),
+    ]
     result = pair_previous(items)
     assert result.pairs == {}
     assert result.ambiguous == []
 
 
 def test_two_reports_of_one_key_in_a_year_are_reported_not_chosen() -> None:
-    items = [Item("now", "财政局", None, 2024), Item("p1", "财政局", None, 2023), Item("p2", "财政局", None, 2023),
-             Item("q24a", "审计局", None, 2024), Item("q24b", "审计局", None, 2024), Item("q23", "审计局", None, 2023)]
+    items = [
+        Item("now", "财政局", None, 2024),
+        Item("p1", "财政局", None, 2023),
+        Item("p2", "财政局", None, 2023),
+        Item("q24a", "审计局", None, 2024),
+        Item("q24b", "审计局", None, 2024),
+        Item("q23", "审计局", None, 2023),
+    ]
     result = pair_previous(items)
     assert result.pairs == {}
     groups = {(a.year, a.agency_key): (set(a.reports), set(a.previous)) for a in result.ambiguous}
-    assert groups == {(2024, "财政局"): ({"now"}, {"p1", "p2"}),
-                      (2024, "审计局"): ({"q24a", "q24b"}, {"q23"})}
+    assert groups == {(2024, "财政局"): ({"now"}, {"p1", "p2"}), (2024, "审计局"): ({"q24a", "q24b"}, {"q23"})}
     assert result.ambiguous_ids == {"now", "q24a", "q24b"}
     assert "财政局" in result.ambiguous[0].describe()
     assert "未作跨年度核查" in result.ambiguous[0].describe()
 
 
 def test_the_region_tells_namesakes_apart() -> None:
-    items = [Item("jl24", "财政局", "吉林省", 2024), Item("sx24", "财政局", "山西省", 2024),
-             Item("jl23", "财政局", "吉林省", 2023), Item("sx23", "财政局", " 山西省", 2023),
-             Item("tj24", "财政局", "天津市", 2024)]
+    items = [
+        Item("jl24", "财政局", "吉林省", 2024),
+        Item("sx24", "财政局", "山西省", 2024),
+        Item("jl23", "财政局", "吉林省", 2023),
+        Item("sx23", "财政局", " 山西省", 2023),
+        Item("tj24", "财政局", "天津市", 2024),
+    ]
     result = pair_previous(items)
     assert result.pairs == {"jl24": "jl23", "sx24": "sx23"}  # tj24: no 2023 report in 天津市
     assert result.ambiguous == []
@@ -203,9 +309,13 @@ def test_the_region_tells_namesakes_apart() -> None:
     assert "who" not in unknown.pairs
     assert "who" in unknown.ambiguous_ids
     # a report without a region matches any region, on either side, as long as it is the only match
-    mixed = [Item("jl24", "财政局", "吉林省", 2024), Item("any23", "财政局", None, 2023),
-             Item("sx23", "财政局", "山西省", 2023), Item("hb24", "审计局", None, 2024),
-             Item("hb23", "审计局", "河北省", 2023)]
+    mixed = [
+        Item("jl24", "财政局", "吉林省", 2024),
+        Item("any23", "财政局", None, 2023),
+        Item("sx23", "财政局", "山西省", 2023),
+        Item("hb24", "审计局", None, 2024),
+        Item("hb23", "审计局", "河北省", 2023),
+    ]
     assert pair_previous(mixed).pairs == {"jl24": "any23", "hb24": "hb23"}
 
 
@@ -241,7 +351,8 @@ def test_cross_year_over_a_dataset_matches_check_on_the_files(dataset: Path, ent
     assert before is not None
     expected = check(now, before, select_rules=["cross_year"])
     assert sorted((f["rule"], f["status"], f["fingerprint"], f["message"]) for f in written) == sorted(
-        (f.rule, f.status.value, f.fingerprint, f.message) for f in expected.findings)
+        (f.rule, f.status.value, f.fingerprint, f.message) for f in expected.findings
+    )
     rules = {f["rule"] for f in written}
     assert {"Y701", "Y703"} <= rules  # carried over 0 vs carried forward 3; the narrative is a copy
     assert {f["family"] for f in written} == {"cross_year"}
@@ -249,7 +360,8 @@ def test_cross_year_over_a_dataset_matches_check_on_the_files(dataset: Path, ent
 
 
 def test_cross_year_is_replaced_not_duplicated_and_the_same_in_worker_processes(
-        tmp_path: Path, entries: list[Entry]) -> None:
+    tmp_path: Path, entries: list[Entry]
+) -> None:
     out = tmp_path / "out"
     nankai = entries[4].report
     assert nankai is not None
@@ -262,8 +374,15 @@ def test_cross_year_is_replaced_not_duplicated_and_the_same_in_worker_processes(
     second = cross_year(out, chunk=1, jobs=2)  # two chunks, two worker processes
     assert (second.checked, second.findings) == (first.checked, first.findings) == (2, first.findings)
     files = sorted((out / "findings").rglob("*cross_year*"))
-    assert files == first.files == second.files == [out / "findings" / "year=2019" / "cross_year.parquet",
-                                                    out / "findings" / "year=2024" / "cross_year.parquet"]
+    assert (
+        files
+        == first.files
+        == second.files
+        == [
+            out / "findings" / "year=2019" / "cross_year.parquet",
+            out / "findings" / "year=2024" / "cross_year.parquet",
+        ]
+    )
     assert [pq.read_table(f) for f in files] == tables
     assert not list(out.glob(".cross_year*"))  # the scratch folder is gone
 
@@ -308,8 +427,9 @@ def test_check_previous_pairs_by_exact_agency(tmp_path: Path) -> None:
     now = [_copy(ERDAOJIANG, tmp_path / "2024" / f"{n}.txt", n, 2024) for n in ("东区审计局", "西区审计局")]
     _copy(ERDAOJIANG, tmp_path / "2023" / "东区审计局.txt", "东区审计局", 2023)
     _copy(ERDAOJIANG, tmp_path / "2023" / "审计局.txt", "审计局", 2023)  # the short-name trap
-    result = CliRunner().invoke(app, ["check", *map(str, now), "-p", str(tmp_path / "2023"), "--output", "json",
-                                      "--select", "cross_year"])
+    result = CliRunner().invoke(
+        app, ["check", *map(str, now), "-p", str(tmp_path / "2023"), "--output", "json", "--select", "cross_year"]
+    )
     found = _cross_year_findings(result.stdout)
     assert {f["rule"] for f in found["东区审计局.txt"]} >= {"Y703"}  # paired: the narrative is the same text
     assert found["西区审计局.txt"] == []  # 审计局 is not 西区审计局: not paired, not compared
@@ -321,8 +441,9 @@ def test_check_previous_reports_ambiguous_pairs(tmp_path: Path) -> None:
     _copy(ERDAOJIANG, tmp_path / "2023" / "a.txt", "东区审计局", 2023)
     _copy(ERDAOJIANG, tmp_path / "2023" / "b.txt", "东区审计局", 2023)
     other = _copy(ERDAOJIANG, tmp_path / "2024" / "c.txt", "西区审计局", 2024)
-    result = CliRunner().invoke(app, ["check", str(now), str(other), "-p", str(tmp_path / "2023"),
-                                      "--output", "json", "--select", "cross_year"])
+    result = CliRunner().invoke(
+        app, ["check", str(now), str(other), "-p", str(tmp_path / "2023"), "--output", "json", "--select", "cross_year"]
+    )
     assert _cross_year_findings(result.stdout) == {"a.txt": [], "c.txt": []}
     notes = [line for line in result.stderr.splitlines() if "不能唯一确定" in line]
     assert len(notes) == 1

@@ -67,12 +67,18 @@ def _rows(out: Path, sql: str) -> list[tuple[object, ...]]:
 
 def test_views_over_the_partitions(dataset: Path) -> None:
     reports = _rows(dataset, "SELECT report_id, year, region, status FROM reports ORDER BY report_id")
-    assert reports == [("broken", None, None, "failed"), ("erdaojiang-2023", 2023, "吉林省", "ok"),
-                       ("erdaojiang-2024", 2024, "吉林省", "ok"), ("nankai-2019", 2019, "天津市", "ok"),
-                       ("xiangning-2020", 2020, "山西省", "ok"), ("xinzhou-2023", 2023, "山西省", "ok")]
+    assert reports == [
+        ("broken", None, None, "failed"),
+        ("erdaojiang-2023", 2023, "吉林省", "ok"),
+        ("erdaojiang-2024", 2024, "吉林省", "ok"),
+        ("nankai-2019", 2019, "天津市", "ok"),
+        ("xiangning-2020", 2020, "山西省", "ok"),
+        ("xinzhou-2023", 2023, "山西省", "ok"),
+    ]
     assert _rows(dataset, "SELECT count(*) FROM cells WHERE report_id = 'erdaojiang-2024'") == [(200,)]
     assert _rows(dataset, "SELECT DISTINCT rule FROM findings WHERE family = 'cross_year' ORDER BY rule")[0] == (
-        "Y701",)
+        "Y701",
+    )
     assert _rows(dataset, "SELECT count(DISTINCT number) FROM sections WHERE report_id = 'nankai-2019'") == [(6,)]
     con = connect(dataset)
     try:
@@ -96,9 +102,20 @@ def test_a_missing_table_is_an_empty_view_with_its_columns(tmp_path: Path, entri
 def test_files_without_hive_folders_are_read_too(tmp_path: Path) -> None:
     folder = tmp_path / "out" / "cells"
     folder.mkdir(parents=True)
-    pq.write_table(pa.table({"report_id": ["x"], "year": pa.array([2024], pa.int32()), "key": ["k"],
-                             "value": [1.5], "blank": [False], "printed": ["1.5"], "provenance": [None]}),
-                   folder / "cells.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "report_id": ["x"],
+                "year": pa.array([2024], pa.int32()),
+                "key": ["k"],
+                "value": [1.5],
+                "blank": [False],
+                "printed": ["1.5"],
+                "provenance": [None],
+            }
+        ),
+        folder / "cells.parquet",
+    )
     assert _rows(tmp_path / "out", "SELECT year, value FROM cells") == [(2024, 1.5)]
 
 
@@ -109,11 +126,15 @@ def test_the_wide_view_has_a_column_per_key_with_the_reports_values(dataset: Pat
     con = connect(dataset)
     try:
         columns = [d[0] for d in con.execute("SELECT * FROM tables LIMIT 0").description]
-        row = con.execute('SELECT "active.penalties.previous", "active.penalties.decisions", '
-                          '"active.procurement.amount", "applications.new.total", "active.regulations.issued" '
-                          "FROM tables WHERE report_id = 'xiangning-2020'").fetchone()
-        xinzhou = con.execute('SELECT "applications.new.natural_person", "applications.new.total" FROM tables '
-                              "WHERE report_id = 'xinzhou-2023'").fetchone()
+        row = con.execute(
+            'SELECT "active.penalties.previous", "active.penalties.decisions", '
+            '"active.procurement.amount", "applications.new.total", "active.regulations.issued" '
+            "FROM tables WHERE report_id = 'xiangning-2020'"
+        ).fetchone()
+        xinzhou = con.execute(
+            'SELECT "applications.new.natural_person", "applications.new.total" FROM tables '
+            "WHERE report_id = 'xinzhou-2023'"
+        ).fetchone()
         count = con.execute("SELECT count(*) FROM tables").fetchone()
     finally:
         con.close()
@@ -133,10 +154,18 @@ def test_tables_sql_quotes_the_keys() -> None:
 
 def test_the_readme_recipes(dataset: Path) -> None:
     assert _rows(dataset, APPLICATIONS_PER_PROVINCE) == [
-        ("吉林省", 2023, 1, 0.0), ("吉林省", 2024, 1, 0.0), ("天津市", 2019, 1, 0.0), ("山西省", 2020, 1, 0.0),
-        ("山西省", 2023, 1, 4.0)]
-    assert _rows(dataset, ARITHMETIC_SHARE) == [(2019, 1, 0, 0.0), (2020, 1, 0, 0.0), (2023, 2, 1, 50.0),
-                                                (2024, 1, 0, 0.0)]
+        ("吉林省", 2023, 1, 0.0),
+        ("吉林省", 2024, 1, 0.0),
+        ("天津市", 2019, 1, 0.0),
+        ("山西省", 2020, 1, 0.0),
+        ("山西省", 2023, 1, 4.0),
+    ]
+    assert _rows(dataset, ARITHMETIC_SHARE) == [
+        (2019, 1, 0, 0.0),
+        (2020, 1, 0, 0.0),
+        (2023, 2, 1, 50.0),
+        (2024, 1, 0, 0.0),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -144,8 +173,9 @@ def test_the_readme_recipes(dataset: Path) -> None:
 
 
 def test_query_prints_a_table(dataset: Path) -> None:
-    result = runner.invoke(cli, ["query", str(dataset), "SELECT report_id, region FROM reports "
-                                 "WHERE status = 'ok' ORDER BY report_id"])
+    result = runner.invoke(
+        cli, ["query", str(dataset), "SELECT report_id, region FROM reports WHERE status = 'ok' ORDER BY report_id"]
+    )
     assert result.exit_code == 0, result.output
     assert "report_id" in result.stdout
     assert "erdaojiang-2024" in result.stdout
@@ -153,7 +183,7 @@ def test_query_prints_a_table(dataset: Path) -> None:
 
 
 def test_query_as_csv_json_and_xlsx(dataset: Path, tmp_path: Path) -> None:
-    sql = "SELECT report_id, year, \"active.penalties.previous\" AS p FROM tables ORDER BY report_id"
+    sql = 'SELECT report_id, year, "active.penalties.previous" AS p FROM tables ORDER BY report_id'
     result = runner.invoke(cli, ["query", str(dataset), sql, "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
@@ -167,8 +197,18 @@ def test_query_as_csv_json_and_xlsx(dataset: Path, tmp_path: Path) -> None:
     assert len(data) == 5
 
     target = tmp_path / "q.csv"
-    result = runner.invoke(cli, ["query", str(dataset), "SELECT agency FROM reports WHERE report_id = 'nankai-2019'",
-                                 "--format", "csv", "-o", str(target)])
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            str(dataset),
+            "SELECT agency FROM reports WHERE report_id = 'nankai-2019'",
+            "--format",
+            "csv",
+            "-o",
+            str(target),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese right
     assert target.read_text(encoding="utf-8-sig").splitlines() == ["agency", "南开区审计局"]
@@ -183,8 +223,16 @@ def test_query_as_csv_json_and_xlsx(dataset: Path, tmp_path: Path) -> None:
 
 
 def test_query_json_of_lists_and_dates(dataset: Path) -> None:
-    result = runner.invoke(cli, ["query", str(dataset), "SELECT keys, DATE '2024-03-01' AS d FROM findings "
-                                 "WHERE rule = 'Y701' ORDER BY fingerprint LIMIT 1", "--format", "json"])
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            str(dataset),
+            "SELECT keys, DATE '2024-03-01' AS d FROM findings WHERE rule = 'Y701' ORDER BY fingerprint LIMIT 1",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)
     assert row["d"] == "2024-03-01"
@@ -226,8 +274,14 @@ def test_export_xlsx_and_csv(dataset: Path, tmp_path: Path) -> None:
     header = rows[0]
     assert header == (*EXPORT_COLUMNS, *cell_keys())
     by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
-    assert set(by_id) == {"broken", "erdaojiang-2023", "erdaojiang-2024", "nankai-2019", "xiangning-2020",
-                          "xinzhou-2023"}
+    assert set(by_id) == {
+        "broken",
+        "erdaojiang-2023",
+        "erdaojiang-2024",
+        "nankai-2019",
+        "xiangning-2020",
+        "xinzhou-2023",
+    }
     assert by_id["xiangning-2020"]["active.penalties.previous"] == 55
     assert by_id["xiangning-2020"]["agency"] == "乡宁县审计局"
     assert by_id["broken"]["status"] == "failed"
@@ -246,7 +300,7 @@ def test_export_never_writes_a_formula(tmp_path: Path, entries: list[Entry]) -> 
     out = tmp_path / "out"
     first = entries[4]
     assert first.report is not None
-    first.report.agency = "=HYPERLINK(\"x\")"
+    first.report.agency = '=HYPERLINK("x")'
     try:
         write_dataset(out, [first])
     finally:
@@ -254,4 +308,4 @@ def test_export_never_writes_a_formula(tmp_path: Path, entries: list[Entry]) -> 
     result = runner.invoke(cli, ["export", str(out), "--to", "csv", "-o", str(tmp_path / "t.csv")])
     assert result.exit_code == 0, result.output
     (row,) = csv.DictReader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8-sig")))
-    assert row["agency"] == "'=HYPERLINK(\"x\")"
+    assert row["agency"] == '\'=HYPERLINK("x")'

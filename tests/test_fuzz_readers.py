@@ -30,20 +30,19 @@ from tests.fuzz.harness import KINDS, KNOWN_BUGS, SUFFIX, Case, FuzzFailure, che
 
 #: Inputs per kind in the quick run (the whole file stays within a minute on two cores).
 QUICK = {"txt": 15, "md": 10, "html": 15, "docx": 20, "pdf": 6, "doc": 3}
-HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-          HealthCheck.filter_too_much]
+HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example, HealthCheck.filter_too_much]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_hostile_input_ends_in_a_report_or_one_line_error(kind: str,
-                                                               tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_hostile_input_ends_in_a_report_or_one_line_error(
+    kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     if kind == "doc" and shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: `make system-deps` installs it")
     folder = tmp_path_factory.mktemp(f"fuzz-{kind}")
     seen: dict[str, int] = {}
 
-    @settings(max_examples=QUICK[kind], deadline=None, derandomize=True, database=None,
-              suppress_health_check=HEALTH)
+    @settings(max_examples=QUICK[kind], deadline=None, derandomize=True, database=None, suppress_health_check=HEALTH)
     @given(case=hostile(kind))
     def read_one(case: Case) -> None:
         try:

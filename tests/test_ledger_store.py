@@ -66,18 +66,20 @@ def _case(**values: object) -> dict[str, object]:
     return {"reference": "A-1", "received": DAY, "applicant_type": "natural_person", **values}
 
 
-@pytest.mark.parametrize(("values", "constraint"), [
-    ({"applicant_type": "citizen"}, "applicant_type"),
-    ({"status": "lost"}, "status"),
-    ({"status": "closed", "closed": DAY, "outcome": "refused"}, "outcome"),
-    ({"status": "closed", "closed": DAY}, "closed_shape"),
-    ({"status": "open", "closed": DAY, "outcome": "granted"}, "closed_shape"),
-    ({"status": "closed", "closed": DAY - dt.timedelta(days=1), "outcome": "granted"}, "closed_after_received"),
-    ({"channel": "pigeon"}, "channel"),
-    ({"reference": ""}, "reference_not_empty"),
-])
-def test_the_database_refuses_an_invalid_case(ledger_db: LedgerDB, values: dict[str, object],
-                                              constraint: str) -> None:
+@pytest.mark.parametrize(
+    ("values", "constraint"),
+    [
+        ({"applicant_type": "citizen"}, "applicant_type"),
+        ({"status": "lost"}, "status"),
+        ({"status": "closed", "closed": DAY, "outcome": "refused"}, "outcome"),
+        ({"status": "closed", "closed": DAY}, "closed_shape"),
+        ({"status": "open", "closed": DAY, "outcome": "granted"}, "closed_shape"),
+        ({"status": "closed", "closed": DAY - dt.timedelta(days=1), "outcome": "granted"}, "closed_after_received"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"reference": ""}, "reference_not_empty"),
+    ],
+)
+def test_the_database_refuses_an_invalid_case(ledger_db: LedgerDB, values: dict[str, object], constraint: str) -> None:
     agency_id = _agency(ledger_db)
     with pytest.raises(IntegrityError, match=constraint), ledger_db.engine.begin() as c:
         c.execute(insert(Application).values(agency_id=agency_id, **_case(**values)))
@@ -101,8 +103,9 @@ def test_foreign_keys_are_enforced(ledger_db: LedgerDB) -> None:
 def test_events_cannot_be_updated_or_deleted(ledger_db: LedgerDB) -> None:
     agency_id = _agency(ledger_db)
     with ledger_db.engine.begin() as c:
-        case_id = c.execute(insert(Application).values(agency_id=agency_id, **_case()).returning(Application.id)
-                            ).scalar_one()
+        case_id = c.execute(
+            insert(Application).values(agency_id=agency_id, **_case()).returning(Application.id)
+        ).scalar_one()
         c.execute(insert(Event).values(application_id=case_id, kind="registered", on=DAY))
     with pytest.raises(DBAPIError, match="只能追加"), ledger_db.engine.begin() as c:
         c.execute(update(Event).values(note="改过"))
@@ -117,8 +120,9 @@ def test_events_cannot_be_updated_or_deleted(ledger_db: LedgerDB) -> None:
 def test_an_event_kind_outside_the_vocabulary_is_refused(ledger_db: LedgerDB) -> None:
     agency_id = _agency(ledger_db)
     with ledger_db.engine.begin() as c:
-        case_id = c.execute(insert(Application).values(agency_id=agency_id, **_case()).returning(Application.id)
-                            ).scalar_one()
+        case_id = c.execute(
+            insert(Application).values(agency_id=agency_id, **_case()).returning(Application.id)
+        ).scalar_one()
     refused = ({"kind": "lost"}, {"kind": "extension"}, {"kind": "closed"}, {"kind": "answered", "outcome": "granted"})
     for values in refused:
         with pytest.raises(IntegrityError), ledger_db.engine.begin() as c:
@@ -147,11 +151,17 @@ def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) 
     try:
         with engine.begin() as c:
             agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
-            case_id = c.execute(text("INSERT INTO applications (agency_id, reference, received, applicant_type) "
-                                     "VALUES (:a, 'A-1', :d, 'natural_person') RETURNING id"),
-                                {"a": agency_id, "d": DAY}).scalar_one()
-            c.execute(text("INSERT INTO events (application_id, kind, \"on\", note) VALUES (:a, 'registered', :d, '')"),
-                      {"a": case_id, "d": DAY})
+            case_id = c.execute(
+                text(
+                    "INSERT INTO applications (agency_id, reference, received, applicant_type) "
+                    "VALUES (:a, 'A-1', :d, 'natural_person') RETURNING id"
+                ),
+                {"a": agency_id, "d": DAY},
+            ).scalar_one()
+            c.execute(
+                text("INSERT INTO events (application_id, kind, \"on\", note) VALUES (:a, 'registered', :d, '')"),
+                {"a": case_id, "d": DAY},
+            )
         db.upgrade(empty_url, engine=engine)
         with engine.connect() as c:
             assert MigrationContext.configure(c).get_current_revision() == "0006"

@@ -34,8 +34,15 @@ COLUMNS = (*APPLICANT_TYPES, "total")
 _names = itertools.count()
 
 
-def _add(s: Session, agency: str, reference: str, received: dt.date, kind: str = "natural_person",
-         closed: dt.date | None = None, outcome: str = "granted") -> None:
+def _add(
+    s: Session,
+    agency: str,
+    reference: str,
+    received: dt.date,
+    kind: str = "natural_person",
+    closed: dt.date | None = None,
+    outcome: str = "granted",
+) -> None:
     owner, _ = agencies.get_or_create_agency(s, agency)
     case = cases.add_case(s, owner, reference, received, kind, calendar=CAL)
     if closed is not None:
@@ -51,8 +58,9 @@ def _arithmetic_failures(report: Report) -> list[str]:
 
 def test_a_case_is_new_then_carried_forward_then_carried_over_and_closed(ledger_db: LedgerDB) -> None:
     with ledger_db.session() as s, s.begin():
-        _add(s, "某局", "A", D(2024, 12, 20), "commercial", closed=D(2025, 1, 10),
-             outcome="withheld.third_party_rights")
+        _add(
+            s, "某局", "A", D(2024, 12, 20), "commercial", closed=D(2025, 1, 10), outcome="withheld.third_party_rights"
+        )
         _add(s, "某局", "B", D(2024, 3, 1), closed=D(2024, 3, 20), outcome="partially_granted")
         _add(s, "某局", "C", D(2025, 6, 1))
         _add(s, "某局", "D", D(2023, 5, 1), closed=D(2023, 5, 5))  # before both years: counted in neither
@@ -148,9 +156,11 @@ case_specs = st.tuples(
     st.sampled_from(APPLICANT_TYPES),
     st.one_of(st.none(), st.tuples(st.integers(0, 420), st.sampled_from(OUTCOMES))),
 )
-appeal_specs = st.tuples(st.sampled_from(APPEAL_ROUTES), st.dates(D(2023, 9, 1), D(2025, 12, 31)),
-                         st.one_of(st.none(), st.tuples(st.integers(0, 400), st.sampled_from(["upheld", "corrected",
-                                                                                               "other"]))))
+appeal_specs = st.tuples(
+    st.sampled_from(APPEAL_ROUTES),
+    st.dates(D(2023, 9, 1), D(2025, 12, 31)),
+    st.one_of(st.none(), st.tuples(st.integers(0, 400), st.sampled_from(["upheld", "corrected", "other"]))),
+)
 
 
 def _expected(specs: list[CaseSpec], year: int) -> Counter[str]:
@@ -173,7 +183,8 @@ def _expected(specs: list[CaseSpec], year: int) -> Counter[str]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(case_specs, max_size=30), st.lists(appeal_specs, max_size=6))
 def test_random_ledgers_give_tables_that_add_up_and_carry_over(
-        ledger_db: LedgerDB, specs: list[CaseSpec], filed: list[tuple[str, dt.date, tuple[int, str] | None]]) -> None:
+    ledger_db: LedgerDB, specs: list[CaseSpec], filed: list[tuple[str, dt.date, tuple[int, str] | None]]
+) -> None:
     agency = f"机关{next(_names)}"
     with ledger_db.session() as s, s.begin():
         owner, _ = agencies.get_or_create_agency(s, agency)

@@ -18,11 +18,18 @@ from nianbao.ledger.vocabulary import (
 from nianbao.store import models
 
 
-@pytest.mark.parametrize(("words", "stored"), [
-    (ApplicantType, models.APPLICANT_TYPES), (Channel, models.CHANNELS), (EventKind, models.EVENT_KINDS),
-    (Outcome, models.OUTCOMES), (AppealRoute, models.APPEAL_ROUTES), (AppealResult, models.APPEAL_RESULTS),
-    (ApplicationStatus, models.STATUSES),
-])
+@pytest.mark.parametrize(
+    ("words", "stored"),
+    [
+        (ApplicantType, models.APPLICANT_TYPES),
+        (Channel, models.CHANNELS),
+        (EventKind, models.EVENT_KINDS),
+        (Outcome, models.OUTCOMES),
+        (AppealRoute, models.APPEAL_ROUTES),
+        (AppealResult, models.APPEAL_RESULTS),
+        (ApplicationStatus, models.STATUSES),
+    ],
+)
 def test_the_keys_are_the_schemas_in_order(words: type[vocabulary.Word], stored: tuple[str, ...]) -> None:
     """The store spells the keys for its CHECK constraints (it may not import the ledger): both must agree."""
     assert words.stored_keys() == stored
@@ -39,13 +46,23 @@ def test_a_member_is_its_stored_key() -> None:
     assert "电子邮件" in Channel.ONLINE.aliases
 
 
-@pytest.mark.parametrize(("words", "text", "key"), [
-    (ApplicantType, " 自然人 ", "natural_person"), (ApplicantType, "社会组织", "nonprofit"),
-    (ApplicantType, "other_org", "other_org"), (Channel, "快递", "post"), (Channel, "其他", "other"),
-    (EventKind, "补正", "correction_requested"), (EventKind, "答复送达", "answered"),
-    (AppealRoute, "复议", "review"), (AppealResult, "其他", "other"), (AppealResult, "尚未审结", "pending"),
-    (Outcome, "applications.unavailable.not_held", "unavailable.not_held"), (Outcome, "granted", "granted"),
-])
+@pytest.mark.parametrize(
+    ("words", "text", "key"),
+    [
+        (ApplicantType, " 自然人 ", "natural_person"),
+        (ApplicantType, "社会组织", "nonprofit"),
+        (ApplicantType, "other_org", "other_org"),
+        (Channel, "快递", "post"),
+        (Channel, "其他", "other"),
+        (EventKind, "补正", "correction_requested"),
+        (EventKind, "答复送达", "answered"),
+        (AppealRoute, "复议", "review"),
+        (AppealResult, "其他", "other"),
+        (AppealResult, "尚未审结", "pending"),
+        (Outcome, "applications.unavailable.not_held", "unavailable.not_held"),
+        (Outcome, "granted", "granted"),
+    ],
+)
 def test_parse_takes_the_key_the_label_or_an_alias(words: type[vocabulary.Word], text: str, key: str) -> None:
     assert words.parse(text).value == key
 

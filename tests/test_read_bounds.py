@@ -82,21 +82,27 @@ def test_the_narrative_of_a_row_without_its_end_is_the_row_itself() -> None:
 
 # ---------------------------------------------------------------- docx-gridspan
 
-_CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org'
-                  '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                  'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
-                  'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                  'wordprocessingml.document.main+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org'
-         '/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-         '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org'
+    '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+    'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+    'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org'
+    '/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+    '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def write_docx(path: Path, body: str, padding: bytes = b"") -> Path:
     """A minimal .docx whose document body is `body` (WordprocessingML), with `padding` stored as a media file."""
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}"><w:body>{body}'
-           "</w:body></w:document>")
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}"><w:body>{body}'
+        "</w:body></w:document>"
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)
@@ -138,9 +144,9 @@ def test_a_library_message_quoting_a_damaged_header_is_clipped(tmp_path: Path) -
     path = write_docx(tmp_path / "header.docx", f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
     data = bytearray(path.read_bytes())
     at = data.index(b"PK\x03\x04")  # the first local header
-    while not data[at + 30:].startswith(b"word/document.xml"):
+    while not data[at + 30 :].startswith(b"word/document.xml"):
         at = data.index(b"PK\x03\x04", at + 4)
-    data[at + 26:at + 28] = (4000).to_bytes(2, "little")  # its file name length
+    data[at + 26 : at + 28] = (4000).to_bytes(2, "little")  # its file name length
     path.write_bytes(bytes(data))
     reason = read_error(path).reason
     assert reason.startswith("无法打开 Word 文档（BadZipFile")
@@ -176,8 +182,9 @@ def run_together(path: Path, runs: int, repeat: int = 1, same: bool = True) -> P
     rnd = random.Random(3)
     digits = [RUN if same else str(rnd.randrange(10**21, 10**22)) for _ in rows]
     lines = [r.label + (digits[i] if i < runs else " 0 0 0 0 0 0 0") for i, r in enumerate(rows)]
-    path.write_text("三、收到和处理政府信息公开申请情况\n" + "".join(f"{line}\n" * repeat for line in lines),
-                    encoding="utf-8")
+    path.write_text(
+        "三、收到和处理政府信息公开申请情况\n" + "".join(f"{line}\n" * repeat for line in lines), encoding="utf-8"
+    )
     return path
 
 
@@ -252,12 +259,16 @@ def test_real_run_together_rows_split_as_before() -> None:
 
 
 def test_a_docx_body_too_large_for_a_report_is_refused_from_the_zip_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """190,000 one-cell rows (11 MB of XML) packed 342:1, padded with random bytes so the whole archive stays
     under the zip-bomb ratio: refused before python-docx parses anything."""
     row = f"<w:tr>{tc('1')}</w:tr>"
-    path = write_docx(tmp_path / "size-docx.docx", "<w:tbl>" + row * 190_000 + "</w:tbl>",
-                      padding=random.Random(0).randbytes(24 * 1024))
+    path = write_docx(
+        tmp_path / "size-docx.docx",
+        "<w:tbl>" + row * 190_000 + "</w:tbl>",
+        padding=random.Random(0).randbytes(24 * 1024),
+    )
 
     def no_parse(*args: object, **kwargs: object) -> None:
         raise AssertionError("python-docx must not parse it")
@@ -289,7 +300,8 @@ def test_docx_table_cells_are_counted_as_they_are_read(tmp_path: Path, monkeypat
 
 
 def test_an_html_page_of_one_huge_table_is_refused_before_it_is_parsed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """6.3 MB: 50,000 rows of 8 cells (900,000 tags) took 12-20 s through the parse and the table stages."""
     page = tmp_path / "huge-table.html"
     page.write_text("<table>" + ("<tr><td>规章</td>" + "<td>0</td>" * 7 + "</tr>") * 50_000, encoding="utf-8")
@@ -303,8 +315,10 @@ def test_an_html_page_of_one_huge_table_is_refused_before_it_is_parsed(
 
 def test_html_table_cells_are_counted_as_they_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     page = tmp_path / "many-cells.html"  # 64,000 cells in 144,000 tags: parsed, then stopped at the cell bound
-    page.write_text("<html><body><table>" + ("<tr><td>规章</td>" + "<td>0</td>" * 7 + "</tr>") * 8_000
-                    + "</table></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body><table>" + ("<tr><td>规章</td>" + "<td>0</td>" * 7 + "</tr>") * 8_000 + "</table></body></html>",
+        encoding="utf-8",
+    )
     read_cells = 0
     cell_text = html_reader._cell_text
 
@@ -320,9 +334,11 @@ def test_html_table_cells_are_counted_as_they_are_read(tmp_path: Path, monkeypat
 
 def test_html_row_spans_place_cells_as_before(tmp_path: Path) -> None:
     page = tmp_path / "spans.html"
-    page.write_text("<table><tr><td rowspan=3 colspan=2>a</td><td>b</td><td rowspan=2>c</td></tr>"
-                    "<tr><td>d</td><td>e</td></tr><tr><td>f</td><td>g</td><td colspan='x'>h</td></tr></table>",
-                    encoding="utf-8")
+    page.write_text(
+        "<table><tr><td rowspan=3 colspan=2>a</td><td>b</td><td rowspan=2>c</td></tr>"
+        "<tr><td>d</td><td>e</td></tr><tr><td>f</td><td>g</td><td colspan='x'>h</td></tr></table>",
+        encoding="utf-8",
+    )
     doc = read_module.read_document(page)
     columns = [[loc.column for loc in b.locations] for b in doc.blocks if b.is_row]
     assert columns == [[0, 2, 3], [2, 4], [2, 3, 4]]
@@ -352,8 +368,10 @@ def grid_pdf(path: Path, lines: int, pages: int = 1) -> Path:
 
 
 def test_a_page_of_more_rules_than_a_table_has_skips_table_detection(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """151 × 151 rules: pdfplumber's cell search grows as n^3.5 (about 20 s and 600 MB for this one page)."""
+
     def no_detection(*args: object, **kwargs: object) -> None:
         raise AssertionError("table detection must not run on this page")
 
@@ -377,14 +395,36 @@ def random_edges(rnd: random.Random) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     for x in xs:
         cuts = sorted(rnd.sample(ys, rnd.randint(2, len(ys))))
-        edges += [{"x0": x + rnd.choice([0, 0, 0.5]), "x1": x, "top": a, "bottom": b, "width": 0.0, "height": b - a,
-                   "orientation": "v", "object_type": "line"}
-                  for a, b in itertools.pairwise(cuts) if rnd.random() < 0.8]
+        edges += [
+            {
+                "x0": x + rnd.choice([0, 0, 0.5]),
+                "x1": x,
+                "top": a,
+                "bottom": b,
+                "width": 0.0,
+                "height": b - a,
+                "orientation": "v",
+                "object_type": "line",
+            }
+            for a, b in itertools.pairwise(cuts)
+            if rnd.random() < 0.8
+        ]
     for y in ys:
         cuts = sorted(rnd.sample(xs, rnd.randint(2, len(xs))))
-        edges += [{"x0": a, "x1": b, "top": y + rnd.choice([0, 0, 0.5]), "bottom": y, "width": b - a, "height": 0.0,
-                   "orientation": "h", "object_type": "line"}
-                  for a, b in itertools.pairwise(cuts) if rnd.random() < 0.8]
+        edges += [
+            {
+                "x0": a,
+                "x1": b,
+                "top": y + rnd.choice([0, 0, 0.5]),
+                "bottom": y,
+                "width": b - a,
+                "height": 0.0,
+                "orientation": "h",
+                "object_type": "line",
+            }
+            for a, b in itertools.pairwise(cuts)
+            if rnd.random() < 0.8
+        ]
     return edges
 
 
@@ -406,14 +446,44 @@ def test_the_grid_search_stops_at_its_step_bound() -> None:
     """One long rule down the left and long rules across, crossed elsewhere only by short ticks: every crossing of
     the long rule tries every pair of crossings below and right of it (cubic), and is stopped."""
     n = 99
-    edges: list[dict[str, Any]] = [{"x0": 0.0, "x1": 0.0, "top": 0.0, "bottom": 10.0 * n, "width": 0.0,
-                                    "height": 10.0 * n, "orientation": "v", "object_type": "line"}]
+    edges: list[dict[str, Any]] = [
+        {
+            "x0": 0.0,
+            "x1": 0.0,
+            "top": 0.0,
+            "bottom": 10.0 * n,
+            "width": 0.0,
+            "height": 10.0 * n,
+            "orientation": "v",
+            "object_type": "line",
+        }
+    ]
     for i in range(n + 1):
-        edges.append({"x0": 0.0, "x1": 10.0 * n, "top": 10.0 * i, "bottom": 10.0 * i, "width": 10.0 * n,
-                      "height": 0.0, "orientation": "h", "object_type": "line"})
+        edges.append(
+            {
+                "x0": 0.0,
+                "x1": 10.0 * n,
+                "top": 10.0 * i,
+                "bottom": 10.0 * i,
+                "width": 10.0 * n,
+                "height": 0.0,
+                "orientation": "h",
+                "object_type": "line",
+            }
+        )
         for j in range(1, n + 1):
-            edges.append({"x0": 10.0 * j, "x1": 10.0 * j, "top": 10.0 * i - 2, "bottom": 10.0 * i + 2, "width": 0.0,
-                          "height": 4.0, "orientation": "v", "object_type": "line"})
+            edges.append(
+                {
+                    "x0": 10.0 * j,
+                    "x1": 10.0 * j,
+                    "top": 10.0 * i - 2,
+                    "bottom": 10.0 * i + 2,
+                    "width": 0.0,
+                    "height": 4.0,
+                    "orientation": "v",
+                    "object_type": "line",
+                }
+            )
     points = plumber_table.edges_to_intersections(edges, 1, 1)
     with pytest.raises(pdf_reader._TooManyRules):
         pdf_reader._grid_cells(points)

@@ -28,7 +28,7 @@ def test_text_provenance_points_at_the_printed_characters() -> None:
         assert loc.line is not None
         assert loc.start is not None
         assert loc.end is not None
-        assert lines[loc.line - 1][loc.start:loc.end].strip() == cell.printed
+        assert lines[loc.line - 1][loc.start : loc.end].strip() == cell.printed
         checked += 1
     assert checked == 200
 

@@ -23,8 +23,17 @@ runner = CliRunner()
 
 
 def test_the_stages_are_named_in_the_order_they_run() -> None:
-    assert [s.name for s in STAGES] == ["extract", "document", "linear", "meta", "tables", "fit", "values",
-                                        "sections", "report"]
+    assert [s.name for s in STAGES] == [
+        "extract",
+        "document",
+        "linear",
+        "meta",
+        "tables",
+        "fit",
+        "values",
+        "sections",
+        "report",
+    ]
     assert all(s.chinese and s.does for s in STAGES)
 
 
@@ -72,8 +81,10 @@ def test_a_cell_split_from_run_together_digits_is_explained_as_fitted(tmp_path: 
 
 def test_source_spans_are_said_as_lines_pages_or_table_cells() -> None:
     assert span_text(Location(line=12, start=3, end=5)) == "12:3-5"
-    assert span_text(Location(page=2, bbox=(231.3, 540.1, 338.6, 573.4), table=0, row=16, column=1)) == \
-        "第2页 (231.3, 540.1, 338.6, 573.4) 表1 行17 列2"
+    assert (
+        span_text(Location(page=2, bbox=(231.3, 540.1, 338.6, 573.4), table=0, row=16, column=1))
+        == "第2页 (231.3, 540.1, 338.6, 573.4) 表1 行17 列2"
+    )
     assert span_text(Location(table=1, row=3, column=0)) == "表2 行4 列1"
     assert span_text(Location(line=7)) == "第7行"
     assert span_text(None) == "—"
@@ -84,12 +95,27 @@ def test_parse_explain_prints_how_each_cell_was_found() -> None:
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     header = next(line for line in lines if "单元格" in line)
-    assert [h.strip() for h in header.split("┃")[1:-1]] == ["单元格", "阶段", "行标签", "列标签", "匹配的标签",
-                                                                "出处", "印刷文字", "说明"]
+    assert [h.strip() for h in header.split("┃")[1:-1]] == [
+        "单元格",
+        "阶段",
+        "行标签",
+        "列标签",
+        "匹配的标签",
+        "出处",
+        "印刷文字",
+        "说明",
+    ]
     row = next(line for line in lines if "active.normative_documents.repealed" in line)
     assert [c.strip() for c in row.split("│")[1:-1]] == [
-        "active.normative_documents.repealed", "表格（表格行）", "行政规范性文件", "本年废止件数", "行政规范性文件",
-        "30:10-11", "0", ""]
+        "active.normative_documents.repealed",
+        "表格（表格行）",
+        "行政规范性文件",
+        "本年废止件数",
+        "行政规范性文件",
+        "30:10-11",
+        "0",
+        "",
+    ]
     assert "忻州市审计局 2023年度，2021年格式" in result.stdout
     assert sum("│ applications." in line for line in lines) > 100
 
@@ -106,10 +132,17 @@ def test_parse_explain_says_a_file_it_cannot_read_in_one_line(tmp_path: Path) ->
 def test_the_defaults_of_the_options_are_the_limits_the_reader_always_had() -> None:
     document, fit, values = (import_module(f"nianbao.read.{m}") for m in ("document", "fit", "values"))
     options = ReadOptions()
-    assert (options.max_bytes, options.max_row_cells, options.max_blocks, options.max_table_cells) == \
-        (50 * 1024 * 1024, document.MAX_ROW_CELLS, document.MAX_BLOCKS, document.MAX_TABLE_CELLS)
-    assert (options.split_budget, options.max_splits, options.max_digits) == \
-        (fit.SPLIT_BUDGET, fit.MAX_SPLITS, values.MAX_DIGITS)
+    assert (options.max_bytes, options.max_row_cells, options.max_blocks, options.max_table_cells) == (
+        50 * 1024 * 1024,
+        document.MAX_ROW_CELLS,
+        document.MAX_BLOCKS,
+        document.MAX_TABLE_CELLS,
+    )
+    assert (options.split_budget, options.max_splits, options.max_digits) == (
+        fit.SPLIT_BUDGET,
+        fit.MAX_SPLITS,
+        values.MAX_DIGITS,
+    )
     assert (options.max_html_tags, options.max_pdf_pages, options.convert_timeout_s) == (500_000, 300, 120)
     assert all(isinstance(getattr(options, f.name), int) for f in fields(ReadOptions))
 
@@ -129,8 +162,9 @@ def test_the_options_given_are_the_limits_kept(tmp_path: Path) -> None:
 
 def test_the_environment_is_read_when_the_options_are_built(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ReadOptions.from_env({}) == ReadOptions()
-    assert ReadOptions.from_env({"NIANBAO_MAX_BYTES": "1000", "NIANBAO_CONVERT_TIMEOUT": "7"}) == \
-        ReadOptions(max_bytes=1000, convert_timeout_s=7)
+    assert ReadOptions.from_env({"NIANBAO_MAX_BYTES": "1000", "NIANBAO_CONVERT_TIMEOUT": "7"}) == ReadOptions(
+        max_bytes=1000, convert_timeout_s=7
+    )
     monkeypatch.setenv("NIANBAO_MAX_BYTES", "2000")
     assert ReadOptions.from_env().max_bytes == 2000
     assert nianbao.read(SEED).agency == "忻州市审计局"  # the API keeps its own options: the code's defaults
@@ -142,8 +176,17 @@ def test_the_environment_is_read_when_the_options_are_built(monkeypatch: pytest.
 def test_importing_the_reader_imports_no_input_kind_library() -> None:
     """The input kinds' modules and libraries are imported by the first file of their kind, the explanation of
     the cells when first asked for."""
-    heavy = ("selectolax", "pypdfium2", "pdfplumber", "docx", "charset_normalizer", "nianbao.read.inputs.pdf",
-             "nianbao.read.inputs.html", "nianbao.read.inputs.docx", "nianbao.read.explain")
+    heavy = (
+        "selectolax",
+        "pypdfium2",
+        "pdfplumber",
+        "docx",
+        "charset_normalizer",
+        "nianbao.read.inputs.pdf",
+        "nianbao.read.inputs.html",
+        "nianbao.read.inputs.docx",
+        "nianbao.read.explain",
+    )
     code = f"import sys, nianbao.read; print([m for m in {heavy!r} if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

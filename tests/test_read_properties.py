@@ -23,8 +23,11 @@ def _read(tmp_path: Path, text: str, name: str = "report.txt") -> nianbao.Report
 
 
 @SETTINGS
-@given(data=st.data(), fmt=st.sampled_from(["2019", "2021"]),
-       layout=st.sampled_from(["spaced", "tabs", "word_cells", "markdown"]))
+@given(
+    data=st.data(),
+    fmt=st.sampled_from(["2019", "2021"]),
+    layout=st.sampled_from(["spaced", "tabs", "word_cells", "markdown"]),
+)
 def test_separated_layouts_read_back_exactly(tmp_path: Path, data: st.DataObject, fmt: str, layout: str) -> None:
     values = data.draw(consistent_cells(fmt))
     year = 2020 if fmt == "2019" else 2024
@@ -35,10 +38,12 @@ def test_separated_layouts_read_back_exactly(tmp_path: Path, data: st.DataObject
 
 
 @SETTINGS
-@given(data=st.data(), fmt=st.sampled_from(["2019", "2021"]),
-       layout=st.sampled_from(["tabs", "word_cells", "markdown"]))
-def test_blank_cells_stay_blank_and_distinct_from_zero(tmp_path: Path, data: st.DataObject, fmt: str,
-                                                       layout: str) -> None:
+@given(
+    data=st.data(), fmt=st.sampled_from(["2019", "2021"]), layout=st.sampled_from(["tabs", "word_cells", "markdown"])
+)
+def test_blank_cells_stay_blank_and_distinct_from_zero(
+    tmp_path: Path, data: st.DataObject, fmt: str, layout: str
+) -> None:
     values: dict[str, int | Decimal | None] = dict(data.draw(consistent_cells(fmt)))
     keys = sorted(values)
     blanks = set(data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=6, unique=True)))
@@ -53,8 +58,7 @@ def test_blank_cells_stay_blank_and_distinct_from_zero(tmp_path: Path, data: st.
 
 @SETTINGS
 @given(data=st.data(), fmt=st.sampled_from(["2019", "2021"]))
-def test_run_together_digits_are_never_split_wrongly_in_silence(tmp_path: Path, data: st.DataObject,
-                                                                fmt: str) -> None:
+def test_run_together_digits_are_never_split_wrongly_in_silence(tmp_path: Path, data: st.DataObject, fmt: str) -> None:
     """Cells run together (crawler text): every value read is right unless the reader says a split is unsure."""
     values = data.draw(consistent_cells(fmt, small=True))
     year = 2020 if fmt == "2019" else 2022

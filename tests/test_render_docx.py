@@ -100,8 +100,9 @@ def test_merged_cells_are_the_grids(rendered: tuple[str, object, list[Grid]]) ->
     for table, grid in zip(word_tables, grids, strict=True):
         widths = table._tbl.tblGrid.gridCol_lst
         assert len(widths) == grid.cols
-        assert sorted(_spans(table._tbl), key=lambda s: (s.row, s.col)) == \
-            sorted(_expected(grid), key=lambda s: (s.row, s.col)), f"table {grid.name}"
+        assert sorted(_spans(table._tbl), key=lambda s: (s.row, s.col)) == sorted(
+            _expected(grid), key=lambda s: (s.row, s.col)
+        ), f"table {grid.name}"
         assert len(table._tbl.tr_lst) == grid.rows
 
 
@@ -204,8 +205,9 @@ def _narrative(report: Report, number: int, agency: str) -> str:
     section = report.section(number)
     lines = [squeeze(x) for x in (section.narrative if section else "").split("\n") if x.strip()]
     date = report.date
-    while lines and (lines[-1] == squeeze(agency) or (
-            date is not None and lines[-1] == f"{date.year}年{date.month}月{date.day}日")):
+    while lines and (
+        lines[-1] == squeeze(agency) or (date is not None and lines[-1] == f"{date.year}年{date.month}月{date.day}日")
+    ):
         lines.pop()
     return "".join(lines)
 
@@ -275,6 +277,7 @@ def test_text_xml_cannot_hold_is_dropped(tmp_path: Path) -> None:
 def test_text_the_layout_prints_is_not_repeated() -> None:
     """A signature closing 六 (003), a table label read as text (000), a title's second line read as the
     preamble (004): each printed once, where the layout puts it."""
+
     def paragraphs(name: str) -> list[str]:
         (path,) = SAMPLES.glob(f"{name}_*.txt")
         doc = open_docx(io.BytesIO(render_docx(nianbao.read(path))))

@@ -66,11 +66,14 @@ def test_golden(number: int, kind: str) -> None:
         GOLDEN.mkdir(exist_ok=True)
         golden.write_text(out, encoding="utf-8")
     if not golden.exists():
-        pytest.fail(f"{golden} is missing: write it with NIANBAO_UPDATE_GOLDEN=1 .venv/bin/pytest "
-                    f"tests/test_render_md_html.py and review it")
+        pytest.fail(
+            f"{golden} is missing: write it with NIANBAO_UPDATE_GOLDEN=1 .venv/bin/pytest "
+            f"tests/test_render_md_html.py and review it"
+        )
     assert out == golden.read_text(encoding="utf-8"), (
         f"the rendered {kind} of sample {number:03d} changed: review, then delete {golden.name} and rewrite it "
-        f"with NIANBAO_UPDATE_GOLDEN=1")
+        f"with NIANBAO_UPDATE_GOLDEN=1"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,8 +121,11 @@ def test_round_trip(path: Path, kind: str, tmp_path: Path) -> None:
     assert (back.format, back.year, back.agency) == (original.format, original.year, original.agency)
     assert back.date == original.date
     fmt = get_format(original.format)
-    wrong = [f"{key}: {printed_value(original.value(key))} -> {back.value(key)}" for key in fmt.cells
-             if not _same_value(back.value(key), Decimal(printed_value(original.value(key))))]
+    wrong = [
+        f"{key}: {printed_value(original.value(key))} -> {back.value(key)}"
+        for key in fmt.cells
+        if not _same_value(back.value(key), Decimal(printed_value(original.value(key))))
+    ]
     assert not wrong, wrong
     for number in (1, 5, 6):
         before, after = original.section(number), back.section(number)
@@ -164,8 +170,13 @@ def test_html_tables_are_the_grids(number: int) -> None:
     assert len(drawn) == 3
     for grid, table in zip(grids, drawn, strict=True):
         want = [[(c.text, c.rowspan, c.colspan) for c in grid.starting_in(r)] for r in range(grid.rows)]
-        got = [[(td.text(), int(td.attributes.get("rowspan") or 1), int(td.attributes.get("colspan") or 1))
-                for td in tr.css("td, th")] for tr in table.css("tr")]
+        got = [
+            [
+                (td.text(), int(td.attributes.get("rowspan") or 1), int(td.attributes.get("colspan") or 1))
+                for td in tr.css("td, th")
+            ]
+            for tr in table.css("tr")
+        ]
         assert got == want, grid.name
         assert len(table.css("col")) == grid.cols
 
@@ -201,11 +212,11 @@ def test_html_page() -> None:
 
 def test_html_escapes_report_text() -> None:
     report = read_sample(3)
-    report.agency = 'A&B<i>局'
+    report.agency = "A&B<i>局"
     report.preamble = "<script>alert('x')</script> & “引号”"
     section = report.section(6)
     assert section is not None
-    section.narrative = "<b>加粗</b>\n\"双引号\""
+    section.narrative = '<b>加粗</b>\n"双引号"'
     html = render_html(report)
     assert "<script" not in html
     assert "<b>" not in html
@@ -227,8 +238,11 @@ def test_html_title_breaks_after_the_year() -> None:
 
 
 def _pipe_rows(md: str) -> list[list[str]]:
-    return [[c.strip() for c in line.strip()[1:-1].split("|")] for line in md.split("\n")
-            if line.startswith("|") and not re.match(r"^\|[\s:|-]+\|$", line)]
+    return [
+        [c.strip() for c in line.strip()[1:-1].split("|")]
+        for line in md.split("\n")
+        if line.startswith("|") and not re.match(r"^\|[\s:|-]+\|$", line)
+    ]
 
 
 def test_markdown_layout() -> None:
@@ -237,7 +251,8 @@ def test_markdown_layout() -> None:
     lines = md.split("\n")
     assert lines[0] == "# 忻州市审计局2023年政府信息公开工作年度报告"
     assert [line for line in lines if line.startswith("## ")] == [
-        f"## {'一二三四五六'[s.number - 1]}、{s.heading}" for s in sections()]
+        f"## {'一二三四五六'[s.number - 1]}、{s.heading}" for s in sections()
+    ]
     assert md.endswith("忻州市审计局\n\n2024年1月10日\n")
     rows = _pipe_rows(md)
     assert ["（三）不予公开 1.属于国家秘密", *["0"] * 7] in rows

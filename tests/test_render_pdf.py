@@ -174,8 +174,7 @@ def test_the_packaged_font_needs_no_system_font_and_embeds_truetype(tmp_path: Pa
     assert b"/FontFile3" not in data  # no CFF
 
 
-def test_a_truetype_font_named_by_the_environment_reads_back(monkeypatch: pytest.MonkeyPatch,
-                                                             tmp_path: Path) -> None:
+def test_a_truetype_font_named_by_the_environment_reads_back(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """NIANBAO_PDF_FONT: a TrueType file (here one made from the packaged font's glyphs of the report)."""
     report = nianbao.read(SEEDS[3])
     text = render_bytes(report, "md").decode("utf-8") + "—"  # every character the PDF prints

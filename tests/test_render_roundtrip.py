@@ -39,11 +39,20 @@ def reports(draw: st.DrawFn) -> Report:
     values = draw(consistent_cells(fmt))
     texts = {n: "\n".join(draw(st.lists(st.sampled_from(PHRASES), min_size=1, max_size=3))) for n in (1, 5, 6)}
     cells = {k: Cell(k, v if isinstance(v, Decimal) else int(v), str(v)) for k, v in values.items()}
-    secs = [Section(s.number, "", s.heading, texts.get(s.number, ""), None, texts.get(s.number, ""))
-            for s in sections()]
-    return Report(file="random", kind="data", format=fmt, year=year, agency=draw(st.sampled_from(AGENCIES)),
-                  date=dt.date(year + 1, 1, 20), cells=cells, sections=secs,
-                  preamble=draw(st.sampled_from(PHRASES[:3])))
+    secs = [
+        Section(s.number, "", s.heading, texts.get(s.number, ""), None, texts.get(s.number, "")) for s in sections()
+    ]
+    return Report(
+        file="random",
+        kind="data",
+        format=fmt,
+        year=year,
+        agency=draw(st.sampled_from(AGENCIES)),
+        date=dt.date(year + 1, 1, 20),
+        cells=cells,
+        sections=secs,
+        preamble=draw(st.sampled_from(PHRASES[:3])),
+    )
 
 
 def _squeeze(text: str) -> str:

@@ -117,15 +117,19 @@ def test_without_a_parent_the_year_is_given_or_the_most_common() -> None:
 
 
 def test_expected_agencies_without_a_report_are_missing() -> None:
-    result = rollup([parsed(PINGTAN_APPROVALS), parsed(JUNSHAN_2019)], parsed(PINGTAN), expected=[
-        "平潭综合实验区 行政审批局",  # whitespace ignored
-        "行政审批局",  # contained in the agency's name
-        "平潭综合实验区行政审批局（区数据管理局）",  # contains it
-        "平潭综合实验区君山片区管理局",  # reported, but for 2019: skipped, so missing
-        "平潭综合实验区教育局",
-        "平潭综合实验区教育局",
-        " ",
-    ])
+    result = rollup(
+        [parsed(PINGTAN_APPROVALS), parsed(JUNSHAN_2019)],
+        parsed(PINGTAN),
+        expected=[
+            "平潭综合实验区 行政审批局",  # whitespace ignored
+            "行政审批局",  # contained in the agency's name
+            "平潭综合实验区行政审批局（区数据管理局）",  # contains it
+            "平潭综合实验区君山片区管理局",  # reported, but for 2019: skipped, so missing
+            "平潭综合实验区教育局",
+            "平潭综合实验区教育局",
+            " ",
+        ],
+    )
     assert result.missing == ["平潭综合实验区君山片区管理局", "平潭综合实验区教育局"]
     assert same_agency(" 二道江区 审计局", "通化市二道江区审计局")
     assert not same_agency("", "二道江区审计局")
@@ -182,8 +186,18 @@ def test_no_report_and_no_year_cannot_be_rolled_up() -> None:
 def test_to_dict_is_json_ready() -> None:
     result = rollup([parsed(PINGTAN_APPROVALS), parsed(JUNSHAN_2019)], parsed(PINGTAN), expected=["教育局"])
     data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
-    assert set(data) == {"format", "year", "parent", "children", "skipped", "missing", "sums", "blanks",
-                         "differences", "consistent"}
+    assert set(data) == {
+        "format",
+        "year",
+        "parent",
+        "children",
+        "skipped",
+        "missing",
+        "sums",
+        "blanks",
+        "differences",
+        "consistent",
+    }
     assert data["parent"] == {"file": str(PINGTAN), "agency": "平潭综合实验区", "year": 2023, "format": "2021"}
     assert [c["agency"] for c in data["children"]] == ["平潭综合实验区行政审批局"]
     assert data["skipped"] == [{"name": str(JUNSHAN_2019), "reason": "是 2019 年度的报告，不是 2023 年度"}]
@@ -193,8 +207,13 @@ def test_to_dict_is_json_ready() -> None:
     assert data["consistent"] is False
     assert len(data["differences"]) == 39
     fees = next(d for d in data["differences"] if d["key"] == "active.fees.amount")
-    assert fees == {"key": "active.fees.amount", "label": "行政事业性收费 · 本年收费金额（单位：万元）", "sum": 0,
-                    "parent": "5949.088667", "difference": "5949.088667"}
+    assert fees == {
+        "key": "active.fees.amount",
+        "label": "行政事业性收费 · 本年收费金额（单位：万元）",
+        "sum": 0,
+        "parent": "5949.088667",
+        "difference": "5949.088667",
+    }
 
 
 def test_the_sums_as_a_report_can_be_checked_and_rendered() -> None:

@@ -73,18 +73,22 @@ def sheet(wb: openpyxl.Workbook, name: str) -> Worksheet:
 def last_year() -> Report:
     """The 2023 sample with some applications carried forward and documents in force."""
     prev = copy.deepcopy(nianbao.read(LAST_YEAR))
-    for key, value in {"applications.carried_forward.natural_person": 2, "applications.carried_forward.commercial": 1,
-                       "applications.carried_forward.total": 3, "active.regulations.in_force": 4,
-                       "active.normative_documents.in_force": 7}.items():
+    for key, value in {
+        "applications.carried_forward.natural_person": 2,
+        "applications.carried_forward.commercial": 1,
+        "applications.carried_forward.total": 3,
+        "active.regulations.in_force": 4,
+        "active.normative_documents.in_force": 7,
+    }.items():
         prev.cells[key].value = value
     return prev
 
 
 TEXTS = {
     1: "（一）主动公开方面。本局通过门户网站主动公开审计结果公告和工作动态。\n"
-       "（二）依申请公开方面。本局依法办理政府信息公开申请。",
+    "（二）依申请公开方面。本局依法办理政府信息公开申请。",
     5: "一是信息公开的及时性有待提高；二是政策解读形式较为单一。下一步将完善发布审核流程，丰富解读形式，"
-       "上年度提出的问题均已整改。",
+    "上年度提出的问题均已整改。",
     6: "本年度未收取信息处理费。",
 }
 
@@ -101,9 +105,16 @@ def test_template_is_blank_in_the_year_format_and_only_its_prompts_fail_the_audi
     assert set(report.cells) == set(fmt.cells)
     assert all(c.value == 0 for c in report.cells.values())
     assert [(s.number, s.numbering, s.heading) for s in report.sections] == [
-        (s.number, "一二三四五六"[s.number - 1] + "、", s.heading) for s in sections()]
-    assert {s.number: s.narrative for s in report.sections} == {1: PROMPTS[1], 2: "", 3: "", 4: "", 5: PROMPTS[5],
-                                                                6: PROMPTS[6]}
+        (s.number, "一二三四五六"[s.number - 1] + "、", s.heading) for s in sections()
+    ]
+    assert {s.number: s.narrative for s in report.sections} == {
+        1: PROMPTS[1],
+        2: "",
+        3: "",
+        4: "",
+        5: PROMPTS[5],
+        6: PROMPTS[6],
+    }
     assert PROMPTS[1] == "（请在此填写总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）"
     assert report.preamble == default_preamble(fmt.name, year)
     assert [e.split()[0] for e in errors(report)] == ["S406"] * 3  # only the prompts: not yet written
@@ -112,9 +123,11 @@ def test_template_is_blank_in_the_year_format_and_only_its_prompts_fail_the_audi
 def test_totals_come_from_the_identities() -> None:
     fmt = get_format("2021")
     computed = set(formulas(fmt))
-    expected = ({k for k in fmt.cells if k.startswith("applications.") and k.endswith(".total")}
-                | {k for k in fmt.cells if k.startswith(("applications.total.", "applications.carried_forward."))}
-                | {"review.total", "litigation_direct.total", "litigation_after_review.total"})
+    expected = (
+        {k for k in fmt.cells if k.startswith("applications.") and k.endswith(".total")}
+        | {k for k in fmt.cells if k.startswith(("applications.total.", "applications.carried_forward."))}
+        | {"review.total", "litigation_direct.total", "litigation_after_review.total"}
+    )
     assert computed == expected
     assert formulas(fmt)["applications.carried_forward.commercial"].minus == ("applications.total.commercial",)
     assert len(input_keys(fmt)) == len(fmt.cells) - len(computed)
@@ -138,7 +151,8 @@ def test_template_with_last_year_carries_the_applications_over() -> None:
     assert report.value("applications.carried_over.total") == 3
     for column in get_format("2021").applicant_columns:
         assert report.value(f"applications.carried_forward.{column}") == report.value(
-            f"applications.carried_over.{column}")
+            f"applications.carried_over.{column}"
+        )
         assert report.value(f"applications.new.{column}") == 0
     audit = nianbao.check(report, prev)
     assert not [f for f in audit.findings if f.rule == "Y701" and f.status is not Status.NOT_ASSESSABLE]
@@ -150,7 +164,8 @@ def test_template_from_the_sample_as_read() -> None:
     report = template(2024, "忻州市审计局", prev)
     for column in get_format("2021").applicant_columns:
         assert report.value(f"applications.carried_over.{column}") == prev.value(
-            f"applications.carried_forward.{column}")
+            f"applications.carried_forward.{column}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -165,15 +180,28 @@ def blank_xlsx(tmp_path: Path) -> Path:
 
 
 def test_clerk_fills_the_workbook_and_it_passes_the_audit(blank_xlsx: Path) -> None:
-    filled = fill(blank_xlsx, {
-        "applications.new.natural_person": 5, "applications.new.commercial": 2, "applications.new.legal_services": 1,
-        "applications.granted.natural_person": 3, "applications.partially_granted.natural_person": 1,
-        "applications.unavailable.not_held.commercial": 1, "applications.not_processed.repeated.legal_services": 1,
-        "applications.granted.commercial": 1,
-        "review.corrected": 1, "litigation_direct.pending": 2,
-        "active.fees.amount": 0.5, "active.regulations.in_force": 3, "active.licensing.decisions": 12,
-        "meta.date": "2026-01-20", "text.section.1": TEXTS[1], "text.section.5": TEXTS[5], "text.section.6": TEXTS[6],
-    })
+    filled = fill(
+        blank_xlsx,
+        {
+            "applications.new.natural_person": 5,
+            "applications.new.commercial": 2,
+            "applications.new.legal_services": 1,
+            "applications.granted.natural_person": 3,
+            "applications.partially_granted.natural_person": 1,
+            "applications.unavailable.not_held.commercial": 1,
+            "applications.not_processed.repeated.legal_services": 1,
+            "applications.granted.commercial": 1,
+            "review.corrected": 1,
+            "litigation_direct.pending": 2,
+            "active.fees.amount": 0.5,
+            "active.regulations.in_force": 3,
+            "active.licensing.decisions": 12,
+            "meta.date": "2026-01-20",
+            "text.section.1": TEXTS[1],
+            "text.section.5": TEXTS[5],
+            "text.section.6": TEXTS[6],
+        },
+    )
     report = load(filled)
     assert (report.kind, report.format, report.year, report.agency) == ("xlsx", "2021", 2025, AGENCY)
     assert report.file == str(filled)
@@ -267,9 +295,18 @@ def test_2019_workbook_lets_the_change_column_be_negative(tmp_path: Path) -> Non
     assert where["active.penalties.previous"][1] not in signed.sqref
     money = next(dv for dv in two.data_validations.dataValidation if dv.type == "decimal")
     assert where["active.procurement.amount"][1] in money.sqref
-    report = load(fill(path, {"active.penalties.previous": 55, "active.penalties.change": -5,
-                              "active.procurement.amount": 150000.5, "applications.new.other_org": 1,
-                              "applications.other_handling.other_org": 1}))
+    report = load(
+        fill(
+            path,
+            {
+                "active.penalties.previous": 55,
+                "active.penalties.change": -5,
+                "active.procurement.amount": 150000.5,
+                "applications.new.other_org": 1,
+                "applications.other_handling.other_org": 1,
+            },
+        )
+    )
     assert report.value("active.penalties.change") == -5
     assert report.value("applications.total.other_org") == 1
     assert report.value("applications.carried_forward.total") == 0
@@ -344,6 +381,7 @@ def _blank_workbook(year: int) -> bytes:
     if year not in _BLANKS:
         buffer = io.BytesIO()
         from nianbao.authoring.workbook import workbook
+
         workbook(template(year, AGENCY)).save(buffer)
         _BLANKS[year] = buffer.getvalue()
     return _BLANKS[year]
@@ -364,8 +402,9 @@ def test_yaml_is_commented_and_edited_like_a_text_file(tmp_path: Path) -> None:
     # the clerk edits: numbers, the date, and the three texts
     text = text.replace("applications.new.natural_person: 0", "applications.new.natural_person: 3")
     text = text.replace("applications.granted.natural_person: 0", "applications.granted.natural_person: 2")
-    text = text.replace("applications.not_processed.repeated.natural_person: 0",
-                        "applications.not_processed.repeated.natural_person: 1")
+    text = text.replace(
+        "applications.not_processed.repeated.natural_person: 0", "applications.not_processed.repeated.natural_person: 1"
+    )
     text = text.replace("review.upheld: 0", "review.upheld: 1")
     text = text.replace("active.fees.amount: 0", "active.fees.amount: 0.5")
     text = text.replace("date: ''", "date: 2026-01-15")
@@ -480,19 +519,28 @@ def test_bad_date_in_the_workbook(blank_xlsx: Path) -> None:
         load(blank_xlsx)
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("agency: 某某县审计局\n", ""), r"缺少必填项 agency（发布机关）"),
-    (lambda t: t.replace("format: '2021'", "format: '2020'"), r"第\d+行 format（表格格式） 不是已知的表格格式：'2020'"),
-    (lambda t: t.replace("year: 2025", "year: 二〇二五"), r"year（报告年度） 不是有效的年度"),
-    (lambda t: t.replace("applications.new.commercial: 0", "applications.new.commercial: 三"),
-     r"第\d+行 cells 中“一、本年新收政府信息公开申请数量 · 商业企业”（applications.new.commercial）不是整数：'三'"),
-    (lambda t: t.replace("review.upheld: 0", "review.upheld: [1]"), r"（review\.upheld）不是整数：\[1\]"),
-    (lambda t: t.replace("review.upheld: 0", "review.kept: 0"), r"cells\.review\.kept 不是 2021 年格式的单元格"),
-    (lambda t: t.replace("sections:", "sections:\n  7: 多余"), r"“7”不是报告的部分"),
-    (lambda t: t.replace("date: ''", "date: 明年"), r"date（落款日期） 不是日期"),
-    (lambda t: t.replace("cells:", "cells: [", 1), r"不是有效的 YAML（第\d+行"),
-    (lambda t: "- 1\n- 2\n", r"内容应是一个对象"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("agency: 某某县审计局\n", ""), r"缺少必填项 agency（发布机关）"),
+        (
+            lambda t: t.replace("format: '2021'", "format: '2020'"),
+            r"第\d+行 format（表格格式） 不是已知的表格格式：'2020'",
+        ),
+        (lambda t: t.replace("year: 2025", "year: 二〇二五"), r"year（报告年度） 不是有效的年度"),
+        (
+            lambda t: t.replace("applications.new.commercial: 0", "applications.new.commercial: 三"),
+            r"第\d+行 cells 中“一、本年新收政府信息公开申请数量 · 商业企业”"
+            r"（applications.new.commercial）不是整数：'三'",
+        ),
+        (lambda t: t.replace("review.upheld: 0", "review.upheld: [1]"), r"（review\.upheld）不是整数：\[1\]"),
+        (lambda t: t.replace("review.upheld: 0", "review.kept: 0"), r"cells\.review\.kept 不是 2021 年格式的单元格"),
+        (lambda t: t.replace("sections:", "sections:\n  7: 多余"), r"“7”不是报告的部分"),
+        (lambda t: t.replace("date: ''", "date: 明年"), r"date（落款日期） 不是日期"),
+        (lambda t: t.replace("cells:", "cells: [", 1), r"不是有效的 YAML（第\d+行"),
+        (lambda t: "- 1\n- 2\n", r"内容应是一个对象"),
+    ],
+)
 def test_bad_yaml(tmp_path: Path, edit: Any, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(edit(yaml_text(template(2025, AGENCY))), encoding="utf-8")

@@ -54,5 +54,23 @@ def template(year: int, agency: str, previous: Report | None = None, to: str | P
             write_yaml(report, path, previous=previous)
     return report
 
-__all__ = ["Audit", "Cell", "Finding", "Location", "NotAReport", "Options", "Problem", "ReadError", "Report", "Section",
-           "Severity", "Status", "__version__", "check", "read", "render", "template"]
+
+__all__ = [
+    "Audit",
+    "Cell",
+    "Finding",
+    "Location",
+    "NotAReport",
+    "Options",
+    "Problem",
+    "ReadError",
+    "Report",
+    "Section",
+    "Severity",
+    "Status",
+    "__version__",
+    "check",
+    "read",
+    "render",
+    "template",
+]

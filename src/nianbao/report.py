@@ -162,13 +162,21 @@ class Report:
             date=self.date.isoformat() if self.date else None,
             preamble=self.preamble,
             printed={
-                k: {"printed": c.printed, **({"location": c.location.to_dict()} if c.location else {}),
-                    **({"note": c.note} if c.note else {})}
+                k: {
+                    "printed": c.printed,
+                    **({"location": c.location.to_dict()} if c.location else {}),
+                    **({"note": c.note} if c.note else {}),
+                }
                 for k, c in self.cells.items()
             },
             sections=[
-                {"number": s.number, "numbering": s.numbering, "heading": s.heading, "text": s.narrative,
-                 **({"location": s.location.to_dict()} if s.location else {})}
+                {
+                    "number": s.number,
+                    "numbering": s.numbering,
+                    "heading": s.heading,
+                    "text": s.narrative,
+                    **({"location": s.location.to_dict()} if s.location else {}),
+                }
                 for s in self.sections
             ],
             extra_rows=[{"label": r.label, "table": r.table, "printed": list(r.printed)} for r in self.extra_rows],

@@ -38,8 +38,17 @@ from nianbao.web.demo import DEMO_PASSWORD, seed
 from tests.conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium"))  # Debian's; never Playwright's own
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=zh-CN",
+]
 TODAY = dt.date(2026, 11, 20)
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
@@ -51,8 +60,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Without the browser, every journey of this folder is skipped (and says why)."""
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install chromium): the end-to-end "
-                                   "journeys need Debian's chromium")
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing (apt-get install chromium): the end-to-end journeys need Debian's chromium"
+    )
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(skip)
@@ -79,8 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'demo.db'}"
     with db.session(url) as session:
         seed(session, today=TODAY, fast_hashes=True)
-    app = create_app(Settings(database_url=url, fast_password_hashes=True,
-                              today=lambda: TODAY))
+    app = create_app(Settings(database_url=url, fast_password_hashes=True, today=lambda: TODAY))
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=uv.run, name="e2e-uvicorn", daemon=True)
@@ -113,8 +122,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, server: Server, tmp_path: Path) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=server.base_url, viewport=VIEWPORT, locale="zh-CN",
-                              accept_downloads=True)
+    ctx = browser.new_context(base_url=server.base_url, viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()

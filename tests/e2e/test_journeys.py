@@ -16,8 +16,10 @@ from tests.conftest import CORPUS, SAMPLES
 from tests.e2e.conftest import TODAY, Shots, sign_in
 
 REFERENCE = "E2E-2026-001"
-UPLOADS = [*sorted(SAMPLES.glob("*.txt")),
-           *(CORPUS / "real" / name for name in ("r001.html", "r002.html", "r009.html", "r012.pdf", "r013.pdf"))]
+UPLOADS = [
+    *sorted(SAMPLES.glob("*.txt")),
+    *(CORPUS / "real" / name for name in ("r001.html", "r002.html", "r009.html", "r012.pdf", "r013.pdf")),
+]
 
 
 def test_sign_in(page: Page, shots: Shots) -> None:

@@ -187,11 +187,17 @@ def _child(kind: str, path: Path, out: int, stack: Path) -> None:
         if problem:
             result.update(reason=f"{type(exc).__name__} 的原因不合格：{problem}", detail=exc.reason[:5000])
     except MemoryError:
-        result = {"result": "failure", "reason": "MemoryError：超出地址空间上限",
-                  "detail": traceback.format_exc()[-5000:]}
+        result = {
+            "result": "failure",
+            "reason": "MemoryError：超出地址空间上限",
+            "detail": traceback.format_exc()[-5000:],
+        }
     except BaseException as exc:
-        result = {"result": "failure", "reason": f"{type(exc).__name__}: {str(exc)[:300]}",
-                  "detail": traceback.format_exc()[-8000:]}
+        result = {
+            "result": "failure",
+            "reason": f"{type(exc).__name__}: {str(exc)[:300]}",
+            "detail": traceback.format_exc()[-8000:],
+        }
     peak_kb = _status().get("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["peak_mb"] = str(max(0, peak_kb - start_kb) / 1024)
     os.write(out, json.dumps(result, ensure_ascii=False).encode("utf-8"))
@@ -275,18 +281,26 @@ def _run_child(kind: str, path: Path) -> Outcome:
     stack.unlink(missing_ok=True)
     cpu = usage.ru_utime + usage.ru_stime
     if timed_out:
-        return Outcome("failure", seconds, usage.ru_maxrss / 1024, f"未在 {limit:g} 秒内结束（CPU {cpu:.1f} 秒）",
-                       where, cpu)
+        return Outcome(
+            "failure", seconds, usage.ru_maxrss / 1024, f"未在 {limit:g} 秒内结束（CPU {cpu:.1f} 秒）", where, cpu
+        )
     if os.WIFSIGNALED(status):
         sig = signal.Signals(os.WTERMSIG(status)).name
         return Outcome("failure", seconds, usage.ru_maxrss / 1024, f"读取进程因信号 {sig} 崩溃", where, cpu)
     try:
         result = json.loads(b"".join(chunks).decode("utf-8"))
     except ValueError:
-        return Outcome("failure", seconds, usage.ru_maxrss / 1024,
-                       f"读取进程未报告结果就退出（退出码 {os.waitstatus_to_exitcode(status)}）", where, cpu)
-    outcome = Outcome(result["result"], seconds, float(result["peak_mb"]), result.get("reason", ""),
-                      result.get("detail", ""), cpu)
+        return Outcome(
+            "failure",
+            seconds,
+            usage.ru_maxrss / 1024,
+            f"读取进程未报告结果就退出（退出码 {os.waitstatus_to_exitcode(status)}）",
+            where,
+            cpu,
+        )
+    outcome = Outcome(
+        result["result"], seconds, float(result["peak_mb"]), result.get("reason", ""), result.get("detail", ""), cpu
+    )
     if outcome.result != "failure" and outcome.peak_mb > MEMORY_LIMIT_MB:
         outcome.result, outcome.reason = "failure", f"内存增长 {outcome.peak_mb:.0f} MB，超过 {MEMORY_LIMIT_MB:.0f} MB"
     return outcome
@@ -297,8 +311,10 @@ _FRAME = re.compile(r'File "[^"]*?/((?:nianbao|site-packages)/[^"]+)", line (\d+
 
 def _frames(detail: str) -> list[tuple[str, str, str]]:
     """(file, line, function) of each frame in a traceback or stack dump; files from nianbao/ or site-packages/."""
-    return [(file.removeprefix("site-packages/") if file.startswith("site-packages/nianbao/") else file, line, func)
-            for file, line, func in _FRAME.findall(detail)]
+    return [
+        (file.removeprefix("site-packages/") if file.startswith("site-packages/nianbao/") else file, line, func)
+        for file, line, func in _FRAME.findall(detail)
+    ]
 
 
 def where(outcome: Outcome) -> str:
@@ -333,8 +349,7 @@ class KnownBug:
 #: Open reader bugs (tests/fuzz/found/README.md). The quick run reports an input failing by one of them as an
 #: expected failure instead of a new one; bench/fuzz.py replays their inputs and says when one passes. Remove
 #: an entry (and its input) once the reader is fixed.
-KNOWN_BUGS: tuple[KnownBug, ...] = (
-)
+KNOWN_BUGS: tuple[KnownBug, ...] = ()
 
 
 def known_bug(outcome: Outcome) -> KnownBug | None:
@@ -387,6 +402,7 @@ def save_failure(folder: Path, kind: str, data: bytes, outcome: Outcome) -> Path
 @contextmanager
 def time_limit(seconds: int) -> Iterator[None]:
     """SIGALRM after `seconds` (main thread only): for in-process runs such as the CLI's."""
+
     def expire(signum: int, frame: object) -> None:
         raise TimeoutError(f"not done within {seconds} s")
 
@@ -405,6 +421,7 @@ def time_limit(seconds: int) -> Iterator[None]:
 @functools.cache
 def _sample_reports() -> tuple[Report, ...]:
     from nianbao.read import read
+
     return tuple(read(p) for p in SAMPLES[:2])
 
 
@@ -433,9 +450,22 @@ def _to_doc(docx: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="nianbao-fuzz-") as tmp:
         source = Path(tmp) / "seed.docx"
         source.write_bytes(docx)
-        subprocess.run([exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-                        "--convert-to", "doc", "--outdir", tmp, str(source)],
-                       capture_output=True, timeout=120, check=True)
+        subprocess.run(
+            [
+                exe,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "doc",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
         return (Path(tmp) / "seed.doc").read_bytes()
 
 
@@ -445,19 +475,29 @@ def seeds(kind: str) -> tuple[bytes, ...]:
     if kind == "txt":
         return tuple(p.read_bytes() for p in SAMPLES)
     from nianbao.render import render_bytes
+
     reports = _sample_reports()
     if kind == "md":
         return tuple(render_bytes(r, "md") for r in reports)
     if kind == "html":
         pages = [render_bytes(r, "html") for r in reports]
-        gbk = pages[0].decode("utf-8").replace('charset="utf-8"', 'charset="gbk"').replace("charset=utf-8",
-                                                                                             "charset=gbk")
+        gbk = (
+            pages[0].decode("utf-8").replace('charset="utf-8"', 'charset="gbk"').replace("charset=utf-8", "charset=gbk")
+        )
         utf16 = codecs.BOM_UTF16_LE + pages[1].decode("utf-8").encode("utf-16-le")
         return (*pages, gbk.encode("gbk", errors="replace"), utf16)
     if kind == "docx":  # dated like the zip members, so that a seed's bytes do not change from run to run
-        return tuple(_rezip(data, {"docProps/core.xml": re.sub(rb"\d{4}-\d\d-\d\dT[\d:.]+Z?", b"2024-01-20T00:00:00Z",
-                                                             _member(data, "docProps/core.xml"))})
-                     for data in (render_bytes(r, "docx") for r in reports))
+        return tuple(
+            _rezip(
+                data,
+                {
+                    "docProps/core.xml": re.sub(
+                        rb"\d{4}-\d\d-\d\dT[\d:.]+Z?", b"2024-01-20T00:00:00Z", _member(data, "docProps/core.xml")
+                    )
+                },
+            )
+            for data in (render_bytes(r, "docx") for r in reports)
+        )
     if kind == "pdf":
         return (render_bytes(reports[0], "pdf"), _uncompressed_pdf(1))
     if kind == "doc":
@@ -479,14 +519,64 @@ def labels() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-TITLES = ("某某县审计局2023年政府信息公开工作年度报告", "某局2025年政府信息公开工作年度报告",
-          "政府信息公开工作年度报告", "二〇二三年度", "2023年1月1日至12月31日")
-HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+TITLES = (
+    "某某县审计局2023年政府信息公开工作年度报告",
+    "某局2025年政府信息公开工作年度报告",
+    "政府信息公开工作年度报告",
+    "二〇二三年度",
+    "2023年1月1日至12月31日",
+)
+HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
 SPACES = (" ", "  ", "\t", "\n", "\r\n", "\r", "\u3000", "\xa0", "\n\n", "\t\t\t", "\f", "\v", "\u2028")
-ODD = ("|", "||", "-", "—", "－", "―", "1.", "（一）", "一、", "第3页", "-3-", "1/5", "===== 正文 =====", "标题: ",
-       "发布时间: 2024-01-20", "\ufeff", "\x00", "\ufffd", "\ue000", "%", "万元", "元", "件", "个", "－5", "+7",
-       "1,234", "1.5", "0.0001", "１２３", "三十", "-", "/", "——", "✓", "<td>", "&amp;", "∞", "NaN", "1e309")
+ODD = (
+    "|",
+    "||",
+    "-",
+    "—",
+    "－",
+    "―",
+    "1.",
+    "（一）",
+    "一、",
+    "第3页",
+    "-3-",
+    "1/5",
+    "===== 正文 =====",
+    "标题: ",
+    "发布时间: 2024-01-20",
+    "\ufeff",
+    "\x00",
+    "\ufffd",
+    "\ue000",
+    "%",
+    "万元",
+    "元",
+    "件",
+    "个",
+    "－5",
+    "+7",
+    "1,234",
+    "1.5",
+    "0.0001",
+    "１２３",
+    "三十",
+    "-",
+    "/",
+    "——",
+    "✓",
+    "<td>",
+    "&amp;",
+    "∞",
+    "NaN",
+    "1e309",
+)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -506,8 +596,19 @@ def _digit_run(rnd: random.Random, length: int) -> str:
     return "".join(rnd.choice("0123456789") for _ in range(length))
 
 
-TEXT_ENCODINGS = ("utf-8", "utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16", "utf-16-le", "utf-16-be",
-                  "utf-32", "latin-1")
+TEXT_ENCODINGS = (
+    "utf-8",
+    "utf-8",
+    "utf-8-sig",
+    "gbk",
+    "gb18030",
+    "big5",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "latin-1",
+)
 
 
 def _encode(text: str, encoding: str) -> bytes:
@@ -518,19 +619,83 @@ def _encode(text: str, encoding: str) -> bytes:
 
 TOKENS: dict[str, tuple[bytes, ...]] = {
     "txt": tuple(t.encode() for t in (*ODD, *SPACES, "本年新收政府信息公开申请数量", "9" * 40, "\t0" * 10)),
-    "html": (b"<table>", b"</table>", b"<tr>", b"<td>", b"</td>", b"<th colspan=99999999>", b"<td rowspan=-3>",
-             b"<td colspan=abc>", b"<div>" * 50, b"</div>", b"<script>", b"<style>", b"<!--", b"-->", b"<![CDATA[",
-             b"&#0;", b"&#x110000;", b"&nbsp;" * 20, b"<br>" * 20, b"<?xml version='1.0'?>",
-             b'<meta charset="utf-16">', b"<meta charset=gbk>", b"\xe0", b"\x00", "\ue000".encode(), b"<title>",
-             b"<html>", b"<body>", b"<pre>", b"<svg>", b"<template>"),
+    "html": (
+        b"<table>",
+        b"</table>",
+        b"<tr>",
+        b"<td>",
+        b"</td>",
+        b"<th colspan=99999999>",
+        b"<td rowspan=-3>",
+        b"<td colspan=abc>",
+        b"<div>" * 50,
+        b"</div>",
+        b"<script>",
+        b"<style>",
+        b"<!--",
+        b"-->",
+        b"<![CDATA[",
+        b"&#0;",
+        b"&#x110000;",
+        b"&nbsp;" * 20,
+        b"<br>" * 20,
+        b"<?xml version='1.0'?>",
+        b'<meta charset="utf-16">',
+        b"<meta charset=gbk>",
+        b"\xe0",
+        b"\x00",
+        "\ue000".encode(),
+        b"<title>",
+        b"<html>",
+        b"<body>",
+        b"<pre>",
+        b"<svg>",
+        b"<template>",
+    ),
     "docx": (b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"\x00" * 30, b"\xff" * 8, b"word/document.xml"),
-    "pdf": (b"/Count 2147483647", b"/Count 0", b" 0 obj", b"endobj", b"stream\n", b"endstream", b"/Length 99999999",
-            b"/Length -1", b"trailer", b"startxref", b"%%EOF", b"/Type /Page", b"/Type /Pages", b"xref\n0 1\n",
-            b"0 0 m 500 0 l S ", b"0 0 500 500 re S ", b"q 1000 0 0 1000 0 0 cm ", b"BT /F1 12 Tf (9999) Tj ET ",
-            b"/Encrypt 1 0 R", b"/Kids [1 0 R]", b"/Parent 2 0 R", b"1 0 R", b"99999999 0 R", b"%PDF-1.7\n",
-            b"/Filter /FlateDecode", b"/Filter /LZWDecode", b"<<", b">>", b"[", b"]", b"(", b")", b"\\"),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\x00" * 512,
-            b"W\x00o\x00r\x00d\x00", b"\x01\x00\x00\x00"),
+    "pdf": (
+        b"/Count 2147483647",
+        b"/Count 0",
+        b" 0 obj",
+        b"endobj",
+        b"stream\n",
+        b"endstream",
+        b"/Length 99999999",
+        b"/Length -1",
+        b"trailer",
+        b"startxref",
+        b"%%EOF",
+        b"/Type /Page",
+        b"/Type /Pages",
+        b"xref\n0 1\n",
+        b"0 0 m 500 0 l S ",
+        b"0 0 500 500 re S ",
+        b"q 1000 0 0 1000 0 0 cm ",
+        b"BT /F1 12 Tf (9999) Tj ET ",
+        b"/Encrypt 1 0 R",
+        b"/Kids [1 0 R]",
+        b"/Parent 2 0 R",
+        b"1 0 R",
+        b"99999999 0 R",
+        b"%PDF-1.7\n",
+        b"/Filter /FlateDecode",
+        b"/Filter /LZWDecode",
+        b"<<",
+        b">>",
+        b"[",
+        b"]",
+        b"(",
+        b")",
+        b"\\",
+    ),
+    "doc": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\xff\xff\xff\xff",
+        b"\xfe\xff\xff\xff",
+        b"\x00" * 512,
+        b"W\x00o\x00r\x00d\x00",
+        b"\x01\x00\x00\x00",
+    ),
 }
 TOKENS["md"] = TOKENS["txt"]
 
@@ -562,7 +727,7 @@ def mutated(draw: st.DrawFn, kind: str, data: bytes) -> tuple[bytes, str]:
             length = draw(st.sampled_from((1, 2, 4, 16, 64, 512, 4096, 65536)))
             noise = rnd.randbytes(length)
             if draw(st.booleans()):
-                data = data[:at] + noise + data[at + length:]
+                data = data[:at] + noise + data[at + length :]
                 done.append(f"overwrite {length}@{at}")
             else:
                 data = data[:at] + noise + data[at:]
@@ -609,16 +774,36 @@ def text_tokens(draw: st.DrawFn) -> str:
         elif pick == 4:
             out.append(rnd.choice(TITLES + HEADINGS))
         else:
-            out.append("".join(chr(rnd.choice((rnd.randrange(32, 127), rnd.randrange(0x4E00, 0xA000),
-                                                rnd.randrange(0, 0x110000)))) for _ in range(rnd.randrange(1, 12))))
+            out.append(
+                "".join(
+                    chr(rnd.choice((rnd.randrange(32, 127), rnd.randrange(0x4E00, 0xA000), rnd.randrange(0, 0x110000))))
+                    for _ in range(rnd.randrange(1, 12))
+                )
+            )
     return "".join(out)
 
 
 def _sample_with_numbers_replaced(rnd: random.Random) -> str:
     """A real report whose every number is replaced by a hostile one."""
     text = rnd.choice(SAMPLES).read_text(encoding="utf-8")
-    choices = ("", "0", "-1", "99999999999999999999", "1.2.3", "１２３", "三", "1e9", "0.0", "9" * 400, "1,000",
-               "NaN", "—", "/", "12 34", "007")
+    choices = (
+        "",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "1.2.3",
+        "１２３",
+        "三",
+        "1e9",
+        "0.0",
+        "9" * 400,
+        "1,000",
+        "NaN",
+        "—",
+        "/",
+        "12 34",
+        "007",
+    )
 
     def swap(m: re.Match[str]) -> str:
         return rnd.choice(choices) if rnd.random() < 0.5 else _digit_run(rnd, rnd.choice((1, 3, 30, 3000)))
@@ -633,10 +818,10 @@ def _layout(rnd: random.Random, text: str) -> str:
     if mode == 0 or not words:
         return text
     if mode == 1:
-        return "\n".join("\t".join(words[i:i + rnd.randrange(1, 40)]) for i in range(0, len(words), 20))
+        return "\n".join("\t".join(words[i : i + rnd.randrange(1, 40)]) for i in range(0, len(words), 20))
     if mode == 2:
-        return "\n\n".join("\n".join("\t" + w for w in words[i:i + 8]) for i in range(0, len(words), 8))
-    return "\n".join("| " + " | ".join(words[i:i + rnd.randrange(1, 30)]) + " |" for i in range(0, len(words), 10))
+        return "\n\n".join("\n".join("\t" + w for w in words[i : i + 8]) for i in range(0, len(words), 8))
+    return "\n".join("| " + " | ".join(words[i : i + rnd.randrange(1, 30)]) + " |" for i in range(0, len(words), 10))
 
 
 @st.composite
@@ -646,8 +831,11 @@ def text_structured(draw: st.DrawFn, kind: str) -> tuple[bytes, str]:
     if shape == "tokens":
         text = _layout(rnd, draw(text_tokens()))
     elif shape == "numbers":
-        text = _layout(rnd, _sample_with_numbers_replaced(rnd)) if rnd.random() < 0.3 \
+        text = (
+            _layout(rnd, _sample_with_numbers_replaced(rnd))
+            if rnd.random() < 0.3
             else _sample_with_numbers_replaced(rnd)
+        )
     elif shape == "wide-row":
         cells = draw(st.sampled_from((999, 1000, 1001, 5000)))
         sep = draw(st.sampled_from(("\t", "|", " ")))
@@ -656,23 +844,103 @@ def text_structured(draw: st.DrawFn, kind: str) -> tuple[bytes, str]:
         text = f"{rnd.choice(TITLES)}\n{rnd.choice(HEADINGS)}\n" + (f"|{row}|" if sep == "|" else row)
     else:
         lines = draw(st.integers(1, 300))
-        text = "\n".join(rnd.choice(labels()) * rnd.randrange(1, 200) + _digit_run(rnd, rnd.randrange(0, 500))
-                         for _ in range(lines))
+        text = "\n".join(
+            rnd.choice(labels()) * rnd.randrange(1, 200) + _digit_run(rnd, rnd.randrange(0, 500)) for _ in range(lines)
+        )
     encoding = draw(st.sampled_from(TEXT_ENCODINGS))
     return _cap(_encode(text, encoding)), f"{kind} {shape} in {encoding}"
 
 
 # -------------------------------------------------------------------------------------------------- html
 
-HTML_TAGS = ("div", "p", "span", "table", "tbody", "tr", "td", "th", "font", "b", "li", "ul", "section", "center",
-             "pre", "br", "img", "a", "script", "style", "iframe", "svg", "math", "template", "textarea", "title",
-             "h1", "caption", "colgroup", "col", "noscript", "select", "option", "object", "form", "xmp", "plaintext")
-SPANS = ("1", "2", "0", "-1", "100", "101", "99999999999999999999", "abc", "1.5", "٣", " 7 ", "1e3", "０", "",
-         "2147483648")
-ENTITIES = ("&amp;", "&lt;", "&nbsp;", "&#12288;", "&#x4e00;", "&#0;", "&#x110000;", "&#99999999999;", "&#xD800;",
-            "&", "&#", "&#x;", "&notanentity;", "&nbsp", "&amp;amp;", "&#10;", "&#13;", "&#x3000;")
-HTML_ENCODINGS = ("utf-8", "utf-8", "gbk", "gb18030", "utf-16-bom", "utf-16-le", "utf-16-be", "utf-32", "big5",
-                  "meta-lies")
+HTML_TAGS = (
+    "div",
+    "p",
+    "span",
+    "table",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "font",
+    "b",
+    "li",
+    "ul",
+    "section",
+    "center",
+    "pre",
+    "br",
+    "img",
+    "a",
+    "script",
+    "style",
+    "iframe",
+    "svg",
+    "math",
+    "template",
+    "textarea",
+    "title",
+    "h1",
+    "caption",
+    "colgroup",
+    "col",
+    "noscript",
+    "select",
+    "option",
+    "object",
+    "form",
+    "xmp",
+    "plaintext",
+)
+SPANS = (
+    "1",
+    "2",
+    "0",
+    "-1",
+    "100",
+    "101",
+    "99999999999999999999",
+    "abc",
+    "1.5",
+    "٣",
+    " 7 ",
+    "1e3",
+    "０",
+    "",
+    "2147483648",
+)
+ENTITIES = (
+    "&amp;",
+    "&lt;",
+    "&nbsp;",
+    "&#12288;",
+    "&#x4e00;",
+    "&#0;",
+    "&#x110000;",
+    "&#99999999999;",
+    "&#xD800;",
+    "&",
+    "&#",
+    "&#x;",
+    "&notanentity;",
+    "&nbsp",
+    "&amp;amp;",
+    "&#10;",
+    "&#13;",
+    "&#x3000;",
+)
+HTML_ENCODINGS = (
+    "utf-8",
+    "utf-8",
+    "gbk",
+    "gb18030",
+    "utf-16-bom",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "big5",
+    "meta-lies",
+)
 
 
 def _html_tree(rnd: random.Random, budget: int, depth: int = 0) -> str:
@@ -681,8 +949,11 @@ def _html_tree(rnd: random.Random, budget: int, depth: int = 0) -> str:
         budget -= 1
         r = rnd.random()
         if r < 0.35 or depth > 60:
-            parts.append(rnd.choice((rnd.choice(labels()), _digit_run(rnd, rnd.choice((1, 2, 5, 500)))))
-                         if rnd.random() < 0.8 else rnd.choice(ENTITIES) * rnd.randrange(1, 50))
+            parts.append(
+                rnd.choice((rnd.choice(labels()), _digit_run(rnd, rnd.choice((1, 2, 5, 500)))))
+                if rnd.random() < 0.8
+                else rnd.choice(ENTITIES) * rnd.randrange(1, 50)
+            )
             continue
         tag = rnd.choice(HTML_TAGS)
         attrs = ""
@@ -698,18 +969,23 @@ def _html_tree(rnd: random.Random, budget: int, depth: int = 0) -> str:
 def _html_table_of_sample(rnd: random.Random) -> str:
     """A real report laid out as an HTML table (tab rows become <tr>), with random spans thrown in."""
     rows = []
-    for line in _sample_with_numbers_replaced(rnd).splitlines() if rnd.random() < 0.5 \
-            else rnd.choice(SAMPLES).read_text(encoding="utf-8").splitlines():
+    for line in (
+        _sample_with_numbers_replaced(rnd).splitlines()
+        if rnd.random() < 0.5
+        else rnd.choice(SAMPLES).read_text(encoding="utf-8").splitlines()
+    ):
         cells = line.split("\t")
-        tds = "".join(f"<td colspan='{rnd.choice(SPANS)}'>{c}</td>" if rnd.random() < 0.1 else f"<td>{c}</td>"
-                      for c in cells)
+        tds = "".join(
+            f"<td colspan='{rnd.choice(SPANS)}'>{c}</td>" if rnd.random() < 0.1 else f"<td>{c}</td>" for c in cells
+        )
         rows.append(f"<tr>{tds}</tr>" if len(cells) > 1 else f"</table><p>{line}</p><table>")
     return "<table>" + "".join(rows) + "</table>"
 
 
 def _page(title: str, body: str, charset: str = "utf-8") -> str:
-    return (f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head>'
-            f"<body>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title></head><body>{body}</body></html>'
+    )
 
 
 def _encode_html(rnd: random.Random, text: str, how: str) -> bytes:
@@ -717,15 +993,17 @@ def _encode_html(rnd: random.Random, text: str, how: str) -> bytes:
         return codecs.BOM_UTF16_LE + text.encode("utf-16-le", errors="replace")
     if how == "meta-lies":
         return text.replace("utf-8", rnd.choice(("utf-16", "gbk", "x-nonsense", "utf-7"))).encode(
-            rnd.choice(("gbk", "utf-8", "latin-1")), errors="replace")
+            rnd.choice(("gbk", "utf-8", "latin-1")), errors="replace"
+        )
     return text.replace('charset="utf-8"', f'charset="{how}"').encode(how, errors="replace")
 
 
 @st.composite
 def html_structured(draw: st.DrawFn) -> tuple[bytes, str]:
     rnd = _rng(draw)
-    shape = draw(st.sampled_from(("tags", "sample-table", "wide-row", "deep", "deep-flat", "entities", "spans",
-                                  "huge-rows")))
+    shape = draw(
+        st.sampled_from(("tags", "sample-table", "wide-row", "deep", "deep-flat", "entities", "spans", "huge-rows"))
+    )
     title = rnd.choice(TITLES)
     if shape == "tags":
         body = _html_tree(rnd, draw(st.integers(1, 2000)))
@@ -748,8 +1026,11 @@ def html_structured(draw: st.DrawFn) -> tuple[bytes, str]:
     elif shape == "spans":
         rows = []
         for _ in range(draw(st.integers(1, 60))):
-            tds = "".join(f'<td colspan="{rnd.choice(SPANS)}" rowspan="{rnd.choice(SPANS)}">'
-                          f"{rnd.choice((*labels(), '0', '12', ''))}</td>" for _ in range(rnd.randrange(1, 20)))
+            tds = "".join(
+                f'<td colspan="{rnd.choice(SPANS)}" rowspan="{rnd.choice(SPANS)}">'
+                f"{rnd.choice((*labels(), '0', '12', ''))}</td>"
+                for _ in range(rnd.randrange(1, 20))
+            )
             rows.append(f"<tr>{tds}</tr>")
         body = f"<p>{rnd.choice(HEADINGS)}</p><table>{''.join(rows)}</table>"
     else:
@@ -763,8 +1044,9 @@ def html_structured(draw: st.DrawFn) -> tuple[bytes, str]:
 # -------------------------------------------------------------------------------------------------- docx
 
 
-def _rezip(seed: bytes, replace: dict[str, bytes], drop: frozenset[str] = frozenset(),
-           compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def _rezip(
+    seed: bytes, replace: dict[str, bytes], drop: frozenset[str] = frozenset(), compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
     """The package `seed` with members replaced, added or dropped; every member dated 1980-01-01, so that the
     same members give the same bytes."""
     out = io.BytesIO()
@@ -783,23 +1065,43 @@ def _docx_parts(index: int) -> tuple[bytes, str, str]:
         return seed, zf.read("word/document.xml").decode("utf-8"), zf.read("docProps/core.xml").decode("utf-8")
 
 
-_XML_ELEMENT = {"tr": re.compile(r"<w:tr[ >].*?</w:tr>", re.S), "tc": re.compile(r"<w:tc>.*?</w:tc>", re.S),
-                "tbl": re.compile(r"<w:tbl>.*?</w:tbl>", re.S), "p": re.compile(r"<w:p[ >].*?</w:p>", re.S)}
+_XML_ELEMENT = {
+    "tr": re.compile(r"<w:tr[ >].*?</w:tr>", re.S),
+    "tc": re.compile(r"<w:tc>.*?</w:tc>", re.S),
+    "tbl": re.compile(r"<w:tbl>.*?</w:tbl>", re.S),
+    "p": re.compile(r"<w:p[ >].*?</w:p>", re.S),
+}
 
 
 def _mutate_xml(rnd: random.Random, xml: str, op: str) -> str:
     if op == "gridspan":
         values = ("0", "-5", "abc", "", "1.5", "99999999999999999999", "1001", "٣", "2147483648")
-        xml = re.sub(r'<w:gridSpan w:val="\d+"/>', lambda m: f'<w:gridSpan w:val="{rnd.choice(values)}"/>'
-                     if rnd.random() < 0.5 else m.group(0), xml)
+        xml = re.sub(
+            r'<w:gridSpan w:val="\d+"/>',
+            lambda m: f'<w:gridSpan w:val="{rnd.choice(values)}"/>' if rnd.random() < 0.5 else m.group(0),
+            xml,
+        )
         return xml.replace("<w:tc>", f'<w:tc><w:tcPr><w:gridSpan w:val="{rnd.choice(values)}"/></w:tcPr>', 1)
     if op == "text":
+
         def swap(m: re.Match[str]) -> str:
             if rnd.random() > 0.3:
                 return m.group(0)
-            new = rnd.choice((rnd.choice(labels()), _digit_run(rnd, rnd.choice((1, 5, 5000))), "", " ",
-                              "\u3000", "&amp;" * 100, "&#x4e00;", "\ue000", "]]>"))
-            return f"<w:t xml:space=\"preserve\">{new}</w:t>"
+            new = rnd.choice(
+                (
+                    rnd.choice(labels()),
+                    _digit_run(rnd, rnd.choice((1, 5, 5000))),
+                    "",
+                    " ",
+                    "\u3000",
+                    "&amp;" * 100,
+                    "&#x4e00;",
+                    "\ue000",
+                    "]]>",
+                )
+            )
+            return f'<w:t xml:space="preserve">{new}</w:t>'
+
         return re.sub(r"<w:t(?: [^>]*)?>[^<]*</w:t>", swap, xml)
     if op in ("dup-tr", "dup-tc", "dup-p", "dup-tbl"):
         found = list(_XML_ELEMENT[op[4:]].finditer(xml))
@@ -807,7 +1109,7 @@ def _mutate_xml(rnd: random.Random, xml: str, op: str) -> str:
             return xml
         m = rnd.choice(found)
         times = rnd.choice((2, 10, 1001, 5000))
-        return xml[:m.start()] + m.group(0) * times + xml[m.end():]
+        return xml[: m.start()] + m.group(0) * times + xml[m.end() :]
     if op == "nest":
         found = list(_XML_ELEMENT["tbl"].finditer(xml))
         if not found:
@@ -817,26 +1119,44 @@ def _mutate_xml(rnd: random.Random, xml: str, op: str) -> str:
         inner = m.group(0)
         wrap_open = "<w:tbl><w:tr><w:tc>"
         wrap_close = "<w:p/></w:tc></w:tr></w:tbl>"
-        return xml[:m.start()] + wrap_open * depth + inner + wrap_close * depth + xml[m.end():]
+        return xml[: m.start()] + wrap_open * depth + inner + wrap_close * depth + xml[m.end() :]
     if op == "laughs":
-        head = ('<!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
-                + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
-                + "]>")
+        head = (
+            '<!DOCTYPE w:document [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+            + "]>"
+        )
         xml = xml.replace("?>", "?>" + head, 1)
         return xml.replace("<w:t>", "<w:t>&i;", 1)
     if op == "drop-tags":
         tags = list(re.finditer(r"</?w:(?:tr|tc|tbl|p|body)[^>]*>", xml))
         for m in sorted(rnd.sample(tags, min(len(tags), rnd.randrange(1, 4))), key=lambda m: -m.start()):
-            xml = xml[:m.start()] + xml[m.end():]
+            xml = xml[: m.start()] + xml[m.end() :]
         return xml
     if op == "rename":  # elements in another namespace, or unknown ones
-        return xml.replace("<w:tc>", "<w:tcx>", rnd.randrange(1, 20)).replace("</w:tc>", "</w:tcx>",
-                                                                             rnd.randrange(1, 20))
+        return xml.replace("<w:tc>", "<w:tcx>", rnd.randrange(1, 20)).replace(
+            "</w:tc>", "</w:tcx>", rnd.randrange(1, 20)
+        )
     return xml
 
 
-DOCX_OPS = ("gridspan", "text", "dup-tr", "dup-tc", "dup-p", "dup-tbl", "nest", "laughs", "drop-tags", "rename",
-            "xml-bytes", "core", "drop-member", "stored", "not-zip-member")
+DOCX_OPS = (
+    "gridspan",
+    "text",
+    "dup-tr",
+    "dup-tc",
+    "dup-p",
+    "dup-tbl",
+    "nest",
+    "laughs",
+    "drop-tags",
+    "rename",
+    "xml-bytes",
+    "core",
+    "drop-member",
+    "stored",
+    "not-zip-member",
+)
 
 
 @st.composite
@@ -857,8 +1177,20 @@ def docx_structured(draw: st.DrawFn) -> tuple[bytes, str]:
             core = re.sub(r"<dc:title>[^<]*</dc:title>", f"<dc:title>{title}</dc:title>", core)
             replace["docProps/core.xml"] = core.encode("utf-8")
         elif op == "drop-member":
-            drop = frozenset({rnd.choice(("word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels",
-                                          "_rels/.rels", "docProps/core.xml", "word/numbering.xml"))})
+            drop = frozenset(
+                {
+                    rnd.choice(
+                        (
+                            "word/styles.xml",
+                            "[Content_Types].xml",
+                            "word/_rels/document.xml.rels",
+                            "_rels/.rels",
+                            "docProps/core.xml",
+                            "word/numbering.xml",
+                        )
+                    )
+                }
+            )
         elif op == "stored":
             compression = zipfile.ZIP_STORED
         elif op == "not-zip-member":
@@ -876,6 +1208,7 @@ def docx_structured(draw: st.DrawFn) -> tuple[bytes, str]:
 def _pdf_font() -> str:
     """A Chinese font registered with ReportLab, else Helvetica (then only ASCII is drawn)."""
     from nianbao.render.pdf_font import find_font
+
     try:
         return find_font().name
     except RuntimeError:
@@ -974,8 +1307,9 @@ def foreign(draw: st.DrawFn, kind: str) -> tuple[bytes, str]:
     other = draw(st.sampled_from([*others, "random"]))
     if other == "random":
         rnd = _rng(draw)
-        head = draw(st.sampled_from((b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"<html>",
-                                     b"\xef\xbb\xbf")))
+        head = draw(
+            st.sampled_from((b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"<html>", b"\xef\xbb\xbf"))
+        )
         return head + rnd.randbytes(draw(st.sampled_from((1, 100, 5000, 100_000)))), f"{head[:8]!r} + random bytes"
     return draw(st.sampled_from(seeds(other))), f"a {other} file"
 

@@ -76,8 +76,7 @@ class World:
 
 
 def build_world(url: str, today: dt.date = TODAY) -> World:
-    settings = Settings(database_url=url, fast_password_hashes=True, upload_wait_seconds=60,
-                        today=lambda: today)
+    settings = Settings(database_url=url, fast_password_hashes=True, upload_wait_seconds=60, today=lambda: today)
     app = create_app(settings)
     world = World(app, url)
     with db.session(url) as s:

@@ -20,9 +20,9 @@ D = dt.date
 CAL = WorkingCalendar()
 WRITTEN = {
     1: "2025年，甲县财政局认真贯彻落实《中华人民共和国政府信息公开条例》，围绕中心工作推进主动公开、"
-       "依申请公开、政府信息管理、平台建设和监督保障各项工作，全年未发生因政府信息公开引发的重大舆情。",
+    "依申请公开、政府信息管理、平台建设和监督保障各项工作，全年未发生因政府信息公开引发的重大舆情。",
     5: "一是依申请公开答复文书格式不够统一；二是部分栏目更新不够及时。下一步将制定答复文书模板，"
-       "建立栏目更新台账，加强业务培训。上年度提出的问题已整改完毕。",
+    "建立栏目更新台账，加强业务培训。上年度提出的问题已整改完毕。",
     6: "本年度未收取信息处理费。无其他需要报告的事项。",
 }
 
@@ -53,8 +53,11 @@ def table_two(year: int = 2025) -> dict[str, int | float]:
 
     fmt = get_format(format_for_year(year))
     out: dict[str, int | float] = dict.fromkeys(table_two_keys(fmt), 0)
-    for key, value in (("active.normative_documents.issued", 3), ("active.normative_documents.in_force", 12),
-                       ("active.fees.amount", 1.5)):
+    for key, value in (
+        ("active.normative_documents.issued", 3),
+        ("active.normative_documents.in_force", 12),
+        ("active.fees.amount", 1.5),
+    ):
         if key in out:
             out[key] = value
     return out

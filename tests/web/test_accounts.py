@@ -31,8 +31,9 @@ def test_pages_redirect_to_sign_in_and_back(world: World) -> None:
     page = c.get("/login?next=/ledger")
     assert page.status_code == 200
     assert "登录" in page.text
-    r = c.post("/login", data={"username": "jia_cz", "password": PASSWORD, "next": "/ledger",
-                               "csrf_token": _csrf(page.text)})
+    r = c.post(
+        "/login", data={"username": "jia_cz", "password": PASSWORD, "next": "/ledger", "csrf_token": _csrf(page.text)}
+    )
     assert r.status_code == 303
     assert r.headers["location"] == "/ledger"
     home = c.get("/")
@@ -52,8 +53,10 @@ def test_sign_in_form_without_csrf_token_is_refused(world: World) -> None:
 def test_open_redirect_is_not_followed(world: World) -> None:
     c = world.anonymous()
     page = c.get("/login")
-    r = c.post("/login", data={"username": "jia_cz", "password": PASSWORD, "next": "//evil.example/x",
-                               "csrf_token": _csrf(page.text)})
+    r = c.post(
+        "/login",
+        data={"username": "jia_cz", "password": PASSWORD, "next": "//evil.example/x", "csrf_token": _csrf(page.text)},
+    )
     assert r.headers["location"] == "/"
 
 
@@ -96,8 +99,10 @@ def test_guessing_at_a_name_cannot_lock_its_owner_out(world: World) -> None:
     # a wrong password from the known address still counts, and its address is limited as any other
     for n in range(5):
         _at(world, "10.1.1.1").post("/api/v1/session", json={"username": "jia_cz", "password": f"bad-{n}"})
-    assert _at(world, "10.1.1.1").post("/api/v1/session",
-                                       json={"username": "jia_cz", "password": PASSWORD}).status_code == 429
+    assert (
+        _at(world, "10.1.1.1").post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD}).status_code
+        == 429
+    )
 
 
 def test_unknown_and_stopped_names_cost_one_verification(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,8 +174,11 @@ def test_hostile_sign_in_input_is_refused_cleanly(world: World) -> None:
     c = world.anonymous()
     r = c.post("/api/v1/session", json={"username": "jia\x00cz", "password": "x\x00"})
     assert r.status_code == 400
-    r = c.post("/api/v1/session", content='{"username": "\\ud800", "password": 1}',
-               headers={"content-type": "application/json"})
+    r = c.post(
+        "/api/v1/session",
+        content='{"username": "\\ud800", "password": 1}',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422
     assert r.json()["detail"]
 

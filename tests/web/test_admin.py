@@ -43,8 +43,17 @@ def sign_in(world: World, username: str, password: str) -> int:
 
 def test_create_user_with_the_form_then_sign_in_as_them(world: World) -> None:
     admin = world.client("admin")
-    r = form(admin, "/admin/users", {"username": "jia_new", "display_name": "新同事", "role": "clerk",
-                                     "agency_id": str(world.agencies["甲县教育局"]), "password": NEW_PASSWORD})
+    r = form(
+        admin,
+        "/admin/users",
+        {
+            "username": "jia_new",
+            "display_name": "新同事",
+            "role": "clerk",
+            "agency_id": str(world.agencies["甲县教育局"]),
+            "password": NEW_PASSWORD,
+        },
+    )
     assert r.status_code == 303
     assert r.headers["location"] == "/admin#users"
     page = admin.get("/admin").text
@@ -56,23 +65,41 @@ def test_create_user_with_the_form_then_sign_in_as_them(world: World) -> None:
     mine = me.get("/api/v1/me").json()
     assert (mine["role"], mine["agency_name"], mine["display_name"]) == ("clerk", "甲县教育局", "新同事")
     # refusals are shown on the page, in Chinese
-    r = form(admin, "/admin/users", {"username": "jia_new", "role": "clerk", "password": NEW_PASSWORD,
-                                     "agency_id": str(world.agencies["甲县教育局"])})
+    r = form(
+        admin,
+        "/admin/users",
+        {
+            "username": "jia_new",
+            "role": "clerk",
+            "password": NEW_PASSWORD,
+            "agency_id": str(world.agencies["甲县教育局"]),
+        },
+    )
     assert r.status_code == 409
     assert "用户名“jia_new”已存在" in r.text
     r = form(admin, "/admin/users", {"username": "x2", "role": "clerk", "password": "short", "agency_id": ""})
     assert r.status_code == 400
     assert "除系统管理员外，用户必须属于一个机关" in r.text
-    r = form(admin, "/admin/users", {"username": "x3", "role": "clerk", "password": "short",
-                                     "agency_id": str(world.agencies["甲县教育局"])})
+    r = form(
+        admin,
+        "/admin/users",
+        {"username": "x3", "role": "clerk", "password": "short", "agency_id": str(world.agencies["甲县教育局"])},
+    )
     assert r.status_code == 400
     assert "密码至少 8 个字符" in r.text
 
 
 def test_user_api_create_patch_deactivate_and_reset(world: World) -> None:
     admin = world.client("admin")
-    r = admin.post("/api/v1/admin/users", json={"username": "yi_rev", "role": "reviewer", "password": NEW_PASSWORD,
-                                                "agency_id": world.agencies["乙县人民政府"]})
+    r = admin.post(
+        "/api/v1/admin/users",
+        json={
+            "username": "yi_rev",
+            "role": "reviewer",
+            "password": NEW_PASSWORD,
+            "agency_id": world.agencies["乙县人民政府"],
+        },
+    )
     assert r.status_code == 201, r.text
     user = r.json()
     assert (user["role_label"], user["agency_name"], user["active"]) == ("审核人员", "乙县人民政府", True)
@@ -81,17 +108,30 @@ def test_user_api_create_patch_deactivate_and_reset(world: World) -> None:
     listed = admin.get("/api/v1/admin/users")
     assert "$argon2" not in listed.text
     assert [u["username"] for u in listed.json()][-1] == "yi_rev"
-    assert admin.post("/api/v1/admin/users", json={"username": "yi_rev", "role": "clerk", "password": NEW_PASSWORD,
-                                                   "agency_id": world.agencies["乙县财政局"]}).status_code == 409
+    assert (
+        admin.post(
+            "/api/v1/admin/users",
+            json={
+                "username": "yi_rev",
+                "role": "clerk",
+                "password": NEW_PASSWORD,
+                "agency_id": world.agencies["乙县财政局"],
+            },
+        ).status_code
+        == 409
+    )
     uid = user["id"]
     assert admin.patch(f"/api/v1/admin/users/{uid}", json={"active": False}).json()["active"] is False
     assert sign_in(world, "yi_rev", NEW_PASSWORD) == 400
-    assert admin.patch(f"/api/v1/admin/users/{uid}", json={"active": True, "password": "another-pass-1"}).status_code \
+    assert (
+        admin.patch(f"/api/v1/admin/users/{uid}", json={"active": True, "password": "another-pass-1"}).status_code
         == 200
+    )
     assert sign_in(world, "yi_rev", NEW_PASSWORD) == 400
     assert sign_in(world, "yi_rev", "another-pass-1") == 200
-    r = admin.patch(f"/api/v1/admin/users/{uid}",
-                    json={"role": "supervisor", "agency_id": world.agencies["乙县财政局"]})
+    r = admin.patch(
+        f"/api/v1/admin/users/{uid}", json={"role": "supervisor", "agency_id": world.agencies["乙县财政局"]}
+    )
     assert (r.json()["role"], r.json()["agency_name"]) == ("supervisor", "乙县财政局")
     r = admin.patch(f"/api/v1/admin/users/{uid}", json={"agency_id": None})
     assert r.status_code == 400
@@ -133,8 +173,14 @@ def test_agencies_tree_create_and_cycles_refused(world: World) -> None:
     kid = r.json()
     assert (kid["parent_id"], kid["depth"]) == (cz, 2)
     tree = [(a["name"], a["depth"]) for a in admin.get("/api/v1/admin/agencies").json()]
-    assert tree == [("甲县人民政府", 0), ("甲县财政局", 1), ("甲县财政局国库科", 2), ("甲县教育局", 1),
-                    ("乙县人民政府", 0), ("乙县财政局", 1)]
+    assert tree == [
+        ("甲县人民政府", 0),
+        ("甲县财政局", 1),
+        ("甲县财政局国库科", 2),
+        ("甲县教育局", 1),
+        ("乙县人民政府", 0),
+        ("乙县财政局", 1),
+    ]
     assert admin.post("/api/v1/admin/agencies", json={"name": "甲县财政局", "level": "department"}).status_code == 409
     # 甲县人民政府 under its own grandchild: refused, nothing changed
     r = admin.patch(f"/api/v1/admin/agencies/{jia}", json={"parent_id": kid["id"], "name": "改名"})
@@ -147,8 +193,9 @@ def test_agencies_tree_create_and_cycles_refused(world: World) -> None:
     assert "会形成循环" in r.text
     assert next(a["name"] for a in admin.get("/api/v1/admin/agencies").json()) == "甲县人民政府"
     # rename and move to the top level
-    r = admin.patch(f"/api/v1/admin/agencies/{kid['id']}", json={"name": "甲县国库中心", "parent_id": None,
-                                                                 "level": "government"})
+    r = admin.patch(
+        f"/api/v1/admin/agencies/{kid['id']}", json={"name": "甲县国库中心", "parent_id": None, "level": "government"}
+    )
     assert (r.json()["name"], r.json()["parent_id"], r.json()["level"]) == ("甲县国库中心", None, "government")
     r = form(admin, "/admin/agencies", {"name": "丙县人民政府", "level": "government", "parent_id": ""})
     assert r.status_code == 303
@@ -158,7 +205,9 @@ def test_agencies_tree_create_and_cycles_refused(world: World) -> None:
 
 def test_agency_list_is_scoped_for_every_role(world: World) -> None:
     expected = {
-        "jia_cz": ["甲县财政局"], "yi_cz": ["乙县财政局"], "jia_rev": ["甲县人民政府", "甲县财政局", "甲县教育局"],
+        "jia_cz": ["甲县财政局"],
+        "yi_cz": ["乙县财政局"],
+        "jia_rev": ["甲县人民政府", "甲县财政局", "甲县教育局"],
         "yi_sup": ["乙县人民政府", "乙县财政局"],
         "admin": ["甲县人民政府", "甲县财政局", "甲县教育局", "乙县人民政府", "乙县财政局"],
     }
@@ -170,13 +219,23 @@ def test_agency_list_is_scoped_for_every_role(world: World) -> None:
 
 
 ADMIN_ROUTES = [
-    ("GET", "/admin", None), ("POST", "/admin/users", {}), ("POST", "/admin/agencies", {}),
-    ("POST", "/admin/calendar", {}), ("POST", "/admin/deadlines", {}), ("POST", "/admin/users/1/active", {}),
-    ("POST", "/admin/users/1/password", {}), ("POST", "/admin/users/1", {}), ("POST", "/admin/agencies/1", {}),
-    ("GET", "/api/v1/admin/users", None), ("POST", "/api/v1/admin/users", {}),
-    ("PATCH", "/api/v1/admin/users/1", {}), ("GET", "/api/v1/admin/agencies", None),
-    ("POST", "/api/v1/admin/agencies", {}), ("PATCH", "/api/v1/admin/agencies/1", {}),
-    ("GET", "/api/v1/admin/calendar", None), ("PUT", "/api/v1/admin/calendar", {"text": "2027-01-01 休"}),
+    ("GET", "/admin", None),
+    ("POST", "/admin/users", {}),
+    ("POST", "/admin/agencies", {}),
+    ("POST", "/admin/calendar", {}),
+    ("POST", "/admin/deadlines", {}),
+    ("POST", "/admin/users/1/active", {}),
+    ("POST", "/admin/users/1/password", {}),
+    ("POST", "/admin/users/1", {}),
+    ("POST", "/admin/agencies/1", {}),
+    ("GET", "/api/v1/admin/users", None),
+    ("POST", "/api/v1/admin/users", {}),
+    ("PATCH", "/api/v1/admin/users/1", {}),
+    ("GET", "/api/v1/admin/agencies", None),
+    ("POST", "/api/v1/admin/agencies", {}),
+    ("PATCH", "/api/v1/admin/agencies/1", {}),
+    ("GET", "/api/v1/admin/calendar", None),
+    ("PUT", "/api/v1/admin/calendar", {"text": "2027-01-01 休"}),
 ]
 
 
@@ -192,8 +251,9 @@ def test_everyone_but_admins_gets_403(world: World, username: str) -> None:
 def test_calendar_override_moves_a_ledger_deadline(world: World) -> None:
     with db.session(world.url) as s:
         agency = agencies.find_agency(s, "甲县财政局")
-        case = cases.add_case(s, agency, "2026-001", dt.date(2026, 11, 2), "natural_person",
-                              calendar=calendar_store.load_calendar(s))
+        case = cases.add_case(
+            s, agency, "2026-001", dt.date(2026, 11, 2), "natural_person", calendar=calendar_store.load_calendar(s)
+        )
         before = case.due
     assert before == dt.date(2026, 11, 30)  # 20 working days after Monday 2 November 2026
     admin = world.client("admin")
@@ -219,8 +279,12 @@ def test_calendar_page_shows_errors_in_chinese_and_takes_a_file(world: World) ->
     assert r.status_code == 400
     assert "第 2 行：日期“2027-02-30”不存在或格式错误（应为 YYYY-MM-DD）" in r.text
     assert "2027-02-30 休" in r.text  # the text is kept for correction
-    r = form(admin, "/admin/calendar", {"replace": "1"},
-             files={"file": ("2027.txt", "year: 2027\n2027-01-01 休 元旦\n2027-02-06 班\n".encode(), "text/plain")})
+    r = form(
+        admin,
+        "/admin/calendar",
+        {"replace": "1"},
+        files={"file": ("2027.txt", "year: 2027\n2027-01-01 休 元旦\n2027-02-06 班\n".encode(), "text/plain")},
+    )
     assert r.status_code == 303, r.text
     page = admin.get("/admin").text
     assert "已导入工作日历：2 个日期，新声明 1 个完整年份" in page

@@ -95,8 +95,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _schema_app(), config=_
 
 
 @schema.parametrize()
-@hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                     suppress_health_check=list(hypothesis.HealthCheck), print_blob=False)
+@hypothesis.settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+    print_blob=False,
+)
 def test_no_server_error(case: schemathesis.Case[Any], served: ASGIApp, signed_in: SignedIn) -> None:
     response = case.call(app=served, headers=signed_in.headers, cookies=signed_in.cookies)
     case.validate_response(response, checks=[not_a_server_error], headers=signed_in.headers)

@@ -54,7 +54,8 @@ def test_a_clerk_registers_an_application_received_today(ledger_url: str, today:
 
     board = clerk.get("/api/v1/due").json()
     assert [(i["reference"], i["deadline"], i["provisional"]) for i in board["items"]] == [
-        ("T-1", expected.isoformat(), provisional)]
+        ("T-1", expected.isoformat(), provisional)
+    ]
     assert board["calendar_notice"] is not None  # the next year (at least) is never covered here
     assert f"{today.year + 1}年" in board["calendar_notice"]
     page = clerk.get("/ledger/due")
@@ -68,8 +69,9 @@ def test_a_clerk_registers_an_application_received_today(ledger_url: str, today:
     # the rest of a case's life on the same day: an event, closing
     step = clerk.post(f"/api/v1/cases/{case['id']}/events", json={"kind": "答复", "expected_version": 1})
     assert step.status_code == 201, step.text
-    closed = clerk.post(f"/api/v1/cases/{case['id']}/close",
-                        json={"outcome": "granted", "expected_version": step.json()["version"]})
+    closed = clerk.post(
+        f"/api/v1/cases/{case['id']}/close", json={"outcome": "granted", "expected_version": step.json()["version"]}
+    )
     assert closed.status_code == 200, closed.text
     world.close()
 
@@ -77,10 +79,12 @@ def test_a_clerk_registers_an_application_received_today(ledger_url: str, today:
 def test_loading_the_schedule_makes_provisional_deadlines_exact_with_an_event(ledger_url: str) -> None:
     world = build_world(ledger_url, today=dt.date(2026, 12, 21))
     clerk, admin = world.client("jia_cz"), world.client("admin")
-    late = clerk.post("/api/v1/cases", json={"reference": "D-1", "applicant_type": "自然人",
-                                             "received": "2026-12-20"}).json()
-    done = clerk.post("/api/v1/cases", json={"reference": "D-2", "applicant_type": "自然人",
-                                             "received": "2026-12-21"}).json()
+    late = clerk.post(
+        "/api/v1/cases", json={"reference": "D-1", "applicant_type": "自然人", "received": "2026-12-20"}
+    ).json()
+    done = clerk.post(
+        "/api/v1/cases", json={"reference": "D-2", "applicant_type": "自然人", "received": "2026-12-21"}
+    ).json()
     assert late["deadline"]["provisional"]
     closed = clerk.post(f"/api/v1/cases/{done['id']}/close", json={"outcome": "granted", "on": "2026-12-22"})
     assert closed.status_code == 200, closed.text
@@ -106,13 +110,17 @@ def test_loading_the_schedule_makes_provisional_deadlines_exact_with_an_event(le
     world.close()
 
 
-def test_a_newer_chinesecalendar_settles_provisional_deadlines_at_start(ledger_url: str,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_newer_chinesecalendar_settles_provisional_deadlines_at_start(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nianbao.ledger import calendar_store
 
     world = build_world(ledger_url, today=dt.date(2026, 12, 21))
-    made = world.client("jia_cz").post("/api/v1/cases", json={"reference": "N-1", "applicant_type": "自然人",
-                                                              "received": "2026-12-20"}).json()
+    made = (
+        world.client("jia_cz")
+        .post("/api/v1/cases", json={"reference": "N-1", "applicant_type": "自然人", "received": "2026-12-20"})
+        .json()
+    )
     assert made["deadline"]["provisional"]
     monkeypatch.setattr(cal, "LIBRARY_YEARS", (2004, 2027))  # as if a release covering 2027 were installed
     with db.session(ledger_url) as s:
@@ -134,13 +142,22 @@ def test_the_demo_seeds_and_serves_on_any_day(tmp_path: Path, today: dt.date) ->
         assert demo.seed(s, today=today, fast_hashes=True, scale=0.2)
     with db.session(url) as s:
         assert (s.scalar(select(func.count()).select_from(Application)) or 0) > 50
-        provisional = s.scalar(select(func.count()).select_from(Application).where(
-            Application.status == "open", Application.due_provisional.is_(True))) or 0
+        provisional = (
+            s.scalar(
+                select(func.count())
+                .select_from(Application)
+                .where(Application.status == "open", Application.due_provisional.is_(True))
+            )
+            or 0
+        )
         if today.month == 12:  # the last weeks' applications are open, due next year: provisional
             assert provisional > 0
     app = create_app(Settings(database_url=url, today=lambda: today))
-    pages = {"caizheng": ("/", "/ledger", "/ledger/due", "/report"), "zhengwu": ("/jurisdiction",),
-             "admin": ("/admin",)}
+    pages = {
+        "caizheng": ("/", "/ledger", "/ledger/due", "/report"),
+        "zhengwu": ("/jurisdiction",),
+        "admin": ("/admin",),
+    }
     for username, paths in pages.items():
         with TestClient(app) as client:
             signed = client.post("/api/v1/session", json={"username": username, "password": demo.DEMO_PASSWORD})

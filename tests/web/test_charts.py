@@ -22,8 +22,9 @@ def titles(root: ET.Element) -> list[str]:
 
 
 def test_line_chart_is_accessible_svg_with_a_title_per_point() -> None:
-    svg = line_chart("办理结果", YEARS, [Series("予以公开", (3, 5, 8)), Series("不予公开", (1, None, 2))],
-                     chart_id="outcomes")
+    svg = line_chart(
+        "办理结果", YEARS, [Series("予以公开", (3, 5, 8)), Series("不予公开", (1, None, 2))], chart_id="outcomes"
+    )
     root = parse(svg)
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
@@ -33,8 +34,13 @@ def test_line_chart_is_accessible_svg_with_a_title_per_point() -> None:
     assert "2022年–2024年" in desc
     assert "予以公开、不予公开" in desc
     points = titles(root)[1:]
-    assert points == ["2022年 · 予以公开：3 件", "2023年 · 予以公开：5 件", "2024年 · 予以公开：8 件",
-                      "2022年 · 不予公开：1 件", "2024年 · 不予公开：2 件"]
+    assert points == [
+        "2022年 · 予以公开：3 件",
+        "2023年 · 予以公开：5 件",
+        "2024年 · 予以公开：8 件",
+        "2022年 · 不予公开：1 件",
+        "2024年 · 不予公开：2 件",
+    ]
     # a missing value breaks the line: 不予公开 has two lone points, so no polyline of its own
     assert len(list(root.iter(f"{SVG}polyline"))) == 1
     texts = [t.text for t in root.iter(f"{SVG}text")]
@@ -80,8 +86,9 @@ def test_long_legends_wrap_inside_the_chart() -> None:
     series = [Series(f"很长很长的系列名称第{i}个", (i, i + 1, i + 2)) for i in range(7)]
     root = parse(line_chart("多系列", YEARS, series))
     height = float(root.get("height", "0"))
-    legend_ys = [float(t.get("y", "0")) for g in root.iter(f"{SVG}g") if g.get("class") == "legend"
-                 for t in g.iter(f"{SVG}text")]
+    legend_ys = [
+        float(t.get("y", "0")) for g in root.iter(f"{SVG}g") if g.get("class") == "legend" for t in g.iter(f"{SVG}text")
+    ]
     assert len(set(legend_ys)) > 1  # wrapped onto several rows
     assert max(legend_ys) < height
 

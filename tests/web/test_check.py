@@ -41,12 +41,16 @@ def hostile() -> tuple[str, bytes]:
     return "hostile.txt", "\n".join(lines).encode("utf-8")
 
 
-def upload(client: TestClient, *files: tuple[str, bytes], agency_id: int | None = None,
-           page: bool = False) -> httpx.Response:
+def upload(
+    client: TestClient, *files: tuple[str, bytes], agency_id: int | None = None, page: bool = False
+) -> httpx.Response:
     data = {"agency_id": str(agency_id)} if agency_id is not None else {}
     # the API answers 202 at once unless asked to wait; a test waits for the job's end (files read in the pool)
-    r: httpx.Response = client.post("/check" if page else "/api/v1/reports?wait=60", data=data,
-                                    files=[("files", (name, content)) for name, content in files])
+    r: httpx.Response = client.post(
+        "/check" if page else "/api/v1/reports?wait=60",
+        data=data,
+        files=[("files", (name, content)) for name, content in files],
+    )
     return r
 
 
@@ -161,8 +165,15 @@ def test_list_shows_counts_badges_unmatched_and_filters(world: World) -> None:
 
 def test_several_files_at_once_with_bad_ones(world: World) -> None:
     c = world.client("jia_cz")
-    r = upload(c, sample("000"), ("virus.exe", b"MZ\x90\x00binary"), ("empty.txt", b""), sample("001"),
-               ("notes.txt", "这不是年度报告。\n只有两行。".encode()), page=True)
+    r = upload(
+        c,
+        sample("000"),
+        ("virus.exe", b"MZ\x90\x00binary"),
+        ("empty.txt", b""),
+        sample("001"),
+        ("notes.txt", "这不是年度报告。\n只有两行。".encode()),
+        page=True,
+    )
     assert r.status_code == 200
     text = r.text
     assert "本次上传：2 份已核查，3 份未接收" in text
@@ -181,8 +192,7 @@ def test_no_file_chosen(world: World) -> None:
 
 
 def test_oversize_file_is_refused_with_a_clear_message(world: World) -> None:
-    settings = Settings(database_url=world.url, fast_password_hashes=True,
-                        today=lambda: TODAY, max_upload_bytes=4000)
+    settings = Settings(database_url=world.url, fast_password_hashes=True, today=lambda: TODAY, max_upload_bytes=4000)
     with TestClient(create_app(settings), raise_server_exceptions=False, follow_redirects=False) as c:
         token = c.post("/api/v1/session", json={"username": "jia_cz", "password": PASSWORD}).json()["csrf_token"]
         c.headers["X-CSRF-Token"] = token
@@ -239,7 +249,7 @@ def test_downloads(world: World) -> None:
     f = c.get(f"/check/{report_id}/file")
     assert f.content == content
     assert f.headers["content-type"].startswith("text/plain")
-    assert "filename=\"001_3976189c068de9c9.txt\"" in f.headers["content-disposition"]
+    assert 'filename="001_3976189c068de9c9.txt"' in f.headers["content-disposition"]
 
 
 def test_html_original_is_never_served_as_a_page(world: World) -> None:
@@ -269,8 +279,11 @@ def test_review_from_the_page_is_kept_across_a_reupload(world: World) -> None:
     confirm = fingerprint_of(sup, first, "C201", "active.regulations.issued")
     dismiss = fingerprint_of(sup, first, "C201", "active.licensing.decisions")
     # htmx: the finding's block comes back, with the counts swapped out of band
-    r = sup.post(f"/check/{first}/findings/{dismiss}", data={"decision": "dismissed", "note": "本年无此事项"},
-                 headers={"HX-Request": "true"})
+    r = sup.post(
+        f"/check/{first}/findings/{dismiss}",
+        data={"decision": "dismissed", "note": "本年无此事项"},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 200
     assert r.text.startswith('<li class="finding sev-warning dismissed"')
     assert "已复核排除" in r.text

@@ -127,8 +127,15 @@ def test_previous_years_report_is_used_for_cross_year_rules(world: World) -> Non
 
 def _viewer(world: World, username: str, role: str, agency: str | None, scope: set[str] | None) -> Viewer:
     ids = frozenset(world.agencies[n] for n in scope) if scope is not None else None
-    return Viewer(world.users.get(username, 1), username, username, role,
-                  world.agencies[agency] if agency else None, agency or "", ids)
+    return Viewer(
+        world.users.get(username, 1),
+        username,
+        username,
+        role,
+        world.agencies[agency] if agency else None,
+        agency or "",
+        ids,
+    )
 
 
 def test_match_agency(world: World) -> None:
@@ -137,9 +144,17 @@ def test_match_agency(world: World) -> None:
     with db.session(world.url) as s:
         bureau = agencies.set_agency(s, "二道江区审计局", level="department", parent="甲县人民政府").id
     sup = _viewer(world, "jia_sup", "supervisor", "甲县人民政府", {"甲县人民政府", "甲县财政局", "甲县教育局"})
-    sup = Viewer(sup.id, sup.username, sup.display_name, sup.role, sup.agency_id, sup.agency_name,
-                 (sup.scope or frozenset()) | {bureau})
+    sup = Viewer(
+        sup.id,
+        sup.username,
+        sup.display_name,
+        sup.role,
+        sup.agency_id,
+        sup.agency_name,
+        (sup.scope or frozenset()) | {bureau},
+    )
     with db.session(world.url) as s:
+
         def match(printed: str | None) -> int | None:
             found = service.match_agency(s, sup, printed)
             return found.id if found else None

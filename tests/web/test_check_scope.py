@@ -32,17 +32,26 @@ def jia(world: World) -> Jia:
 
 def _page_routes(j: Jia) -> list[tuple[str, str, dict[str, str]]]:
     r, fp = j.report, j.fingerprint
-    return [("GET", f"/check/{r}", {}), ("GET", f"/check/{r}/audit.html", {}), ("GET", f"/check/{r}/audit.json", {}),
-            ("GET", f"/check/{r}/file", {}), ("POST", f"/check/{r}/findings/{fp}", {"decision": "dismissed"}),
-            ("POST", f"/check/{r}/comments", {"text": "看看"}), ("POST", f"/check/{r}/return", {"note": "退回"})]
+    return [
+        ("GET", f"/check/{r}", {}),
+        ("GET", f"/check/{r}/audit.html", {}),
+        ("GET", f"/check/{r}/audit.json", {}),
+        ("GET", f"/check/{r}/file", {}),
+        ("POST", f"/check/{r}/findings/{fp}", {"decision": "dismissed"}),
+        ("POST", f"/check/{r}/comments", {"text": "看看"}),
+        ("POST", f"/check/{r}/return", {"note": "退回"}),
+    ]
 
 
 def _api_routes(j: Jia) -> list[tuple[str, str, dict[str, str]]]:
     r, fp = j.report, j.fingerprint
-    return [("GET", f"/api/v1/reports/{r}", {}), ("GET", f"/api/v1/reports/{r}/audit", {}),
-            ("PUT", f"/api/v1/reports/{r}/findings/{fp}", {"decision": "dismissed"}),
-            ("POST", f"/api/v1/reports/{r}/comments", {"text": "看看"}),
-            ("POST", f"/api/v1/reports/{r}/return", {"note": "退回"})]
+    return [
+        ("GET", f"/api/v1/reports/{r}", {}),
+        ("GET", f"/api/v1/reports/{r}/audit", {}),
+        ("PUT", f"/api/v1/reports/{r}/findings/{fp}", {"decision": "dismissed"}),
+        ("POST", f"/api/v1/reports/{r}/comments", {"text": "看看"}),
+        ("POST", f"/api/v1/reports/{r}/return", {"note": "退回"}),
+    ]
 
 
 def _call(c: TestClient, method: str, url: str, payload: dict[str, str], *, api: bool) -> int:
@@ -121,8 +130,9 @@ def test_role_forbidden_actions_are_403_on_an_own_report(world: World, jia: Jia)
         assert r.status_code == 403, who
         assert r.json()["detail"] == "只有政务公开监管人员和管理员可以退回报告"
     # the reviewer may review, the clerk may comment
-    r = world.client("jia_rev").put(f"/api/v1/reports/{jia.report}/findings/{jia.fingerprint}",
-                                    json={"decision": "dismissed"})
+    r = world.client("jia_rev").put(
+        f"/api/v1/reports/{jia.report}/findings/{jia.fingerprint}", json={"decision": "dismissed"}
+    )
     assert r.status_code == 200
     assert clerk.post(f"/api/v1/reports/{jia.report}/comments", json={"text": "收到"}).status_code == 201
 

@@ -34,8 +34,9 @@ def _register(world: World, username: str, prefix: str, count: int, outcomes: Co
 def test_many_clerks_registering_at_once_are_all_stored(world: World) -> None:
     outcomes: Counter[str] = Counter()
     clerks = ["jia_cz", "jia_jy", "yi_cz"] * 3
-    threads = [threading.Thread(target=_register, args=(world, name, f"T{i}", 12, outcomes))
-               for i, name in enumerate(clerks)]
+    threads = [
+        threading.Thread(target=_register, args=(world, name, f"T{i}", 12, outcomes)) for i, name in enumerate(clerks)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -45,8 +46,9 @@ def test_many_clerks_registering_at_once_are_all_stored(world: World) -> None:
         assert s.scalar(select(func.count()).select_from(Application)) == 9 * 12
 
 
-def test_a_writer_blocked_past_the_busy_timeout_is_told_the_truth(tmp_path: object,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_writer_blocked_past_the_busy_timeout_is_told_the_truth(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
     url = f"sqlite:///{tmp_path}/busy.db"
     world = build_world(url)

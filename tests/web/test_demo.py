@@ -29,8 +29,12 @@ def test_demo_seeds_once_and_every_login_works(tmp_path: Path) -> None:
         assert applications is not None
         assert applications > 1000
         education = s.scalar(select(Agency.id).where(Agency.name == demo.MISSING))
-        assert s.scalar(select(StoredReport.id).where(StoredReport.agency_id == education,
-                                                      StoredReport.year == TODAY.year - 1)) is None
+        assert (
+            s.scalar(
+                select(StoredReport.id).where(StoredReport.agency_id == education, StoredReport.year == TODAY.year - 1)
+            )
+            is None
+        )
         open_cases = s.scalar(select(func.count()).select_from(Application).where(Application.status == "open"))
         assert (open_cases or 0) > 0
     app = create_app(Settings(database_url=url, today=lambda: TODAY))

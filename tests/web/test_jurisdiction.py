@@ -42,8 +42,17 @@ def rendered(agency: str, values: dict[str, int], *, year: int = 2024) -> bytes:
     return render_bytes(report, "md")
 
 
-def store(world: World, agency: str, content: bytes, filename: str, *, uploaded: dt.datetime | None = None,
-          published: dt.date | None = None, status: str | None = None, username: str = "admin") -> int:
+def store(
+    world: World,
+    agency: str,
+    content: bytes,
+    filename: str,
+    *,
+    uploaded: dt.datetime | None = None,
+    published: dt.date | None = None,
+    status: str | None = None,
+    username: str = "admin",
+) -> int:
     """Stores a report of `agency` through the check service, as submitted; returns its id."""
     with db.session(world.url) as s:
         user = s.get(User, world.users[username])
@@ -73,13 +82,25 @@ def seed_statuses(world: World) -> dict[str, int]:
     ids = {
         "cz_old": store(world, "甲县财政局", zero, "cz-2024.txt", uploaded=dt.datetime(2025, 1, 10, 2, tzinfo=UTC)),
         "cz": store(world, "甲县财政局", zero, "cz-2024-v2.txt", uploaded=dt.datetime(2025, 1, 30, 2, tzinfo=UTC)),
-        "jy": store(world, "甲县教育局", rendered("甲县教育局", {"applications.new.natural_person": 7}),
-                    "jy-2024.md", uploaded=dt.datetime(2025, 3, 1, 2, tzinfo=UTC), published=dt.date(2025, 1, 25),
-                    status="returned"),
-        "gov": store(world, "甲县人民政府", rendered("甲县人民政府", {}), "gov-2024.md",
-                     uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC)),
-        "yi": store(world, "乙县财政局", zero, "yi-2024.txt", uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC),
-                    username="yi_cz"),
+        "jy": store(
+            world,
+            "甲县教育局",
+            rendered("甲县教育局", {"applications.new.natural_person": 7}),
+            "jy-2024.md",
+            uploaded=dt.datetime(2025, 3, 1, 2, tzinfo=UTC),
+            published=dt.date(2025, 1, 25),
+            status="returned",
+        ),
+        "gov": store(
+            world,
+            "甲县人民政府",
+            rendered("甲县人民政府", {}),
+            "gov-2024.md",
+            uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC),
+        ),
+        "yi": store(
+            world, "乙县财政局", zero, "yi-2024.txt", uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC), username="yi_cz"
+        ),
     }
     return ids
 
@@ -106,8 +127,12 @@ def test_status_matrix_values(world: World) -> None:
     assert (cz["errors"], cz["warnings"]) == errors_of(world, ids["cz"])
 
     jy = cells["甲县教育局"][2024]  # uploaded 1 March but dated 25 January: the printed date decides
-    assert (jy["on_time"], jy["judged_by"], jy["judged_on"], jy["status"]) == (True, "published", "2025-01-25",
-                                                                                "returned")
+    assert (jy["on_time"], jy["judged_by"], jy["judged_on"], jy["status"]) == (
+        True,
+        "published",
+        "2025-01-25",
+        "returned",
+    )
     assert (jy["errors"], jy["warnings"]) == errors_of(world, ids["jy"])
     assert cast(int, jy["errors"]) > 0  # 本年新收 自然人 7 but 总计 0
 
@@ -115,8 +140,12 @@ def test_status_matrix_values(world: World) -> None:
     assert (gov["on_time"], gov["deadline"], gov["report_id"]) == (True, "2025-03-31", ids["gov"])
 
     missing = cells["甲县财政局"][2025]
-    assert (missing["submitted"], missing["report_id"], missing["overdue"], missing["on_time"]) == \
-        (False, None, True, None)
+    assert (missing["submitted"], missing["report_id"], missing["overdue"], missing["on_time"]) == (
+        False,
+        None,
+        True,
+        None,
+    )
     assert cells["甲县人民政府"][2023]["deadline"] == "2024-03-31"
 
 
@@ -170,16 +199,25 @@ def test_scope_and_roles(world: World) -> None:
     yi_payload = world.client("yi_sup").get("/api/v1/jurisdiction/status").json()
     assert [a["name"] for a in yi_payload["agencies"]] == ["乙县人民政府", "乙县财政局"]
     yi = world.client("yi_sup")
-    for path in (f"/api/v1/agencies/{jia}/rollup/2024", f"/api/v1/agencies/{jia}/trends",
-                 f"/jurisdiction/{jia}/rollup/2024", f"/jurisdiction/{jia}/trends"):
+    for path in (
+        f"/api/v1/agencies/{jia}/rollup/2024",
+        f"/api/v1/agencies/{jia}/trends",
+        f"/jurisdiction/{jia}/rollup/2024",
+        f"/jurisdiction/{jia}/trends",
+    ):
         r = yi.get(path)
         assert r.status_code == 404, path
         assert "甲县" not in r.text
     for clerk in ("jia_cz", "yi_cz"):
         c = world.client(clerk)
-        for path in ("/jurisdiction", "/api/v1/jurisdiction/status", f"/api/v1/agencies/{jia}/rollup/2024",
-                     f"/api/v1/agencies/{jia}/trends", f"/jurisdiction/{jia}/rollup/2024",
-                     f"/jurisdiction/{jia}/trends"):
+        for path in (
+            "/jurisdiction",
+            "/api/v1/jurisdiction/status",
+            f"/api/v1/agencies/{jia}/rollup/2024",
+            f"/api/v1/agencies/{jia}/trends",
+            f"/jurisdiction/{jia}/rollup/2024",
+            f"/jurisdiction/{jia}/trends",
+        ):
             r = c.get(path)
             assert r.status_code == 403, (clerk, path)
             assert "甲县人民政府" not in r.text
@@ -191,8 +229,10 @@ def test_scope_and_roles(world: World) -> None:
 
 def test_agency_names_are_escaped(world: World) -> None:
     evil = '<script>alert("x")</script>局'
-    r = world.client("admin").post("/api/v1/admin/agencies", json={
-        "name": evil, "level": "department", "parent_id": world.agencies["甲县人民政府"]})
+    r = world.client("admin").post(
+        "/api/v1/admin/agencies",
+        json={"name": evil, "level": "department", "parent_id": world.agencies["甲县人民政府"]},
+    )
     assert r.status_code == 201, r.text
     aid = r.json()["id"]
     c = world.client("jia_sup")

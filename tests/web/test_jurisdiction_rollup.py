@@ -14,11 +14,19 @@ from tests.web.test_jurisdiction import AUDIT_OFFICE, UTC, rendered, store
 
 SVG = "{http://www.w3.org/2000/svg}"
 EDUCATION = {  # 甲县教育局's figures (the other cells 0); 甲县财政局 is seed 000, every cell 0
-    "applications.new.natural_person": 7, "applications.new.commercial": 2, "applications.new.total": 9,
-    "applications.granted.natural_person": 5, "applications.granted.total": 5,
-    "applications.withheld.state_secret.natural_person": 1, "applications.withheld.state_secret.total": 1,
-    "applications.withheld.third_party_rights.commercial": 2, "applications.withheld.third_party_rights.total": 2,
-    "review.upheld": 1, "review.total": 1, "litigation_direct.pending": 2, "litigation_direct.total": 2,
+    "applications.new.natural_person": 7,
+    "applications.new.commercial": 2,
+    "applications.new.total": 9,
+    "applications.granted.natural_person": 5,
+    "applications.granted.total": 5,
+    "applications.withheld.state_secret.natural_person": 1,
+    "applications.withheld.state_secret.total": 1,
+    "applications.withheld.third_party_rights.commercial": 2,
+    "applications.withheld.third_party_rights.total": 2,
+    "review.upheld": 1,
+    "review.total": 1,
+    "litigation_direct.pending": 2,
+    "litigation_direct.total": 2,
 }
 GOVERNMENT = {**EDUCATION, "applications.new.total": 10, "review.upheld": 0, "review.total": 0}
 
@@ -31,14 +39,20 @@ def seed(world: World, *, education: bool = True, year_2023: bool = False) -> di
     if education:
         ids["jy"] = store(world, "甲县教育局", rendered("甲县教育局", EDUCATION), "jy-2024.md")
     if year_2023:  # only the departments reported for 2023: the trend takes their sum
-        ids["cz23"] = store(world, "甲县财政局", rendered("甲县财政局", {"applications.granted.total": 3,
-                                                                    "applications.new.natural_person": 3},
-                                                          year=2023), "cz-2023.md",
-                            uploaded=dt.datetime(2024, 1, 5, tzinfo=UTC))
-        ids["jy23"] = store(world, "甲县教育局", rendered("甲县教育局", {"applications.granted.total": 4,
-                                                                    "applications.new.other_org": 1},
-                                                          year=2023), "jy-2023.md",
-                            uploaded=dt.datetime(2024, 1, 6, tzinfo=UTC))
+        ids["cz23"] = store(
+            world,
+            "甲县财政局",
+            rendered("甲县财政局", {"applications.granted.total": 3, "applications.new.natural_person": 3}, year=2023),
+            "cz-2023.md",
+            uploaded=dt.datetime(2024, 1, 5, tzinfo=UTC),
+        )
+        ids["jy23"] = store(
+            world,
+            "甲县教育局",
+            rendered("甲县教育局", {"applications.granted.total": 4, "applications.new.other_org": 1}, year=2023),
+            "jy-2023.md",
+            uploaded=dt.datetime(2024, 1, 6, tzinfo=UTC),
+        )
     return ids
 
 
@@ -50,8 +64,10 @@ def test_rollup_api_sums_two_departments_and_finds_the_difference(world: World) 
     body = r.json()
     assert (body["agency_name"], body["year"], body["format"]) == ("甲县人民政府", 2024, "2021")
     assert body["own"]["report_id"] == ids["gov"]
-    assert [(c["agency_name"], c["report_id"]) for c in body["children"]] == [("甲县财政局", ids["cz"]),
-                                                                              ("甲县教育局", ids["jy"])]
+    assert [(c["agency_name"], c["report_id"]) for c in body["children"]] == [
+        ("甲县财政局", ids["cz"]),
+        ("甲县教育局", ids["jy"]),
+    ]
     assert (body["missing"], body["skipped"], body["problem"]) == ([], [], "")
     assert len(body["sums"]) == 200
     assert body["sums"]["applications.new.natural_person"] == 0 + 7
@@ -103,7 +119,9 @@ def test_trends_take_the_own_report_or_the_sum_of_the_departments(world: World) 
     assert r.status_code == 200, r.text
     body = r.json()
     assert [(y["year"], y["source"], y["report_ids"]) for y in body["years"]] == [
-        (2023, "rollup", [ids["cz23"], ids["jy23"]]), (2024, "own", [ids["gov"]])]
+        (2023, "rollup", [ids["cz23"], ids["jy23"]]),
+        (2024, "own", [ids["gov"]]),
+    ]
     series = {s["key"]: s["values"] for s in body["series"]}
     assert series["outcome.granted"] == [3 + 4, 5]
     assert series["outcome.withheld"] == [0, 1 + 2]  # the sum of the numbered rows' 总计
@@ -126,11 +144,14 @@ def test_trends_page_draws_well_formed_charts(world: World) -> None:
     html = page.text
     assert "下级合计（2 份报告）" in html
     assert "本级报告" in html
-    svgs = [html[m: html.index("</svg>", m) + len("</svg>")] for m in _find_all(html, "<svg")]
+    svgs = [html[m : html.index("</svg>", m) + len("</svg>")] for m in _find_all(html, "<svg")]
     assert len(svgs) == 3
     roots = [ET.fromstring(svg) for svg in svgs]
     assert [r.find(f"{SVG}title").text for r in roots] == [  # type: ignore[union-attr]
-        "本年度办理结果（按结果分组）", "本年新收申请（按申请人类型）", "政府信息公开行政复议、行政诉讼"]
+        "本年度办理结果（按结果分组）",
+        "本年新收申请（按申请人类型）",
+        "政府信息公开行政复议、行政诉讼",
+    ]
     point_titles = [t.text for t in roots[0].iter(f"{SVG}title")]
     assert "2023年 · 予以公开：7 件" in point_titles
     assert "2024年 · 不予公开：3 件" in point_titles
@@ -153,8 +174,14 @@ def test_a_child_in_another_format_is_named_with_the_reason(world: World) -> Non
     jia = world.agencies["甲县人民政府"]
     body = world.client("jia_sup").get(f"/api/v1/agencies/{jia}/rollup/2024").json()
     assert [c["report_id"] for c in body["children"]] == [ids["cz"]]
-    assert body["skipped"] == [{"agency_id": world.agencies["甲县教育局"], "agency_name": "甲县教育局",
-                                "reason": "使用 2019 年格式，与本级报告的 2021 年格式不同", "report_id": jy}]
+    assert body["skipped"] == [
+        {
+            "agency_id": world.agencies["甲县教育局"],
+            "agency_name": "甲县教育局",
+            "reason": "使用 2019 年格式，与本级报告的 2021 年格式不同",
+            "report_id": jy,
+        }
+    ]
     assert body["missing"] == []
     page = world.client("jia_sup").get(f"/jurisdiction/{jia}/rollup/2024").text
     assert "以下机关的报告未计入合计" in page

@@ -24,58 +24,78 @@ def _pin_library(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_clerk_registers_and_walks_a_case_through_the_api(world: World) -> None:
     c = world.client("jia_cz")
-    r = c.post("/api/v1/cases", json={"reference": "2025-0107", "received": "2025-09-26", "applicant_type": "自然人",
-                                      "channel": "网络", "applicant": "张三", "request": "某项目环评批复"})
+    r = c.post(
+        "/api/v1/cases",
+        json={
+            "reference": "2025-0107",
+            "received": "2025-09-26",
+            "applicant_type": "自然人",
+            "channel": "网络",
+            "applicant": "张三",
+            "request": "某项目环评批复",
+        },
+    )
     assert r.status_code == 201, r.text
     case = r.json()
     assert case["agency_id"] == world.agencies["甲县财政局"]
     assert (case["applicant_type"], case["channel"], case["version"]) == ("natural_person", "online", 1)
     assert case["deadline"]["due"] == "2025-10-30"
     assert case["deadline"]["explanation"][-1] == (
-        "答复期限：2025年10月30日（星期四），20个工作日，自2025年9月26日次日起算")
+        "答复期限：2025年10月30日（星期四），20个工作日，自2025年9月26日次日起算"
+    )
     assert case["next_step"] == "answered"
     assert [e["kind_label"] for e in case["events"]] == ["登记收到申请"]
     case_id = case["id"]
 
-    r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "补正通知", "on": "2025-09-29", "until": "2025-10-10",
-                                                        "expected_version": 1})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/events",
+        json={"kind": "补正通知", "on": "2025-09-29", "until": "2025-10-10", "expected_version": 1},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["deadline"]["due"] is None
     assert r.json()["deadline"]["suspended"] is True
     assert r.json()["next_step"] == "correction_received"
-    r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "correction_received", "on": "2025-10-09",
-                                                        "expected_version": 2})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/events",
+        json={"kind": "correction_received", "on": "2025-10-09", "expected_version": 2},
+    )
     assert r.status_code == 201
     assert r.json()["deadline"]["due"] == "2025-11-05"
     assert r.json()["version"] == 3
 
-    r = c.post(f"/api/v1/cases/{case_id}/close", json={"outcome": "granted", "on": "2025-10-30",
-                                                       "expected_version": 1})
+    r = c.post(f"/api/v1/cases/{case_id}/close", json={"outcome": "granted", "on": "2025-10-30", "expected_version": 1})
     assert r.status_code == 409
     assert r.json()["detail"].startswith("该案件已被他人修改，请刷新后重试")
-    r = c.post(f"/api/v1/cases/{case_id}/close", json={"outcome": "applications.granted", "on": "2025-10-30",
-                                                       "expected_version": 3})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/close",
+        json={"outcome": "applications.granted", "on": "2025-10-30", "expected_version": 3},
+    )
     assert r.status_code == 200, r.text
     done = r.json()
     assert (done["status"], done["status_label"], done["outcome"], done["outcome_label"]) == (
-        "closed", "已办结", "granted", "予以公开")
+        "closed",
+        "已办结",
+        "granted",
+        "予以公开",
+    )
     assert done["next_step"] is None
     r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "answered", "on": "2025-10-31"})
     assert r.status_code == 400
     assert "已于 2025-10-30 办结，不能再登记事件" in r.json()["detail"]
 
-    r = c.post(f"/api/v1/cases/{case_id}/appeals", json={"reference": "诉2025-1", "route": "直接起诉",
-                                                         "filed": "2025-12-01"})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/appeals", json={"reference": "诉2025-1", "route": "直接起诉", "filed": "2025-12-01"}
+    )
     assert r.status_code == 201, r.text
     appeal = r.json()["appeals"][0]
     assert (appeal["route"], appeal["result"]) == ("litigation_direct", "pending")
-    r = c.post(f"/api/v1/cases/{case_id}/appeals/{appeal['id']}/decision", json={"result": "纠正",
-                                                                               "decided": "2026-03-01"})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/appeals/{appeal['id']}/decision", json={"result": "纠正", "decided": "2026-03-01"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["appeals"][0]["result_label"] == "结果纠正"
     got = c.get(f"/api/v1/cases/{case_id}").json()
-    assert [e["kind"] for e in got["events"]] == ["registered", "correction_requested", "correction_received",
-                                                  "closed"]
+    assert [e["kind"] for e in got["events"]] == ["registered", "correction_requested", "correction_received", "closed"]
 
 
 def test_received_defaults_to_today_and_refusals_are_chinese(world: World) -> None:
@@ -100,8 +120,10 @@ def test_received_defaults_to_today_and_refusals_are_chinese(world: World) -> No
     assert "空字符" in r.json()["detail"]
     r = c.post("/api/v1/cases", json={"reference": "x" * 101, "applicant_type": "自然人"})
     assert r.status_code == 422
-    r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "自然人", "arrived": "2026-11-21",
-                                      "received": "2026-11-20"})
+    r = c.post(
+        "/api/v1/cases",
+        json={"reference": "2026-0002", "applicant_type": "自然人", "arrived": "2026-11-21", "received": "2026-11-20"},
+    )
     assert r.status_code == 400
     assert "条例第三十一条" in r.json()["detail"]
     r = c.post("/api/v1/cases", json={"reference": "2026-0002", "applicant_type": "自然人", "agency_id": 2**31})
@@ -110,8 +132,9 @@ def test_received_defaults_to_today_and_refusals_are_chinese(world: World) -> No
     r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "registered", "on": "2026-11-20"})
     assert r.status_code == 400
     assert "不能直接登记" in r.json()["detail"]
-    r = c.post(f"/api/v1/cases/{case_id}/events", json={"kind": "extension", "on": "2026-11-20", "approver": "王",
-                                                        "days": 21})
+    r = c.post(
+        f"/api/v1/cases/{case_id}/events", json={"kind": "extension", "on": "2026-11-20", "approver": "王", "days": 21}
+    )
     assert r.status_code == 400
     assert "应为1至20个工作日" in r.json()["detail"]
     r = c.post(f"/api/v1/cases/{case_id}/close", json={"outcome": "nonsense"})
@@ -128,7 +151,10 @@ def test_list_filters_and_paging(world: World) -> None:
     body = c.get("/api/v1/cases").json()
     assert body["total"] == 3
     assert [(i["reference"], i["deadline"], i["days_left"]) for i in body["items"]] == [
-        ("2026-0002", "2026-12-08", 12), ("2026-0001", "2026-11-17", -3), ("2025-0107", "2025-10-30", None)]
+        ("2026-0002", "2026-12-08", 12),
+        ("2026-0001", "2026-11-17", -3),
+        ("2025-0107", "2025-10-30", None),
+    ]
     assert body["items"][0]["agency_id"] == world.agencies["甲县财政局"]
     assert body["items"][2]["outcome_label"] == "予以公开"
 
@@ -154,19 +180,29 @@ def test_due_api_orders_overdue_first(world: World) -> None:
     ok = seed(world, "甲县财政局", "2026-0002", D(2026, 11, 10))
     late = seed(world, "甲县财政局", "2026-0001", D(2026, 10, 20))
     today_due = seed(world, "甲县财政局", "2026-0003", D(2026, 10, 23))
-    waiting = seed(world, "甲县财政局", "2026-0004", D(2026, 10, 28),
-                   events=(("consultation_opened", D(2026, 11, 5), {"party": "某公司"}),))
+    waiting = seed(
+        world,
+        "甲县财政局",
+        "2026-0004",
+        D(2026, 10, 28),
+        events=(("consultation_opened", D(2026, 11, 5), {"party": "某公司"}),),
+    )
     c = world.client("jia_cz")
     body = c.get("/api/v1/due").json()
     assert body["today"] == "2026-11-20"
     assert [(i["id"], i["days_left"], i["suspended"]) for i in body["items"]] == [
-        (late, -3, False), (today_due, 0, False), (ok, 12, False), (waiting, None, True)]
+        (late, -3, False),
+        (today_due, 0, False),
+        (ok, 12, False),
+        (waiting, None, True),
+    ]
     assert body["items"][3]["why"] == "征求意见中（2026-11-05 起，期间不计入答复期限）"
     assert c.get("/api/v1/due?limit=2").json()["more"] is True
 
 
-def test_a_stored_deadline_in_an_uncovered_year_is_counted_not_refused(world: World,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stored_deadline_in_an_uncovered_year_is_counted_not_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A case due in a year the calendar does not cover (stored before the admin removed it) still shows."""
     _pin_library(monkeypatch)
     case_id = seed(world, "甲县财政局", "2026-0001", D(2026, 11, 2))

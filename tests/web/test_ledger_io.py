@@ -55,12 +55,30 @@ def test_import_through_the_page_then_export_round_trip(world: World) -> None:
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
     rows = _rows(exported.text)
-    assert rows[0] == ["reference", "received", "applicant_type", "applicant", "request", "closed", "outcome",
-                       "arrived", "channel", "contact", "来源"]
+    assert rows[0] == [
+        "reference",
+        "received",
+        "applicant_type",
+        "applicant",
+        "request",
+        "closed",
+        "outcome",
+        "arrived",
+        "channel",
+        "contact",
+        "来源",
+    ]
     assert [r[:7] for r in rows[1:]] == [
         ["2024-001", "2024-01-05", "natural_person", "张三", "某项目批复", "2024-01-20", "granted"],
-        ["2024-003", "2024-06-03", "legal_services", "某律所", "执法案卷", "2024-07-01",
-         "withheld.enforcement_case_file"],
+        [
+            "2024-003",
+            "2024-06-03",
+            "legal_services",
+            "某律所",
+            "执法案卷",
+            "2024-07-01",
+            "withheld.enforcement_case_file",
+        ],
         ["2024-002", "2024-12-30", "commercial", "某公司", "", "", ""],
     ]
     assert rows[1][-1] == "网站"  # an unknown column is kept as a remark and exported again
@@ -112,14 +130,18 @@ def test_a_file_clashing_with_the_ledger_is_refused_whole(world: World) -> None:
 
 def test_text_the_database_would_refuse_is_caught_per_line(world: World) -> None:
     c = world.client("jia_cz")
-    content = ("reference,received,applicant_type,applicant\n"
-               "2024-001,2024-01-05,自然人,张三\n"
-               f"2024-002,2024-01-05,自然人,{'长' * 201}\n"
-               "2024-003,2024-01-05,自然人,a\x00b\n").encode()
+    content = (
+        "reference,received,applicant_type,applicant\n"
+        "2024-001,2024-01-05,自然人,张三\n"
+        f"2024-002,2024-01-05,自然人,{'长' * 201}\n"
+        "2024-003,2024-01-05,自然人,a\x00b\n"
+    ).encode()
     r = c.post("/api/v1/cases/import", files={"file": ("n.csv", content)})
     assert r.status_code == 400
-    assert r.json()["problems"] == ["第3行：applicant 过长（201 个字符，最多 200 个）",
-                                    "第4行：applicant 含有无法保存的空字符（\\x00）"]
+    assert r.json()["problems"] == [
+        "第3行：applicant 过长（201 个字符，最多 200 个）",
+        "第4行：applicant 含有无法保存的空字符（\\x00）",
+    ]
     assert _count(world) == 0
 
 

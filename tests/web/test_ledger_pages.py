@@ -26,15 +26,25 @@ def csrf(html: str) -> str:
     return m.group(1)
 
 
-def seed(world: World, agency: str, reference: str, received: dt.date, *, kind: str = "natural_person",
-         applicant: str = "", request: str = "", events: tuple[tuple[str, dt.date, dict[str, object]], ...] = (),
-         close: tuple[str, dt.date] | None = None) -> int:
+def seed(
+    world: World,
+    agency: str,
+    reference: str,
+    received: dt.date,
+    *,
+    kind: str = "natural_person",
+    applicant: str = "",
+    request: str = "",
+    events: tuple[tuple[str, dt.date, dict[str, object]], ...] = (),
+    close: tuple[str, dt.date] | None = None,
+) -> int:
     """A case put straight into the ledger through the library (what the pages then show)."""
     with db.session(world.url) as s:
         owner = agencies.find_agency(s, agency)
         calendar = calendar_store.load_calendar(s)
-        case = cases.add_case(s, owner, reference, received, kind, calendar=calendar, applicant=applicant,
-                              request=request)
+        case = cases.add_case(
+            s, owner, reference, received, kind, calendar=calendar, applicant=applicant, request=request
+        )
         for what, on, extra in events:
             cases.add_event(s, case, what, on, calendar=calendar, **extra)  # type: ignore[arg-type]
         if close:
@@ -66,9 +76,19 @@ def test_clerk_registers_walks_and_closes_a_case(world: World) -> None:
     assert "自然人" in form.text
     assert "法律服务机构" in form.text
 
-    r = c.post("/ledger/new", data={"csrf_token": csrf(form.text), "reference": "2025-0107", "received": "2025-09-26",
-                                    "applicant_type": "natural_person", "applicant": "张三", "contact": "139",
-                                    "channel": "post", "request": "某项目环评批复"})
+    r = c.post(
+        "/ledger/new",
+        data={
+            "csrf_token": csrf(form.text),
+            "reference": "2025-0107",
+            "received": "2025-09-26",
+            "applicant_type": "natural_person",
+            "applicant": "张三",
+            "contact": "139",
+            "channel": "post",
+            "request": "某项目环评批复",
+        },
+    )
     assert r.status_code == 303, r.text
     case_id = case_id_of(r.headers["location"])
     page = c.get(r.headers["location"])
@@ -78,8 +98,16 @@ def test_clerk_registers_walks_and_closes_a_case(world: World) -> None:
     assert "下一步：答复送达" in page.text
     assert "登记收到申请" in page.text
 
-    r = c.post(f"/ledger/{case_id}/events", data={"csrf_token": csrf(page.text), "kind": "correction_requested",
-                                                  "on": "2025-09-29", "until": "2025-10-10", "version": "1"})
+    r = c.post(
+        f"/ledger/{case_id}/events",
+        data={
+            "csrf_token": csrf(page.text),
+            "kind": "correction_requested",
+            "on": "2025-09-29",
+            "until": "2025-10-10",
+            "version": "1",
+        },
+    )
     assert r.status_code == 303, r.text
     assert r.headers["location"] == f"/ledger/{case_id}?ok=correction_requested#steps"
     page = c.get(r.headers["location"])
@@ -90,16 +118,17 @@ def test_clerk_registers_walks_and_closes_a_case(world: World) -> None:
     assert "补正期限至 2025-10-10" in page.text
     assert stored(world, case_id).due is None
 
-    r = c.post(f"/ledger/{case_id}/events", data={"kind": "correction_received", "on": "2025-10-09",
-                                                  "version": "2"})
+    r = c.post(f"/ledger/{case_id}/events", data={"kind": "correction_received", "on": "2025-10-09", "version": "2"})
     assert r.status_code == 303, r.text
     page = c.get(f"/ledger/{case_id}")
     assert "2025年11月5日（星期三）" in page.text  # counted again from the correction
     assert "答复期限自该日起重新计算" in page.text
     assert stored(world, case_id).due == D(2025, 11, 5)
 
-    assert c.post(f"/ledger/{case_id}/events", data={"kind": "answered", "on": "2025-10-30",
-                                                     "version": "3"}).status_code == 303
+    assert (
+        c.post(f"/ledger/{case_id}/events", data={"kind": "answered", "on": "2025-10-30", "version": "3"}).status_code
+        == 303
+    )
     page = c.get(f"/ledger/{case_id}")
     assert "下一步：办结" in page.text
     assert "（二）部分公开" in page.text  # the outcome select shows the printed rows of table 三
@@ -121,23 +150,36 @@ def test_clerk_registers_walks_and_closes_a_case(world: World) -> None:
 def test_extension_consultation_and_fee_steps_move_the_deadline(world: World) -> None:
     case_id = seed(world, "甲县财政局", "2025-0200", D(2025, 9, 26), applicant="李四")
     c = world.client("jia_cz")
-    assert c.post(f"/ledger/{case_id}/events", data={"kind": "extension", "on": "2025-10-28", "approver": "王主任",
-                                                     "days": "10", "version": "1"}).status_code == 303
+    assert (
+        c.post(
+            f"/ledger/{case_id}/events",
+            data={"kind": "extension", "on": "2025-10-28", "approver": "王主任", "days": "10", "version": "1"},
+        ).status_code
+        == 303
+    )
     assert stored(world, case_id).due == D(2025, 11, 13)  # 20 + 10 working days
     page = c.get(f"/ledger/{case_id}")
     assert "经王主任批准延长10个工作日" in page.text
     assert "延期" not in re.findall(r"<summary>(.*?)</summary>", page.text)  # only one extension
-    r = c.post(f"/ledger/{case_id}/events", data={"kind": "consultation_opened", "on": "2025-10-29",
-                                                  "party": "某公司", "version": "2"})
+    r = c.post(
+        f"/ledger/{case_id}/events",
+        data={"kind": "consultation_opened", "on": "2025-10-29", "party": "某公司", "version": "2"},
+    )
     assert r.status_code == 303
     page = c.get(f"/ledger/{case_id}")
     assert "下一步：征求意见结束" in page.text
     assert stored(world, case_id).due is None
-    assert c.post(f"/ledger/{case_id}/events", data={"kind": "consultation_closed", "on": "2025-10-31",
-                                                     "party": "某公司", "version": "3"}).status_code == 303
+    assert (
+        c.post(
+            f"/ledger/{case_id}/events",
+            data={"kind": "consultation_closed", "on": "2025-10-31", "party": "某公司", "version": "3"},
+        ).status_code
+        == 303
+    )
     assert stored(world, case_id).due == D(2025, 11, 18)  # 3 working days not counted
-    r = c.post(f"/ledger/{case_id}/events", data={"kind": "fee_notice", "on": "2025-11-03", "pages": "50",
-                                                  "version": "4"})
+    r = c.post(
+        f"/ledger/{case_id}/events", data={"kind": "fee_notice", "on": "2025-11-03", "pages": "50", "version": "4"}
+    )
     assert r.status_code == 303
     page = c.get(f"/ledger/{case_id}")
     assert "信息处理费 200 元（按量计收，50 页）" in page.text  # 31–50: 20 pages × 10 元
@@ -147,8 +189,13 @@ def test_extension_consultation_and_fee_steps_move_the_deadline(world: World) ->
 def test_registration_errors_show_the_form_again_with_what_was_typed(world: World) -> None:
     seed(world, "甲县财政局", "2026-0001", D(2026, 11, 2))
     c = world.client("jia_cz")
-    base = {"reference": "2026-0002", "received": "2026-11-18", "applicant_type": "", "applicant": "李四",
-            "request": "某文件"}
+    base = {
+        "reference": "2026-0002",
+        "received": "2026-11-18",
+        "applicant_type": "",
+        "applicant": "李四",
+        "request": "某文件",
+    }
     r = c.post("/ledger/new", data=base)
     assert r.status_code == 400
     assert "请选择申请人类型" in r.text
@@ -174,12 +221,16 @@ def test_registration_errors_show_the_form_again_with_what_was_typed(world: Worl
 def test_a_refused_step_keeps_the_case_and_says_why(world: World) -> None:
     case_id = seed(world, "甲县财政局", "2025-0300", D(2025, 9, 26))
     c = world.client("jia_cz")
-    r = c.post(f"/ledger/{case_id}/events", data={"kind": "extension", "on": "2025-10-28", "approver": "",
-                                                  "days": "30", "version": "1"})
+    r = c.post(
+        f"/ledger/{case_id}/events",
+        data={"kind": "extension", "on": "2025-10-28", "approver": "", "days": "30", "version": "1"},
+    )
     assert r.status_code == 400
     assert "请登记批准人" in r.text
-    r = c.post(f"/ledger/{case_id}/events", data={"kind": "extension", "on": "2025-10-28", "approver": "王主任",
-                                                  "days": "30", "version": "1"})
+    r = c.post(
+        f"/ledger/{case_id}/events",
+        data={"kind": "extension", "on": "2025-10-28", "approver": "王主任", "days": "30", "version": "1"},
+    )
     assert r.status_code == 400
     assert "应为1至20个工作日" in r.text
     assert 'value="王主任"' in r.text  # what was typed is kept in the open step
@@ -209,11 +260,11 @@ def test_a_stale_version_answers_409_and_saves_nothing(world: World) -> None:
 
 
 def test_appeals_are_added_and_decided(world: World) -> None:
-    case_id = seed(world, "甲县财政局", "2025-0107", D(2025, 9, 26), close=("withheld.third_party_rights",
-                                                                            D(2025, 10, 20)))
+    case_id = seed(
+        world, "甲县财政局", "2025-0107", D(2025, 9, 26), close=("withheld.third_party_rights", D(2025, 10, 20))
+    )
     c = world.client("jia_cz")
-    r = c.post(f"/ledger/{case_id}/appeals", data={"reference": "复议2025-3", "route": "review",
-                                                   "filed": "2025-11-10"})
+    r = c.post(f"/ledger/{case_id}/appeals", data={"reference": "复议2025-3", "route": "review", "filed": "2025-11-10"})
     assert r.status_code == 303, r.text
     page = c.get(f"/ledger/{case_id}")
     assert "复议2025-3" in page.text
@@ -231,10 +282,17 @@ def test_appeals_are_added_and_decided(world: World) -> None:
 
 def test_list_filters_search_and_pages(world: World) -> None:
     seed(world, "甲县财政局", "2026-0001", D(2026, 10, 20), applicant="张三", request="环评批复")  # overdue by 3
-    seed(world, "甲县财政局", "2026-0002", D(2026, 11, 10), kind="commercial", applicant="某公司",
-         request="招标文件")
-    seed(world, "甲县财政局", "2025-0107", D(2025, 9, 26), kind="legal_services", applicant="某律所",
-         request="执法案卷", close=("withheld.enforcement_case_file", D(2025, 10, 20)))
+    seed(world, "甲县财政局", "2026-0002", D(2026, 11, 10), kind="commercial", applicant="某公司", request="招标文件")
+    seed(
+        world,
+        "甲县财政局",
+        "2025-0107",
+        D(2025, 9, 26),
+        kind="legal_services",
+        applicant="某律所",
+        request="执法案卷",
+        close=("withheld.enforcement_case_file", D(2025, 10, 20)),
+    )
     seed(world, "甲县教育局", "2026-0001", D(2026, 11, 2), applicant="教育局的申请人")
     c = world.client("jia_cz")
 
@@ -269,8 +327,9 @@ def test_list_pages_by_fifty(world: World) -> None:
         owner = agencies.find_agency(s, "甲县财政局")
         calendar = calendar_store.load_calendar(s)
         for n in range(55):
-            cases.add_case(s, owner, f"2026-{n + 1:04d}", D(2026, 1, 5) + dt.timedelta(days=n), "natural_person",
-                           calendar=calendar)
+            cases.add_case(
+                s, owner, f"2026-{n + 1:04d}", D(2026, 1, 5) + dt.timedelta(days=n), "natural_person", calendar=calendar
+            )
     c = world.client("jia_cz")
     first = c.get("/ledger")
     assert "共 <strong>55</strong> 件" in first.text
@@ -286,8 +345,13 @@ def test_due_board_puts_overdue_first_with_working_days_left(world: World) -> No
     ok = seed(world, "甲县财政局", "2026-0002", D(2026, 11, 10), applicant="某公司")  # due 12-08: 12 left
     late = seed(world, "甲县财政局", "2026-0001", D(2026, 10, 20), applicant="张三")  # due 11-17: 3 overdue
     today_due = seed(world, "甲县财政局", "2026-0003", D(2026, 10, 23))  # due 11-20, today
-    waiting = seed(world, "甲县财政局", "2026-0004", D(2026, 11, 2),
-                   events=(("correction_requested", D(2026, 11, 4), {"until": D(2026, 11, 25)}),))
+    waiting = seed(
+        world,
+        "甲县财政局",
+        "2026-0004",
+        D(2026, 11, 2),
+        events=(("correction_requested", D(2026, 11, 4), {"until": D(2026, 11, 25)}),),
+    )
     seed(world, "甲县财政局", "2026-0005", D(2026, 10, 20), close=("granted", D(2026, 11, 1)))
     c = world.client("jia_cz")
     page = c.get("/ledger/due")
@@ -352,7 +416,9 @@ def test_admin_chooses_the_agency_to_register_in(world: World) -> None:
     yi = world.agencies["乙县财政局"]
     form = c.get(f"/ledger/new?agency_id={yi}")
     assert f'name="agency_id" value="{yi}"' in form.text
-    r = c.post("/ledger/new", data={"agency_id": str(yi), "reference": "2026-0001", "received": "2026-11-02",
-                                    "applicant_type": "research"})
+    r = c.post(
+        "/ledger/new",
+        data={"agency_id": str(yi), "reference": "2026-0001", "received": "2026-11-02", "applicant_type": "research"},
+    )
     assert r.status_code == 303
     assert stored(world, case_id_of(r.headers["location"])).agency_id == yi

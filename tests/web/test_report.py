@@ -45,8 +45,9 @@ def _input(html: str, key: str) -> str:
     return m.group(1)
 
 
-def _form(version: int, sections: dict[int, str] | None = None, cells: Mapping[str, object] | None = None,
-          **fields: str) -> dict[str, str]:
+def _form(
+    version: int, sections: dict[int, str] | None = None, cells: Mapping[str, object] | None = None, **fields: str
+) -> dict[str, str]:
     data = {"version": str(version), "title": "", "preamble": "", "date": ""}
     data.update(fields)
     for number in range(1, 7):
@@ -85,7 +86,8 @@ def test_page_shows_the_figures_computed_from_the_ledger(seeded: World) -> None:
     assert f'hx-post="{_base(seeded)}/audit"' in html
     assert 'hx-trigger="input changed delay:800ms"' in html
     assert "<script>" not in html.replace('<script src="/static/htmx.min.js" defer></script>', "").replace(
-        '<script src="/static/report.js" defer></script>', "")  # no inline script (CSP)
+        '<script src="/static/report.js" defer></script>', ""
+    )  # no inline script (CSP)
 
 
 def test_saving_persists_sections_and_table_two(seeded: World) -> None:
@@ -237,8 +239,11 @@ def test_report_text_is_escaped_in_the_page_and_the_html_download(seeded: World)
     form["section-6"] = "无。<script>alert(1)</script>"
     form["title"] = '"><script>alert(2)</script>'
     assert c.post(_base(seeded), data=form).status_code == 303
-    for html in (c.get(_base(seeded)).text, seeded.client("jia_rev").get(_base(seeded)).text,
-                 c.get(f"{_base(seeded)}/download.html").text):
+    for html in (
+        c.get(_base(seeded)).text,
+        seeded.client("jia_rev").get(_base(seeded)).text,
+        c.get(f"{_base(seeded)}/download.html").text,
+    ):
         assert "<script>alert(1)</script>" not in html
         assert "<script>alert(2)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

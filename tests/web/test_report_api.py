@@ -25,8 +25,12 @@ def _url(world: World, year: int = 2025, agency: str = AGENCY) -> str:
 
 
 def _clean(version: int = 0) -> dict[str, object]:
-    return {"version": version, "sections": {str(k): v for k, v in WRITTEN.items()}, "cells": table_two(),
-            "date": "2026-01-20"}
+    return {
+        "version": version,
+        "sections": {str(k): v for k, v in WRITTEN.items()},
+        "cells": table_two(),
+        "date": "2026-01-20",
+    }
 
 
 def test_get_gives_the_ledger_tables_and_an_empty_draft(seeded: World) -> None:
@@ -83,15 +87,18 @@ def test_put_saves_and_a_stale_version_is_409(seeded: World) -> None:
     assert c.put(_url(seeded), json={"version": 0, "title": "x"}).status_code == 409
 
 
-@pytest.mark.parametrize(("body", "named"), [
-    ({"version": 0, "cells": {"applications.new.natural_person": 9}}, "applications.new.natural_person"),
-    ({"version": 0, "cells": {"active.nothing": 1}}, "active.nothing"),
-    ({"version": 0, "cells": {"active.regulations.issued": 1.5}}, "active.regulations.issued"),
-    ({"version": 0, "cells": {"active.regulations.issued": 10**12}}, "数值过大"),
-    ({"version": 0, "cells": {"active.fees.amount": 0.123456}}, "小数"),
-    ({"version": 0, "sections": {"7": "x"}}, "“7”不是报告的部分"),
-    ({"version": 0, "sections": {"一": "x"}}, "“一”不是报告的部分"),
-])
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"version": 0, "cells": {"applications.new.natural_person": 9}}, "applications.new.natural_person"),
+        ({"version": 0, "cells": {"active.nothing": 1}}, "active.nothing"),
+        ({"version": 0, "cells": {"active.regulations.issued": 1.5}}, "active.regulations.issued"),
+        ({"version": 0, "cells": {"active.regulations.issued": 10**12}}, "数值过大"),
+        ({"version": 0, "cells": {"active.fees.amount": 0.123456}}, "小数"),
+        ({"version": 0, "sections": {"7": "x"}}, "“7”不是报告的部分"),
+        ({"version": 0, "sections": {"一": "x"}}, "“一”不是报告的部分"),
+    ],
+)
 def test_put_refuses_bad_keys_and_values_naming_them(seeded: World, body: dict[str, object], named: str) -> None:
     r = seeded.client("jia_cz").put(_url(seeded), json=body)
     assert r.status_code == 422

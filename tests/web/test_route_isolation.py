@@ -59,18 +59,25 @@ PARAMS: dict[str, str] = {
 VALUES: dict[str, str] = {"year": str(YEAR), "kind": "docx"}  # "fingerprint" is one of 甲's findings
 
 #: Routes open signed out (method, path template).
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/api/v1/session"),
-          ("DELETE", "/api/v1/session")}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+}
 
 #: A valid body for each write route with object parameters: {"json": …} for the API, {"data": …} for
 #: form posts, {} for none. Keyed by (method, path template as in app.routes).
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/cases/{case_id}/events"): {"json": {"kind": "answered", "on": "2026-11-10"}},
     ("POST", "/api/v1/cases/{case_id}/close"): {"json": {"outcome": "granted", "on": "2026-11-12"}},
-    ("POST", "/api/v1/cases/{case_id}/appeals"): {"json": {"reference": "复2026-9", "route": "review",
-                                                           "filed": "2026-11-13"}},
-    ("POST", "/api/v1/cases/{case_id}/appeals/{appeal_id}/decision"): {"json": {"result": "upheld",
-                                                                                "decided": "2026-11-14"}},
+    ("POST", "/api/v1/cases/{case_id}/appeals"): {
+        "json": {"reference": "复2026-9", "route": "review", "filed": "2026-11-13"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/appeals/{appeal_id}/decision"): {
+        "json": {"result": "upheld", "decided": "2026-11-14"}
+    },
     ("PUT", "/api/v1/agencies/{agency_id}/reports/{year}"): {"json": {"version": 0, "title": "改了"}},
     ("PUT", "/api/v1/reports/{report_id}/findings/{fingerprint}"): {"json": {"decision": "dismissed"}},
     ("POST", "/api/v1/reports/{report_id}/comments"): {"json": {"text": "一条意见"}},
@@ -79,10 +86,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/admin/agencies/{agency_id}"): {"json": {"name": "改名"}},
     ("POST", "/ledger/{case_id:int}/events"): {"data": {"kind": "answered", "on": "2026-11-10"}},
     ("POST", "/ledger/{case_id:int}/close"): {"data": {"outcome": "granted", "on": "2026-11-12"}},
-    ("POST", "/ledger/{case_id:int}/appeals"): {"data": {"reference": "复2026-8", "route": "review",
-                                                         "filed": "2026-11-13"}},
-    ("POST", "/ledger/{case_id:int}/appeals/{appeal_id:int}/decision"): {"data": {"result": "upheld",
-                                                                                  "decided": "2026-11-14"}},
+    ("POST", "/ledger/{case_id:int}/appeals"): {
+        "data": {"reference": "复2026-8", "route": "review", "filed": "2026-11-13"}
+    },
+    ("POST", "/ledger/{case_id:int}/appeals/{appeal_id:int}/decision"): {
+        "data": {"result": "upheld", "decided": "2026-11-14"}
+    },
     ("POST", "/report/{agency_id}/{year}"): {"data": {"version": "0", "title": "改了"}},
     ("POST", "/report/{agency_id}/{year}/audit"): {"data": {"version": "0", "title": "改了"}},
     ("POST", "/report/{agency_id}/{year}/submit"): {"data": {"version": "0"}},
@@ -110,13 +119,18 @@ class Objects:
 
 
 def _sample(agency: str) -> bytes:
-    return SAMPLE.read_text(encoding="utf-8").replace("通化市二道江区审计局", agency).replace(
-        "二道江区审计局", agency).encode("utf-8")
+    return (
+        SAMPLE.read_text(encoding="utf-8")
+        .replace("通化市二道江区审计局", agency)
+        .replace("二道江区审计局", agency)
+        .encode("utf-8")
+    )
 
 
 def _ok(response: Any, *codes: int) -> Any:
-    assert response.status_code in codes, f"{response.request.method} {response.request.url}: " \
-                                          f"{response.status_code} {response.text[:500]}"
+    assert response.status_code in codes, (
+        f"{response.request.method} {response.request.url}: {response.status_code} {response.text[:500]}"
+    )
     return response.json()
 
 
@@ -125,35 +139,73 @@ def make_objects(world: World, clerk: str, reviewer: str, agency: str, mark: str
     through the API as its clerk and reviewer (test_api_schema seeds its worlds with it too)."""
     c, r = world.client(clerk), world.client(reviewer)
     agency_id = world.agencies[agency]
-    case = _ok(c.post("/api/v1/cases", json={"reference": f"{mark}-1", "received": "2026-11-02",
-                                             "applicant_type": "natural_person", "applicant": f"{mark}申请人",
-                                             "request": f"{mark}的申请内容"}), 201)
-    appeal_case = _ok(c.post("/api/v1/cases", json={"reference": f"{mark}-2", "received": "2026-09-01",
-                                                    "applicant_type": "natural_person",
-                                                    "request": f"{mark}的申请内容"}), 201)
+    case = _ok(
+        c.post(
+            "/api/v1/cases",
+            json={
+                "reference": f"{mark}-1",
+                "received": "2026-11-02",
+                "applicant_type": "natural_person",
+                "applicant": f"{mark}申请人",
+                "request": f"{mark}的申请内容",
+            },
+        ),
+        201,
+    )
+    appeal_case = _ok(
+        c.post(
+            "/api/v1/cases",
+            json={
+                "reference": f"{mark}-2",
+                "received": "2026-09-01",
+                "applicant_type": "natural_person",
+                "request": f"{mark}的申请内容",
+            },
+        ),
+        201,
+    )
     _ok(c.post(f"/api/v1/cases/{appeal_case['id']}/close", json={"outcome": "granted", "on": "2026-09-10"}), 200)
-    with_appeal = _ok(c.post(f"/api/v1/cases/{appeal_case['id']}/appeals",
-                             json={"reference": f"复{mark}", "route": "review", "filed": "2026-10-01",
-                                   "note": mark}), 201)
-    upload = _ok(c.post("/api/v1/reports?wait=60",
-                        files=[("files", (f"{mark}.txt", _sample(agency), "text/plain"))]), 201)
+    with_appeal = _ok(
+        c.post(
+            f"/api/v1/cases/{appeal_case['id']}/appeals",
+            json={"reference": f"复{mark}", "route": "review", "filed": "2026-10-01", "note": mark},
+        ),
+        201,
+    )
+    upload = _ok(
+        c.post("/api/v1/reports?wait=60", files=[("files", (f"{mark}.txt", _sample(agency), "text/plain"))]), 201
+    )
     report_id = upload["results"][0]["report"]["id"]
     fingerprint = _ok(r.get(f"/api/v1/reports/{report_id}/audit"), 200)["findings"][0]["fingerprint"]
-    _ok(r.put(f"/api/v1/reports/{report_id}/findings/{fingerprint}", json={"decision": "confirmed",
-                                                                           "note": mark}), 200)
+    _ok(r.put(f"/api/v1/reports/{report_id}/findings/{fingerprint}", json={"decision": "confirmed", "note": mark}), 200)
     comment = _ok(r.post(f"/api/v1/reports/{report_id}/comments", json={"text": f"{mark}的意见"}), 201)
-    _ok(c.put(f"/api/v1/agencies/{agency_id}/reports/{YEAR}",
-              json={"version": 0, "sections": {"1": f"{mark}的总体情况"}}), 200)
+    _ok(
+        c.put(
+            f"/api/v1/agencies/{agency_id}/reports/{YEAR}", json={"version": 0, "sections": {"1": f"{mark}的总体情况"}}
+        ),
+        200,
+    )
     government = world.agencies[agency[:1] + "县人民政府"]
-    return Objects({"agency": [agency_id, government], "case": [appeal_case["id"], case["id"]],
-                    "appeal": [with_appeal["appeals"][0]["id"]], "report": [report_id],
-                    "comment": [comment["id"]], "user": [world.users[clerk]], "job": [upload["id"]]}, fingerprint)
+    return Objects(
+        {
+            "agency": [agency_id, government],
+            "case": [appeal_case["id"], case["id"]],
+            "appeal": [with_appeal["appeals"][0]["id"]],
+            "report": [report_id],
+            "comment": [comment["id"]],
+            "user": [world.users[clerk]],
+            "job": [upload["id"]],
+        },
+        fingerprint,
+    )
 
 
 @pytest.fixture
 def objects(world: World) -> dict[str, Objects]:
-    return {JIA: make_objects(world, "jia_cz", "jia_sup", JIA, MARK),
-            YI: make_objects(world, "yi_cz", "yi_sup", YI, "乙县独有")}
+    return {
+        JIA: make_objects(world, "jia_cz", "jia_sup", JIA, MARK),
+        YI: make_objects(world, "yi_cz", "yi_sup", YI, "乙县独有"),
+    }
 
 
 @dataclass(frozen=True)
@@ -192,14 +244,30 @@ def _snapshot(url: str, agency_ids: list[int]) -> list[tuple[object, ...]]:
         rows: list[tuple[object, ...]] = []
         for model in (Application, Appeal, StoredReport, Draft):
             table = model.__table__
-            rows += [("row", model.__tablename__, *row) for row in s.execute(
-                select(table).where(table.c.agency_id.in_(agency_ids)).order_by(table.c.id)).tuples()]
-        rows += [("event", e.id, e.kind) for e in s.scalars(
-            select(Event).join(Application).where(Application.agency_id.in_(agency_ids)).order_by(Event.id))]
-        rows += [("comment", c.id, c.text) for c in s.scalars(
-            select(Comment).join(StoredReport).where(StoredReport.agency_id.in_(agency_ids)).order_by(Comment.id))]
-        rows += [("review", f.id, f.decision, f.note) for f in s.scalars(
-            select(FindingReview).where(FindingReview.owner_id.in_(agency_ids)).order_by(FindingReview.id))]
+            rows += [
+                ("row", model.__tablename__, *row)
+                for row in s.execute(
+                    select(table).where(table.c.agency_id.in_(agency_ids)).order_by(table.c.id)
+                ).tuples()
+            ]
+        rows += [
+            ("event", e.id, e.kind)
+            for e in s.scalars(
+                select(Event).join(Application).where(Application.agency_id.in_(agency_ids)).order_by(Event.id)
+            )
+        ]
+        rows += [
+            ("comment", c.id, c.text)
+            for c in s.scalars(
+                select(Comment).join(StoredReport).where(StoredReport.agency_id.in_(agency_ids)).order_by(Comment.id)
+            )
+        ]
+        rows += [
+            ("review", f.id, f.decision, f.note)
+            for f in s.scalars(
+                select(FindingReview).where(FindingReview.owner_id.in_(agency_ids)).order_by(FindingReview.id)
+            )
+        ]
         return rows
 
 
@@ -238,17 +306,26 @@ def test_other_agencies_objects_are_not_found(world: World, objects: dict[str, O
     assert _snapshot(world.url, jia.ids["agency"]) == before, "甲县财政局's rows changed"
 
 
-def _check_objects(client: TestClient, who: str, method: str, route: Route, kinds: dict[str, str],
-                   plain: dict[str, str], body: dict[str, Any] | None, jia: Objects, yi: Objects) -> list[str]:
+def _check_objects(
+    client: TestClient,
+    who: str,
+    method: str,
+    route: Route,
+    kinds: dict[str, str],
+    plain: dict[str, str],
+    body: dict[str, Any] | None,
+    jia: Objects,
+    yi: Objects,
+) -> list[str]:
     """甲's ids — all of them, or one beside the asker's own ids — answer 403/404 as a missing id would."""
     problems = []
     label = f"{who} {method} {route.path}"
     variants: list[dict[str, tuple[int, bool]]] = [  # name → (id, is 甲's)
         {n: (i, True) for n, i in zip(kinds, combo, strict=True)}
-        for combo in itertools.product(*(jia.ids[k] for k in kinds.values()))]
+        for combo in itertools.product(*(jia.ids[k] for k in kinds.values()))
+    ]
     if len(kinds) > 1:  # each of 甲's ids beside the asker's own ones: the route must check every one
-        variants += [{n: ((jia if n == name else yi).ids[k][0], n == name) for n, k in kinds.items()}
-                     for name in kinds]
+        variants += [{n: ((jia if n == name else yi).ids[k][0], n == name) for n, k in kinds.items()} for name in kinds]
     for variant in variants:
         path = _fill(route, {**plain, **{n: str(i) for n, (i, _) in variant.items()}})
         reference = _fill(route, {**plain, **{n: str(MISSING if theirs else i) for n, (i, theirs) in variant.items()}})
@@ -257,8 +334,9 @@ def _check_objects(client: TestClient, who: str, method: str, route: Route, kind
         if r.status_code not in (403, 404):
             problems.append(f"{label} → {path}: {r.status_code}, expected 404 (or 403): {r.text[:200]}")
         elif r.status_code != missing.status_code:
-            problems.append(f"{label} → {path}: {r.status_code}, but {missing.status_code} for {reference} "
-                            "(existence is revealed)")
+            problems.append(
+                f"{label} → {path}: {r.status_code}, but {missing.status_code} for {reference} (existence is revealed)"
+            )
         if missing.status_code >= 500:
             problems.append(f"{label} → {reference}: {missing.status_code}")
         if leaked := _leaks(r.text):
@@ -268,8 +346,10 @@ def _check_objects(client: TestClient, who: str, method: str, route: Route, kind
     if r.status_code == 404 or r.status_code >= 500 or _validation_error(r):
         # control: the same request on the asker's own objects is answered (403 for a role is fine), so the
         # 404s above come from the scope, not from a wrong request
-        problems.append(f"{label} control → {own}: {r.status_code} on the asker's own objects "
-                        f"(is the request wrong?): {r.text[:200]}")
+        problems.append(
+            f"{label} control → {own}: {r.status_code} on the asker's own objects "
+            f"(is the request wrong?): {r.text[:200]}"
+        )
     return problems
 
 
@@ -315,8 +395,7 @@ def test_signed_out_gets_nothing(world: World) -> None:
             if r.status_code != 401:
                 problems.append(f"{method} {path}: {r.status_code}, expected 401")
         elif r.status_code != 303 or not r.headers.get("location", "").startswith("/login"):
-            problems.append(f"{method} {path}: {r.status_code} {r.headers.get('location', '')}, "
-                            "expected 303 to /login")
+            problems.append(f"{method} {path}: {r.status_code} {r.headers.get('location', '')}, expected 303 to /login")
     print("\nroutes covered signed out:\n  " + "\n  ".join(covered))
     assert not problems, "\n".join(problems)
     assert len(covered) > 10

@@ -38,8 +38,10 @@ def test_a_copied_cookie_is_worthless_after_sign_out(world: World) -> None:
     assert _new_case(thief, "偷-1") in (401, 403)  # nor writing
     assert thief.get("/ledger").status_code == 303
     with db.session(world.url) as s:
-        assert s.scalar(select(WebSession.revoked_at).where(
-            WebSession.token_hash == token_hash(thief.cookies[COOKIE]))) is not None
+        assert (
+            s.scalar(select(WebSession.revoked_at).where(WebSession.token_hash == token_hash(thief.cookies[COOKIE])))
+            is not None
+        )
 
 
 def test_page_sign_out_ends_the_session_too(world: World) -> None:
@@ -114,16 +116,25 @@ def test_idle_and_absolute_lifetimes(world: World) -> None:
     hours = world.app.state.settings.session_idle_hours
     days = world.app.state.settings.session_days
     with db.session(world.url) as s:
-        s.execute(update(WebSession).where(WebSession.token_hash == token_hash(idle.cookies[COOKIE]))
-                  .values(last_seen=now - dt.timedelta(hours=hours, minutes=1)))
-        s.execute(update(WebSession).where(WebSession.token_hash == token_hash(old.cookies[COOKIE]))
-                  .values(created_at=now - dt.timedelta(days=days, minutes=1)))
+        s.execute(
+            update(WebSession)
+            .where(WebSession.token_hash == token_hash(idle.cookies[COOKIE]))
+            .values(last_seen=now - dt.timedelta(hours=hours, minutes=1))
+        )
+        s.execute(
+            update(WebSession)
+            .where(WebSession.token_hash == token_hash(old.cookies[COOKIE]))
+            .values(created_at=now - dt.timedelta(days=days, minutes=1))
+        )
     assert idle.get("/api/v1/me").status_code == 401
     assert old.get("/api/v1/me").status_code == 401
     fresh = world.client("yi_cz")
     with db.session(world.url) as s:  # used within the idle time: still good, and its last-seen moves on
-        s.execute(update(WebSession).where(WebSession.token_hash == token_hash(fresh.cookies[COOKIE]))
-                  .values(last_seen=now - dt.timedelta(hours=hours - 1)))
+        s.execute(
+            update(WebSession)
+            .where(WebSession.token_hash == token_hash(fresh.cookies[COOKIE]))
+            .values(last_seen=now - dt.timedelta(hours=hours - 1))
+        )
     assert fresh.get("/api/v1/me").status_code == 200
     with db.session(world.url) as s:
         seen = s.scalar(select(WebSession.last_seen).where(WebSession.token_hash == token_hash(fresh.cookies[COOKIE])))

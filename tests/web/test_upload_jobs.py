@@ -66,12 +66,16 @@ def test_hostile_files_end_with_a_message_naming_them(world: World) -> None:
     assert "\n" not in wide["message"] + deep["message"]
 
 
-@pytest.mark.parametrize(("error", "reason", "words"), [
-    (JobTimeout(30), "timeout", "读取超时（超过 30 秒）"),
-    (JobMemoryExceeded(1024), "memory", "内存超限"),
-])
-def test_a_file_past_its_limits_is_refused_by_name(world: World, monkeypatch: pytest.MonkeyPatch,
-                                                   error: Exception, reason: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "reason", "words"),
+    [
+        (JobTimeout(30), "timeout", "读取超时（超过 30 秒）"),
+        (JobMemoryExceeded(1024), "memory", "内存超限"),
+    ],
+)
+def test_a_file_past_its_limits_is_refused_by_name(
+    world: World, monkeypatch: pytest.MonkeyPatch, error: Exception, reason: str, words: str
+) -> None:
     class Limited:
         def run(self, *args: object, **kwargs: object) -> object:
             raise error

@@ -21,8 +21,9 @@ def test_user_add_list_and_password(ledger_url: str) -> None:  # noqa: F811
     r = runner.invoke(app, ["user", "add", "chief", "--role", "admin", "--password", "first-pass-1"])
     assert r.exit_code == 0, r.output
     assert "已创建用户 chief" in r.output
-    r = runner.invoke(app, ["user", "add", "clerk1", "--agency", "某县财政局", "--name", "张三",
-                            "--password", "pw-12345678"])
+    r = runner.invoke(
+        app, ["user", "add", "clerk1", "--agency", "某县财政局", "--name", "张三", "--password", "pw-12345678"]
+    )
     assert r.exit_code == 0, r.output
     listing = runner.invoke(app, ["user", "list"])
     assert "chief" in listing.output
@@ -65,8 +66,9 @@ def test_serve_with_an_unreachable_database_says_so() -> None:
     assert "无法打开数据库" in r.output
 
 
-def test_serve_trusts_forwarded_headers_only_from_listed_proxies(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_trusts_forwarded_headers_only_from_listed_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Uvicorn alone would trust X-Forwarded-For from any loopback peer, letting a local caller pose as any
     address; `nianbao serve` reads forwarded headers only from the proxies it is told about."""
     import uvicorn

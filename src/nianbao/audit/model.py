@@ -107,9 +107,15 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         loc = self.location or next((c.location for c in self.cells if c.location is not None), None)
         out: dict[str, Any] = {
-            "rule": self.rule, "name": self.name, "family": self.family, "severity": self.severity.label,
-            "status": self.status.value, "message": self.message, "keys": list(self.keys),
-            "location": loc.to_dict() if loc else None, "cells": [c.to_dict() for c in self.cells],
+            "rule": self.rule,
+            "name": self.name,
+            "family": self.family,
+            "severity": self.severity.label,
+            "status": self.status.value,
+            "message": self.message,
+            "keys": list(self.keys),
+            "location": loc.to_dict() if loc else None,
+            "cells": [c.to_dict() for c in self.cells],
             "fingerprint": self.fingerprint,
         }
         if self.review:
@@ -140,5 +146,10 @@ class Audit:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "agency": self.agency, "year": self.year, "format": self.format,
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "file": self.file,
+            "agency": self.agency,
+            "year": self.year,
+            "format": self.format,
+            "findings": [f.to_dict() for f in self.findings],
+        }

@@ -75,21 +75,40 @@ class Rule:
     needs_previous: bool = False
 
     def markdown(self) -> str:
-        return "\n".join([
-            f"## {self.code} `{self.name}`", "",
-            f"**{self.title}** — 类别 `{self.family}`，默认严重程度 `{self.severity.label}`（{self.severity.chinese}）"
-            + ("，需要上一年度报告" if self.needs_previous else ""), "",
-            f"- 检查内容：{self.checks}", f"- 依据：{self.basis}", f"- 错误示例：{self.example}",
-            f"- 正确写法：{self.correct}", "",
-        ])
+        return "\n".join(
+            [
+                f"## {self.code} `{self.name}`",
+                "",
+                f"**{self.title}** — 类别 `{self.family}`，"
+                f"默认严重程度 `{self.severity.label}`（{self.severity.chinese}）"
+                + ("，需要上一年度报告" if self.needs_previous else ""),
+                "",
+                f"- 检查内容：{self.checks}",
+                f"- 依据：{self.basis}",
+                f"- 错误示例：{self.example}",
+                f"- 正确写法：{self.correct}",
+                "",
+            ]
+        )
 
 
 RULES: dict[str, Rule] = {}
 RETIRED: dict[str, str] = {}  # code -> why it was retired; a retired code is never given to another rule
 
 
-def rule(code: str, name: str, family: str, severity: Severity, title: str, *, checks: str, basis: str,
-         example: str, correct: str, needs_previous: bool = False) -> Callable[[Check], Check]:
+def rule(
+    code: str,
+    name: str,
+    family: str,
+    severity: Severity,
+    title: str,
+    *,
+    checks: str,
+    basis: str,
+    example: str,
+    correct: str,
+    needs_previous: bool = False,
+) -> Callable[[Check], Check]:
     """Registers the decorated function as rule `code`."""
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}")
@@ -99,8 +118,7 @@ def rule(code: str, name: str, family: str, severity: Severity, title: str, *, c
         raise ValueError(f"rule name {name} is already taken")
 
     def register(fn: Check) -> Check:
-        RULES[code] = Rule(code, name, family, severity, title, checks, basis, example, correct, fn,
-                           needs_previous)
+        RULES[code] = Rule(code, name, family, severity, title, checks, basis, example, correct, fn, needs_previous)
         return fn
 
     return register

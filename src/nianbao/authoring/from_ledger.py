@@ -134,8 +134,15 @@ def draft_data(draft: Draft | None, year: int) -> DraftData:
             date = dt.date.fromisoformat(raw["date"])
         except ValueError:
             date = None
-    return DraftData(draft.title, draft.preamble, texts, _stored_cells(format_of(year), raw.get("cells")), date,
-                     draft.version, draft.updated_at)
+    return DraftData(
+        draft.title,
+        draft.preamble,
+        texts,
+        _stored_cells(format_of(year), raw.get("cells")),
+        date,
+        draft.version,
+        draft.updated_at,
+    )
 
 
 def read_draft(session: Session, agency_id: int, year: int) -> DraftData:
@@ -148,17 +155,27 @@ def has_material(session: Session, agency_id: int, year: int) -> bool:
     if find_draft(session, agency_id, year) is not None:
         return True
     a, p = Application, Appeal
-    case = session.scalar(select(a.id).where(a.agency_id == agency_id, a.received <= last,
-                                             or_(a.closed.is_(None), a.closed >= first)).limit(1))
+    case = session.scalar(
+        select(a.id)
+        .where(a.agency_id == agency_id, a.received <= last, or_(a.closed.is_(None), a.closed >= first))
+        .limit(1)
+    )
     if case is not None:
         return True
-    return session.scalar(select(p.id).where(p.agency_id == agency_id, p.filed <= last,
-                                             or_(p.decided.is_(None), p.decided >= first)).limit(1)) is not None
+    return (
+        session.scalar(
+            select(p.id)
+            .where(p.agency_id == agency_id, p.filed <= last, or_(p.decided.is_(None), p.decided >= first))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The report: assembled, audited, and what the tables count
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Built:
@@ -209,8 +226,19 @@ def assemble_report(session: Session, agency: Agency, year: int, data: DraftData
     for key in table_two_keys(fmt):
         values[key] = data.cells.get(key)
     notes = dict.fromkeys(ledger.cells, LEDGER_NOTE)
-    report = assemble(filename(agency.name, year, "docx"), "ledger", fmt, year, agency.name, data.date,
-                      data.preamble, dict(data.sections), values, notes, [])
+    report = assemble(
+        filename(agency.name, year, "docx"),
+        "ledger",
+        fmt,
+        year,
+        agency.name,
+        data.date,
+        data.preamble,
+        dict(data.sections),
+        values,
+        notes,
+        [],
+    )
     if data.title and data.title != report.title:
         report.title = data.title
         report.text = report_text(report)
@@ -234,5 +262,14 @@ def build(session: Session, agency: Agency, year: int, data: DraftData) -> Built
     new = _count(ledger, "applications.new.total")
     carried = _count(ledger, "applications.carried_over.total")
     appeals = sum(_count(ledger, f"{route.value}.total") for route in AppealRoute)
-    return Built(report, audit, format_of(year), data, new + carried, new, carried, appeals,
-                 previous.year if previous is not None else None)
+    return Built(
+        report,
+        audit,
+        format_of(year),
+        data,
+        new + carried,
+        new,
+        carried,
+        appeals,
+        previous.year if previous is not None else None,
+    )

@@ -51,8 +51,15 @@ from nianbao.render.content import default_preamble, default_title
 from nianbao.report import Number, Problem, Report
 
 SUFFIXES: dict[str, str] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
-FIELD_NAMES: dict[str, str] = {"format": "表格格式", "year": "报告年度", "agency": "发布机关", "cells": "表格数字",
-                               "date": "落款日期", "preamble": "导语", "sections": "各部分文字"}
+FIELD_NAMES: dict[str, str] = {
+    "format": "表格格式",
+    "year": "报告年度",
+    "agency": "发布机关",
+    "cells": "表格数字",
+    "date": "落款日期",
+    "preamble": "导语",
+    "sections": "各部分文字",
+}
 MIN_YEAR, MAX_YEAR = 2008, 2100  # the 条例 applies from 2008
 
 
@@ -289,18 +296,40 @@ def _from_mapping(data: object, file: str, kind: str, lines: dict[str, int]) -> 
     return assemble(file, kind, fmt, year, agency, date, preamble, texts, values, notes, [])
 
 
-def assemble(file: str, kind: str, fmt: Format, year: int, agency: str, date: dt.date | None, preamble: str,
-             texts: dict[int, str], values: dict[str, Number | None], notes: dict[str, str],
-             problems: list[Problem]) -> Report:
+def assemble(
+    file: str,
+    kind: str,
+    fmt: Format,
+    year: int,
+    agency: str,
+    date: dt.date | None,
+    preamble: str,
+    texts: dict[int, str],
+    values: dict[str, Number | None],
+    notes: dict[str, str],
+    problems: list[Problem],
+) -> Report:
     """A report made from data: every cell of the format, the six sections, default title and preamble."""
-    report = Report(file=file, kind=kind, format=fmt.name, year=year, agency=agency,
-                    title=default_title(agency, year), date=date,
-                    preamble=preamble or default_preamble(fmt.name, year),
-                    cells=make_cells(fmt, values, notes), sections=make_sections(texts), problems=list(problems))
+    report = Report(
+        file=file,
+        kind=kind,
+        format=fmt.name,
+        year=year,
+        agency=agency,
+        title=default_title(agency, year),
+        date=date,
+        preamble=preamble or default_preamble(fmt.name, year),
+        cells=make_cells(fmt, values, notes),
+        sections=make_sections(texts),
+        problems=list(problems),
+    )
     for number, prompt in PROMPTS.items():
         if prompt in texts.get(number, ""):
-            report.problems.append(Problem(
-                "template.prompt", f"“{section_title(number)}”仍有模板的提示语“{prompt}”，请改写为本机关的实际情况"))
+            report.problems.append(
+                Problem(
+                    "template.prompt", f"“{section_title(number)}”仍有模板的提示语“{prompt}”，请改写为本机关的实际情况"
+                )
+            )
     report.text = report_text(report)
     return report
 
@@ -317,8 +346,9 @@ def _load_xlsx(p: Path, file: str) -> Report:
     except Exception as exc:  # a corrupt file raises anything from zipfile, xml or openpyxl itself
         raise ValueError(f"{file}：无法打开工作簿（{type(exc).__name__}：{exc}）") from None
     if KEY_SHEET not in wb.sheetnames:
-        raise ValueError(f"{file}：不是 nianbao 生成的工作簿（缺少隐藏的映射表 {KEY_SHEET}）；"
-                         "请用 nianbao template 生成模板后填写")
+        raise ValueError(
+            f"{file}：不是 nianbao 生成的工作簿（缺少隐藏的映射表 {KEY_SHEET}）；请用 nianbao template 生成模板后填写"
+        )
     rows = list(wb[KEY_SHEET].iter_rows(values_only=True))
     head = rows[0] if rows else ()
     if len(head) < 3 or head[0] != WORKBOOK_MARK:
@@ -347,8 +377,9 @@ def _load_xlsx(p: Path, file: str) -> Report:
     for key in fmt.cells:
         role = "formula" if key in computed else "input"
         if key in place and place[key][2] != role:
-            raise ValueError(f"{file}：映射表 {KEY_SHEET} 与 nianbao 的 {fmt.name} 年格式不一致（{key}），"
-                             "请重新生成模板")
+            raise ValueError(
+                f"{file}：映射表 {KEY_SHEET} 与 nianbao 的 {fmt.name} 年格式不一致（{key}），请重新生成模板"
+            )
 
     def meta(key: str, label: str) -> tuple[object, str]:
         cell, where = locate(key)
@@ -375,11 +406,15 @@ def _load_xlsx(p: Path, file: str) -> Report:
         cell, where = locate(key)
         if key in computed:
             if not (isinstance(cell.value, str) and cell.value.startswith("=")):
-                problems.append(Problem("workbook.formula", f"{where}（{cell_label(fmt, key)}）的公式已被改写为"
-                                        f"“{cell.value}”，已按各项重新计算", (key,)))
+                problems.append(
+                    Problem(
+                        "workbook.formula",
+                        f"{where}（{cell_label(fmt, key)}）的公式已被改写为“{cell.value}”，已按各项重新计算",
+                        (key,),
+                    )
+                )
             continue
         values[key] = parse_number(cell.value, fmt, key, file, where)
     values = compute(fmt, values)
     notes = {k: f.describe() for k, f in computed.items()}
     return assemble(file, "xlsx", fmt, year, agency, date, preamble, texts, values, notes, problems)
-

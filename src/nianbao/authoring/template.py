@@ -186,8 +186,9 @@ def carried_over_from(fmt: Format, previous: Report) -> dict[str, Number]:
         if column == APPLICANT_TOTAL:
             continue
         value = previous.value(f"applications.carried_forward.{column}")
-        out[f"applications.carried_over.{column}"] = _as_spec_type(fmt, f"applications.carried_over.{column}",
-                                                                   value if value is not None else 0)
+        out[f"applications.carried_over.{column}"] = _as_spec_type(
+            fmt, f"applications.carried_over.{column}", value if value is not None else 0
+        )
     return out
 
 
@@ -241,9 +242,17 @@ def template(year: int, agency: str, previous: Report | None = None) -> Report:
             if key.startswith("applications.carried_over."):
                 notes[key] = f"按 {previous.year or '上一'} 年度报告“结转下年度继续办理”填入"
     values = compute(fmt, values)
-    report = Report(file="", kind="template", format=fmt.name, year=year, agency=agency,
-                    title=default_title(agency, year), preamble=default_preamble(fmt.name, year),
-                    cells=make_cells(fmt, values, notes), sections=make_sections(PROMPTS))
+    report = Report(
+        file="",
+        kind="template",
+        format=fmt.name,
+        year=year,
+        agency=agency,
+        title=default_title(agency, year),
+        preamble=default_preamble(fmt.name, year),
+        cells=make_cells(fmt, values, notes),
+        sections=make_sections(PROMPTS),
+    )
     report.text = report_text(report)
     return report
 

@@ -206,9 +206,17 @@ def _protect(ws: Worksheet) -> None:
 TOP = 2  # the first sheet row of a grid (row 1 is the table's title)
 
 
-def _table_sheet(wb: Workbook, fmt: Format, grid: Grid, report: Report, references: dict[str, Number],
-                 previous: Report | None, placements: list[Placement], where: dict[str, tuple[str, int, int]],
-                 pending: list[tuple[Any, str]]) -> None:
+def _table_sheet(
+    wb: Workbook,
+    fmt: Format,
+    grid: Grid,
+    report: Report,
+    references: dict[str, Number],
+    previous: Report | None,
+    placements: list[Placement],
+    where: dict[str, tuple[str, int, int]],
+    pending: list[tuple[Any, str]],
+) -> None:
     name = f"表{grid.name}"
     ws = wb.create_sheet(name)
     computed = formulas(fmt)
@@ -232,8 +240,9 @@ def _table_sheet(wb: Workbook, fmt: Format, grid: Grid, report: Report, referenc
             for j in range(placed.colspan):
                 _style_table_cell(ws.cell(r + i, c + j), header=placed.key is None)
         if placed.rowspan > 1 or placed.colspan > 1:
-            ws.merge_cells(start_row=r, start_column=c, end_row=r + placed.rowspan - 1,
-                           end_column=c + placed.colspan - 1)
+            ws.merge_cells(
+                start_row=r, start_column=c, end_row=r + placed.rowspan - 1, end_column=c + placed.colspan - 1
+            )
         if placed.key is None:
             cell.value = placed.text
             if placed.rowspan == 1 and placed.row in label_rows:
@@ -275,13 +284,16 @@ def _table_sheet(wb: Workbook, fmt: Format, grid: Grid, report: Report, referenc
             cell = ws.cell(r, ref_col, _excel_value(value))
             cell.font, cell.border, cell.fill = _font(italic=True), BORDER, REFERENCE_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center")
-            placements.append(Placement(f"reference.{key}", name, cell.coordinate, "reference",
-                                        f"上年 {cell_label(fmt, key)}"))
+            placements.append(
+                Placement(f"reference.{key}", name, cell.coordinate, "reference", f"上年 {cell_label(fmt, key)}")
+            )
         year = previous.year if previous is not None and previous.year else "上一"
         notes.append(f"灰色一列是 {year} 年度报告的数字，仅供参考，不属于本表，不会写入报告。")
     if grid.name == "三" and previous is not None:
-        notes.append(f"二、上年结转已按 {previous.year or '上一'} 年度报告的“四、结转下年度继续办理”填入；"
-                     "如有出入，请核实后修改，并在报告中说明原因。")
+        notes.append(
+            f"二、上年结转已按 {previous.year or '上一'} 年度报告的“四、结转下年度继续办理”填入；"
+            "如有出入，请核实后修改，并在报告中说明原因。"
+        )
     for i, text in enumerate(notes):
         _note(ws, last + 1 + i, text, grid.cols)
         texts.append((last + 1 + i, 1, 1, grid.cols, text))
@@ -324,8 +336,13 @@ def _cover_sheet(wb: Workbook, report: Report, placements: list[Placement]) -> N
             cell.fill = FORMULA_FILL
         ws.cell(r, 3, hint).font = _font(size=10, italic=True)
         placements.append(Placement(key, COVER_SHEET, cell.coordinate, "meta", label))
-    _note(ws, 8, "填写顺序：封面 → 正文 → 表二 → 表三 → 表四。白色单元格可以填写；黄色单元格不能修改。"
-                 "填好后用 nianbao render 本文件 --to docx 生成报告。", 3)
+    _note(
+        ws,
+        8,
+        "填写顺序：封面 → 正文 → 表二 → 表三 → 表四。白色单元格可以填写；黄色单元格不能修改。"
+        "填好后用 nianbao render 本文件 --to docx 生成报告。",
+        3,
+    )
     ws.row_dimensions[8].height = 36
     _fit(ws, landscape=False)
     _protect(ws)
@@ -343,8 +360,10 @@ def _text_sheet(wb: Workbook, report: Report, placements: list[Placement]) -> No
         cell.alignment = Alignment(horizontal="center", vertical="center")
     own = {s.number: s.narrative for s in report.sections}
     rows: list[tuple[str, str, str, str]] = [("text.preamble", "导语", report.preamble, "标题之后、第一部分之前的文字")]
-    rows += [(f"text.section.{s.number}", section_title(s.number), own.get(s.number, ""), HINTS[s.number])
-             for s in sections()]
+    rows += [
+        (f"text.section.{s.number}", section_title(s.number), own.get(s.number, ""), HINTS[s.number])
+        for s in sections()
+    ]
     for i, (key, label, text, hint) in enumerate(rows):
         r = 3 + i
         head = ws.cell(r, 1, label)
@@ -399,4 +418,3 @@ def workbook(report: Report, previous: Report | None = None) -> Workbook:
 def write_xlsx(report: Report, path: str | Path, previous: Report | None = None) -> None:
     """Writes `report` as the workbook to fill in; with last year's report, its 现行有效件数 beside 表二."""
     workbook(report, previous).save(Path(path))
-

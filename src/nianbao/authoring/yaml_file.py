@@ -38,8 +38,9 @@ _Dumper.add_representer(_Block, _represent_block)
 
 def _dump(key: object, value: object) -> list[str]:
     """`key: value` as YAML lines (PyYAML does the quoting)."""
-    text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096,
-                     default_flow_style=False)
+    text = yaml.dump(
+        {key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+    )
     return text.rstrip("\n").split("\n")
 
 
@@ -103,8 +104,10 @@ def yaml_text(report: Report, previous: Report | None = None) -> str:
             if key in computed:
                 due = sums[key]
                 if value is not None and due is not None and Decimal(value) != Decimal(due):
-                    lines.append(f"  {_dump(key, _yaml_value(value))[0]}  # {label}"
-                                 f"（与各项之和 {_figure(due)} 不符；删除本行则自动计算）")
+                    lines.append(
+                        f"  {_dump(key, _yaml_value(value))[0]}  # {label}"
+                        f"（与各项之和 {_figure(due)} 不符；删除本行则自动计算）"
+                    )
                 else:
                     lines.append(f"  # {_dump(key, _yaml_value(due))[0]}  # {label}（{computed[key].describe()}）")
                 continue
@@ -121,5 +124,3 @@ def yaml_text(report: Report, previous: Report | None = None) -> str:
 def write_yaml(report: Report, path: str | Path, previous: Report | None = None) -> None:
     """Writes `report` as the commented YAML; with last year's report, its 现行有效件数 beside this year's."""
     Path(path).write_text(yaml_text(report, previous), encoding="utf-8")
-
-

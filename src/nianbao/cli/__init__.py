@@ -50,8 +50,8 @@ app.command(name="rollup")(rollup.rollup_cmd)
 ledger_app = typer.Typer(
     name="ledger",
     help="依申请公开台账：登记申请、记录办理事件、答复期限、年度统计表。数据库由环境变量 NIANBAO_DATABASE_URL 指定"
-         "（SQLAlchemy 地址，如 postgresql+psycopg://user@host/db；未设置时为当前目录下的 SQLite 文件 nianbao.db），"
-         "首次使用时自动建表和迁移。",
+    "（SQLAlchemy 地址，如 postgresql+psycopg://user@host/db；未设置时为当前目录下的 SQLite 文件 nianbao.db），"
+    "首次使用时自动建表和迁移。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -31,8 +31,11 @@ def expand(paths: list[str]) -> list[str]:
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.endswith(".truth.json"))
+            out.extend(
+                str(f)
+                for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.endswith(".truth.json")
+            )
         else:
             out.append(given)
     return out
@@ -109,9 +112,11 @@ def requires(*extras: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
 def print_audit_text(report: Report, audit: Audit, show_all: bool) -> None:
     console = Console(soft_wrap=True, highlight=False)
     counts = audit.counts()
-    console.print(f"[bold]{escape(report.file)}[/bold]  {report.agency or '?'} {report.year or '?'}年度 "
-                  f"{report.format or '?'}年格式  "
-                  f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}")
+    console.print(
+        f"[bold]{escape(report.file)}[/bold]  {report.agency or '?'} {report.year or '?'}年度 "
+        f"{report.format or '?'}年格式  "
+        f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']}"
+    )
     colors = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     hidden = 0
     for f in audit.findings:
@@ -121,7 +126,9 @@ def print_audit_text(report: Report, audit: Audit, show_all: bool) -> None:
         where = next((c.location for c in f.cells if c.location), f.location)
         mark = {Status.FAILED: "", Status.UNCERTAIN: "（不确定）", Status.NOT_ASSESSABLE: "（无法核对）"}[f.status]
         review = f"［已{'确认' if f.review == 'confirmed' else '排除'}］" if f.review else ""
-        console.print(f"  [{colors[f.severity]}]{f.severity.chinese}[/] {f.rule} {f.name}{mark}{review}："
-                      f"{escape(f.message)}" + (f"（{where.describe()}）" if where else ""))
+        console.print(
+            f"  [{colors[f.severity]}]{f.severity.chinese}[/] {f.rule} {f.name}{mark}{review}："
+            f"{escape(f.message)}" + (f"（{where.describe()}）" if where else "")
+        )
     if hidden:
         console.print(f"  另有 {hidden} 项因单元格空白或无法读取而无法核对（加 --all 显示）")

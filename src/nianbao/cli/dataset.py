@@ -29,22 +29,33 @@ class DaskMode(StrEnum):
 
 @requires("dataset", "dask")
 def build_cmd(
-    sources: Annotated[list[str], typer.Argument(
-        help="报告文件、目录（递归），或清单文件（.csv 表头 path[,agency,year,region]，或 .jsonl）",
-        show_default=False, metavar="SRC...")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="报告文件、目录（递归），或清单文件（.csv 表头 path[,agency,year,region]，或 .jsonl）",
+            show_default=False,
+            metavar="SRC...",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="数据集目录（不存在则创建；已有则增量更新）")],
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1,
-        help="并行读取的进程数（默认：全部 CPU 核心；与 --dask local 同用时为其进程数）")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler",
-        help="在 Dask 集群上读取：调度器地址，如 tcp://HOST:8786（各工作节点须能以同一路径访问文件）")] = None,
-    dask: Annotated[DaskMode | None, typer.Option(
-        "--dask", help="local：在本机启动 Dask LocalCluster 读取")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="并行读取的进程数（默认：全部 CPU 核心；与 --dask local 同用时为其进程数）"
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="在 Dask 集群上读取：调度器地址，如 tcp://HOST:8786（各工作节点须能以同一路径访问文件）"
+        ),
+    ] = None,
+    dask: Annotated[DaskMode | None, typer.Option("--dask", help="local：在本机启动 Dask LocalCluster 读取")] = None,
     force: Annotated[bool, typer.Option("--force", help="重新读取数据集中已有的文件，并替换其数据")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="每个文件的读取时限（秒）")] = 30.0,
-    memory_mb: Annotated[int, typer.Option(
-        "--memory-mb", min=0, help="本机每个读取进程的内存上限（MB，0 表示不限）")] = 1024,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", min=0, help="本机每个读取进程的内存上限（MB，0 表示不限）")
+    ] = 1024,
 ) -> None:
     """读取并核查 SRC 中的每份报告，写成按年度分区的 Parquet 数据集（reports、cells、findings、sections）。
 
@@ -72,8 +83,17 @@ def build_cmd(
             bar.update(task, completed=state.done, total=state.total)
 
         try:
-            result = build(sources, out, jobs=jobs, scheduler=scheduler, dask_local=dask is DaskMode.local,
-                           force=force, time_limit=timeout, memory_mb=memory_mb or None, progress=advance)
+            result = build(
+                sources,
+                out,
+                jobs=jobs,
+                scheduler=scheduler,
+                dask_local=dask is DaskMode.local,
+                force=force,
+                time_limit=timeout,
+                memory_mb=memory_mb or None,
+                progress=advance,
+            )
         except (BuildError, SourceError) as exc:
             plain_err.print(f"nianbao: {exc}", markup=False)
             raise typer.Exit(2) from None
@@ -82,14 +102,19 @@ def build_cmd(
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             bar.stop()
-            plain_err.print(f"nianbao: 已中断。已读取的文件已写入数据集 {out}，数据集完整；"
-                            "再次运行同一命令将从中断处继续。", markup=False)
+            plain_err.print(
+                f"nianbao: 已中断。已读取的文件已写入数据集 {out}，数据集完整；再次运行同一命令将从中断处继续。",
+                markup=False,
+            )
             raise typer.Exit(130) from None
     local = reader_version()
     others = sorted(v for v in result.reader_versions if v != local)
     if others:
-        plain_err.print(f"nianbao: 注意：部分工作进程的读取器版本（{'、'.join(others)}）与本机（{local}）不同，"
-                  "这些报告下次运行时将被重新读取；请在各工作节点安装同一版本", markup=False)
+        plain_err.print(
+            f"nianbao: 注意：部分工作进程的读取器版本（{'、'.join(others)}）与本机（{local}）不同，"
+            "这些报告下次运行时将被重新读取；请在各工作节点安装同一版本",
+            markup=False,
+        )
     typer.echo(summary(result))
 
 
@@ -164,16 +189,18 @@ def query_cmd(
                     with output.open("w", encoding="utf-8") as stream:
                         shown, total = q.write_table(result, TABLE_ROWS, stream)
                 if shown < total:
-                    plain_err.print(f"仅显示前 {shown} 行（共 {total} 行）；全部结果请用 --format csv 或 json 输出",
-                              markup=False)
+                    plain_err.print(
+                        f"仅显示前 {shown} 行（共 {total} 行）；全部结果请用 --format csv 或 json 输出", markup=False
+                    )
             else:
                 write = q.write_csv if fmt is QueryFormat.csv else q.write_json
                 if output is None:
                     write(result, sys.stdout)
                 else:
                     # a BOM in CSV files so that Excel reads them as UTF-8
-                    with output.open("w", encoding="utf-8-sig" if fmt is QueryFormat.csv else "utf-8",
-                                     newline="") as stream:
+                    with output.open(
+                        "w", encoding="utf-8-sig" if fmt is QueryFormat.csv else "utf-8", newline=""
+                    ) as stream:
                         write(result, stream)
         except duckdb.Error as exc:
             raise fail(q.describe_error(exc), 1) from None
@@ -189,8 +216,9 @@ def query_cmd(
 def export_cmd(
     out: Annotated[Path, typer.Argument(help="数据集目录（nianbao dataset build 的 -o）")],
     to: Annotated[ExportFormat, typer.Option("--to", help="导出格式")] = ExportFormat.xlsx,
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--out", help="写入的文件或目录（默认当前目录下的 <数据集名>-tables.xlsx/csv）")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--out", help="写入的文件或目录（默认当前目录下的 <数据集名>-tables.xlsx/csv）")
+    ] = None,
 ) -> None:
     """导出宽表：每份报告一行，报告信息和每个单元格一列，供 Excel 使用。"""
     import duckdb

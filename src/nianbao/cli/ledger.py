@@ -49,10 +49,16 @@ class Status(StrEnum):
 def add(
     reference: Annotated[str, typer.Argument(help="案号（本机关内唯一）")],
     agency: AgencyOpt,
-    applicant_type: Annotated[str, typer.Option("--applicant-type", help="自然人、商业企业、科研机构、社会公益组织、"
-                                                                         "法律服务机构、其他（或 natural_person 等）")],
-    received: Annotated[str | None, typer.Option(
-        "--received", help="收到日期（条例第三十一条）；默认同到达日期")] = None,
+    applicant_type: Annotated[
+        str,
+        typer.Option(
+            "--applicant-type",
+            help="自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他（或 natural_person 等）",
+        ),
+    ],
+    received: Annotated[
+        str | None, typer.Option("--received", help="收到日期（条例第三十一条）；默认同到达日期")
+    ] = None,
     arrived: Annotated[str | None, typer.Option("--arrived", help="到达日期；默认同收到日期")] = None,
     channel: Annotated[str, typer.Option("--channel", help="当面、邮寄、平信、网络、传真、其他")] = "其他",
     applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")] = "",
@@ -70,9 +76,20 @@ def add(
     with unit() as s:
         owner, created = agencies.get_or_create_agency(s, agency)
         calendar = calendar_store.load_calendar(s)
-        case = cases.add_case(s, owner, reference, got, kind, calendar=calendar,
-                              arrived=parse_date(arrived, "--arrived"), channel=way, applicant=applicant,
-                              contact=contact, request=request, note=note)
+        case = cases.add_case(
+            s,
+            owner,
+            reference,
+            got,
+            kind,
+            calendar=calendar,
+            arrived=parse_date(arrived, "--arrived"),
+            channel=way,
+            applicant=applicant,
+            contact=contact,
+            request=request,
+            note=note,
+        )
         if created:
             plain_err.print(f"新建机关“{owner.name}”", markup=False)
         registered(f"已登记 案件 {case.reference}", case, calendar)
@@ -99,8 +116,19 @@ def event(
     with unit() as s:
         case = find_case(s, agency, reference)
         calendar = calendar_store.load_calendar(s)
-        cases.add_event(s, case, what, day, calendar=calendar, approver=approver, days=days, party=party,
-                        until=parse_date(until, "--until"), note=note, expected_version=expect_version)
+        cases.add_event(
+            s,
+            case,
+            what,
+            day,
+            calendar=calendar,
+            approver=approver,
+            days=days,
+            party=party,
+            until=parse_date(until, "--until"),
+            note=note,
+            expected_version=expect_version,
+        )
         registered(f"已记录 案件 {case.reference} {vocabulary.EventKind(what).label}", case, calendar)
 
 
@@ -108,8 +136,13 @@ def event(
 def close(
     reference: Annotated[str, typer.Argument(help="案号")],
     agency: AgencyOpt,
-    outcome: Annotated[str, typer.Option("--outcome", help="表三的办理结果行，如 granted、partially_granted、"
-                                                           "withheld.third_party_rights（部分公开优先）")],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="表三的办理结果行，如 granted、partially_granted、withheld.third_party_rights（部分公开优先）",
+        ),
+    ],
     on: Annotated[str, typer.Option("--on", help="办结日期 YYYY-MM-DD")],
     note: Annotated[str, typer.Option("--note", help="备注")] = "",
     expect_version: ExpectOpt = None,
@@ -140,8 +173,11 @@ def show(
         found = cases.deadline(case, calendar_store.load_calendar(s))
         out = Console(highlight=False, soft_wrap=True)
         out.print(f"案件 {case.reference}（{owner.name}，第 {case.version} 版）", markup=False)
-        out.print(f"  申请人：{case.applicant or '—'}（{ApplicantType(case.applicant_type).label}）"
-                  f"  联系方式：{case.contact or '—'}", markup=False)
+        out.print(
+            f"  申请人：{case.applicant or '—'}（{ApplicantType(case.applicant_type).label}）"
+            f"  联系方式：{case.contact or '—'}",
+            markup=False,
+        )
         arrived = f"到达 {case.arrived}，" if case.arrived else ""
         out.print(f"  {arrived}收到 {case.received}（{Channel(case.channel).label}）", markup=False)
         if case.request:
@@ -150,9 +186,18 @@ def show(
         out.print(f"  状态：{state}", markup=False)
         out.print("  事件：", markup=False)
         for e in case.events:
-            extra = [x for x in (e.approver and f"批准人 {e.approver}", e.days and f"{e.days} 个工作日",
-                                 e.party and f"对象 {e.party}", e.until and f"期限至 {e.until}",
-                                 e.outcome and outcome_row_label(e.outcome), e.note) if x]
+            extra = [
+                x
+                for x in (
+                    e.approver and f"批准人 {e.approver}",
+                    e.days and f"{e.days} 个工作日",
+                    e.party and f"对象 {e.party}",
+                    e.until and f"期限至 {e.until}",
+                    e.outcome and outcome_row_label(e.outcome),
+                    e.note,
+                )
+                if x
+            ]
             detail = f"（{'；'.join(map(str, extra))}）" if extra else ""
             out.print(f"    {e.on} {EventKind(e.kind).label}{detail}", markup=False)
         out.print(f"  答复期限：{due_text(found.due, found.provisional)}", markup=False)
@@ -196,10 +241,15 @@ def _print_rows(rows: list[CaseRow], output: ListOutput, title: str) -> None:
     for col in ("案号", "收到", "申请人类型", "状态", "答复期限", "剩余工作日", "办理结果"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.reference, r.received.isoformat(), ApplicantType(r.applicant_type).label,
-                      "办理中" if r.status == "open" else f"已办结 {r.closed}",
-                      due_text(r.deadline) if r.status == "open" else (r.deadline.isoformat() if r.deadline else ""),
-                      _left_text(r.days_left), outcome_row_label(r.outcome))
+        table.add_row(
+            r.reference,
+            r.received.isoformat(),
+            ApplicantType(r.applicant_type).label,
+            "办理中" if r.status == "open" else f"已办结 {r.closed}",
+            due_text(r.deadline) if r.status == "open" else (r.deadline.isoformat() if r.deadline else ""),
+            _left_text(r.days_left),
+            outcome_row_label(r.outcome),
+        )
     Console(highlight=False).print(table)
 
 
@@ -253,8 +303,9 @@ def report(
     agency: Annotated[str, typer.Argument(help="机关全称")],
     year: Annotated[int, typer.Argument(help="报告年度，例如 2025")],
     to: Annotated[RenderTo, typer.Option("--to", help="输出格式")] = RenderTo.docx,
-    out_file: Annotated[Path | None, typer.Option(
-        "-o", "--out", help="输出文件（默认为当前目录下的“机关+年度报告”标准标题）")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("-o", "--out", help="输出文件（默认为当前目录下的“机关+年度报告”标准标题）")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="核查有错误时仍然生成")] = False,
 ) -> None:
     """由台账生成年度报告：表三、表四由台账统计，其余取自已保存的报告草稿；生成前先核查，有错误时停止。"""

@@ -23,8 +23,9 @@ if TYPE_CHECKING:  # the database layers are imported by the commands that use t
     from nianbao.store.models import Agency, Application
 
 AgencyOpt = Annotated[str, typer.Option("--agency", help="机关全称")]
-ExpectOpt = Annotated[int | None, typer.Option("--expect-version", help="你看到的案件版本号（show 显示）；"
-                                                                       "案件已被他人修改时拒绝保存")]
+ExpectOpt = Annotated[
+    int | None, typer.Option("--expect-version", help="你看到的案件版本号（show 显示）；案件已被他人修改时拒绝保存")
+]
 
 
 def _safe_url() -> str:

@@ -42,8 +42,9 @@ def import_cmd(
 @requires("ledger", "pg")
 def export(
     agency: AgencyOpt,
-    out_file: Annotated[Path | None, typer.Option(
-        "-o", "--out", help="写入文件（.csv 或 .xlsx；默认标准输出 CSV）")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("-o", "--out", help="写入文件（.csv 或 .xlsx；默认标准输出 CSV）")
+    ] = None,
 ) -> None:
     """导出台账（与导入相同的列）。"""
     from nianbao.ledger import agencies, csvio
@@ -69,8 +70,9 @@ def export(
 def tables_cmd(
     agency: AgencyOpt,
     year: Annotated[int, typer.Option("--year", help="报告年度")],
-    output: Annotated[TablesOutput, typer.Option("--output", "-o", help="输出格式：table 或 json（交换格式）")]
-    = TablesOutput.table,
+    output: Annotated[
+        TablesOutput, typer.Option("--output", "-o", help="输出格式：table 或 json（交换格式）")
+    ] = TablesOutput.table,
     rollup: Annotated[bool, typer.Option("--rollup", help="包括下级机关")] = False,
 ) -> None:
     """由台账计算年度报告的表三（收到和处理申请）和表四（复议、诉讼）。"""
@@ -97,8 +99,9 @@ def tables_cmd(
         four.add_column(result.label, justify="right")
     four.add_column("总计", justify="right")
     for route in AppealRoute:
-        four.add_row(route.label, *(str(report.value(f"{route.value}.{r}"))
-                                    for r in (*AppealResult.stored_keys(), "total")))
+        four.add_row(
+            route.label, *(str(report.value(f"{route.value}.{r}")) for r in (*AppealResult.stored_keys(), "total"))
+        )
     console.print(four)
 
 
@@ -106,9 +109,13 @@ def tables_cmd(
 def appeal(
     reference: Annotated[str, typer.Argument(help="复议或诉讼的案号")],
     agency: AgencyOpt,
-    route: Annotated[str | None, typer.Option(
-        "--route", help="行政复议、未经复议直接起诉、复议后起诉"
-                        "（review、litigation_direct、litigation_after_review）")] = None,
+    route: Annotated[
+        str | None,
+        typer.Option(
+            "--route",
+            help="行政复议、未经复议直接起诉、复议后起诉（review、litigation_direct、litigation_after_review）",
+        ),
+    ] = None,
     filed: Annotated[str | None, typer.Option("--filed", help="立案（收到）日期")] = None,
     application: Annotated[str | None, typer.Option("--application", help="所涉申请的案号")] = None,
     result: Annotated[str | None, typer.Option("--result", help="维持、纠正、其他（upheld、corrected、other）")] = None,
@@ -127,8 +134,9 @@ def appeal(
                 raise fail("登记复议诉讼案件须同时给出 --route 和 --filed", 2)
             linked = cases.find_case(s, owner, application) if application else None
             day = required_date(filed, "--filed")
-            found = appeals.add_appeal(s, owner, reference, parse_word(vocabulary.appeal_route, route), day,
-                                       application=linked, note=note)
+            found = appeals.add_appeal(
+                s, owner, reference, parse_word(vocabulary.appeal_route, route), day, application=linked, note=note
+            )
             plain_err.print(f"已登记 {vocabulary.AppealRoute(found.route).label} {found.reference}", markup=False)
         else:
             found = appeals.find_appeal(s, owner, reference)
@@ -171,8 +179,11 @@ def calendar_load(
     with unit() as s:
         days, new_years = calendar_store.store_calendar(s, overrides, years)
         moved = calendar_store.settle_deadlines(s, dt.date.today(), calendar_store.calendar_change(overrides, years))
-    plain_err.print(f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份，"
-              f"{moved} 件在办案件的答复期限随之重新计算并记入案件事件（{file}）", markup=False)
+    plain_err.print(
+        f"已导入 {days} 天的安排，新声明 {new_years} 个完整年份，"
+        f"{moved} 件在办案件的答复期限随之重新计算并记入案件事件（{file}）",
+        markup=False,
+    )
 
 
 @requires("ledger", "pg")

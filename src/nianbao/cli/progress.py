@@ -27,12 +27,26 @@ class _Rate(ProgressColumn):
 
 def reading_bar(console: Console, *, show: bool) -> Progress:
     """读取 [bar] n/N, time left: files read by `parse`, `check`, `summary`."""
-    return Progress(TextColumn("读取"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console, transient=True, disable=not show)
+    return Progress(
+        TextColumn("读取"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    )
 
 
 def build_bar(console: Console, *, show: bool) -> Progress:
     """读取 [bar] n/N, files a second, time taken, 剩余 time left: `nianbao dataset build`."""
-    columns = (TextColumn("读取"), BarColumn(), MofNCompleteColumn(), _Rate(), TimeElapsedColumn(),
-               TextColumn("剩余"), TimeRemainingColumn())
+    columns = (
+        TextColumn("读取"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+    )
     return Progress(*columns, console=console, transient=True, disable=not show)

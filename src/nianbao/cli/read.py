@@ -40,8 +40,15 @@ def summary_table(rows: list[tuple[str, Report | ReadError]]) -> Table:
         if isinstance(r, ReadError):
             table.add_row(Path(f).name, "", "", "", "", "", f"[red]{r.reason}[/red]")
         else:
-            table.add_row(Path(f).name, r.agency or "?", str(r.year or "?"), r.format or "?",
-                          f"{r.cells_read}/{len(r.cells)}", str(len(r.blank_keys)), _problems_text(r))
+            table.add_row(
+                Path(f).name,
+                r.agency or "?",
+                str(r.year or "?"),
+                r.format or "?",
+                f"{r.cells_read}/{len(r.cells)}",
+                str(len(r.blank_keys)),
+                _problems_text(r),
+            )
     return table
 
 
@@ -53,14 +60,29 @@ def explain_table(reading: Reading) -> Table:
     """How each cell of a reading was found: the stage that decided it, the row and column labels it was matched
     by (and the row label as printed), the source span and the printed text."""
     r = reading.report
-    table = Table(title=escape(f"{r.file}：逐格读取过程（{r.agency or '?'} {r.year or '?'}年度，{r.format}年格式）"),
-                  show_lines=False)
+    table = Table(
+        title=escape(f"{r.file}：逐格读取过程（{r.agency or '?'} {r.year or '?'}年度，{r.format}年格式）"),
+        show_lines=False,
+    )
     for col in ("单元格", "阶段", "行标签", "列标签", "匹配的标签", "出处", "印刷文字", "说明"):
         table.add_column(col, overflow="fold")
     for c in reading.cells:
         stage = _STAGE_NAMES[c.stage] + (f"（{_SOURCES[c.source]}）" if c.source else "")
-        table.add_row(*(escape(text) for text in (c.key, stage, c.row_label, c.column_label, c.matched or "—", c.span,
-                                                   c.printed if c.printed.strip() else "（空白）", c.note)))
+        table.add_row(
+            *(
+                escape(text)
+                for text in (
+                    c.key,
+                    stage,
+                    c.row_label,
+                    c.column_label,
+                    c.matched or "—",
+                    c.span,
+                    c.printed if c.printed.strip() else "（空白）",
+                    c.note,
+                )
+            )
+        )
     return table
 
 
@@ -78,8 +100,12 @@ def _explain(paths: list[str]) -> int:
             continue
         except Exception as exc:  # a reader bug must not end the batch or lose other files
             failed += 1
-            err.print(f"nianbao: {f}: 读取时发生内部错误（{type(exc).__name__}: {exc}）", markup=False, highlight=False,
-                      soft_wrap=True)
+            err.print(
+                f"nianbao: {f}: 读取时发生内部错误（{type(exc).__name__}: {exc}）",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             continue
         console.print(explain_table(reading))
     return failed
@@ -89,8 +115,10 @@ def parse(
     files: Annotated[list[str], typer.Argument(help="报告文件或目录（txt、md、html、docx、pdf、doc）")],
     output: Annotated[Output, typer.Option("--output", "-o", help="输出格式")] = Output.jsonl,
     full: Annotated[bool, typer.Option("--full", help="输出全部内容：印刷文字、出处、章节和读取问题")] = False,
-    explain: Annotated[bool, typer.Option(
-        "--explain", help="逐格说明读取过程（表格）：阶段、匹配的行列标签、出处和印刷文字；不输出 JSON")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="逐格说明读取过程（表格）：阶段、匹配的行列标签、出处和印刷文字；不输出 JSON"),
+    ] = False,
 ) -> None:
     """读取报告，输出统计表数值（交换格式 JSON）。"""
     paths = expand(files)
@@ -148,17 +176,21 @@ def _load_reviews(path: Path | None) -> dict[str, str] | None:
 
 def check_cmd(
     files: Annotated[list[str], typer.Argument(help="报告文件或目录")],
-    previous: Annotated[list[str] | None, typer.Option(
-        "--previous", "-p", help="上一年度报告（文件或目录），用于跨年度核查")] = None,
-    select_: Annotated[list[str] | None, typer.Option(
-        "--select", help="只用这些规则（编号前缀、类别或名称，逗号分隔）")] = None,
+    previous: Annotated[
+        list[str] | None, typer.Option("--previous", "-p", help="上一年度报告（文件或目录），用于跨年度核查")
+    ] = None,
+    select_: Annotated[
+        list[str] | None, typer.Option("--select", help="只用这些规则（编号前缀、类别或名称，逗号分隔）")
+    ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不用这些规则")] = None,
     output: Annotated[CheckOutput, typer.Option("--output", help="输出格式")] = CheckOutput.text,
     out_file: Annotated[Path | None, typer.Option("-o", "--out", help="写入文件（默认标准输出）")] = None,
-    fail_on: Annotated[str, typer.Option(
-        "--fail-on", help="达到此严重程度时退出码为 1：error、warning、info")] = "error",
-    reviews: Annotated[Path | None, typer.Option(
-        "--reviews", help="复核记录 JSON：{指纹: confirmed|dismissed}")] = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="达到此严重程度时退出码为 1：error、warning、info")
+    ] = "error",
+    reviews: Annotated[
+        Path | None, typer.Option("--reviews", help="复核记录 JSON：{指纹: confirmed|dismissed}")
+    ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="文本输出中也列出无法核对的项")] = False,
 ) -> None:
     """核查报告：勾稽关系、空白单元格、格式、结构、正文与表格、发布时间、跨年度。"""
@@ -199,8 +231,9 @@ def check_cmd(
             unreadable = True
             err.print(f"nianbao: {r.file}: {r.reason}", markup=False, highlight=False, soft_wrap=True)
             continue
-        audit = check(r, last_year.get(id(r)), select_rules=_codes(select_), ignore_rules=_codes(ignore),
-                      reviews=reviews_map)
+        audit = check(
+            r, last_year.get(id(r)), select_rules=_codes(select_), ignore_rules=_codes(ignore), reviews=reviews_map
+        )
         counted = audit.worst()
         if counted is not None and (worst is None or counted > worst):
             worst = counted
@@ -213,6 +246,7 @@ def check_cmd(
         _emit("\n".join(lines) + ("\n" if lines else ""), out_file)
     elif output is CheckOutput.html:
         from nianbao.render import audits_html, source_lines
+
         _emit(audits_html(pairs, lines=[source_lines(r.file) for r, _ in pairs]), out_file)
     if unreadable:
         raise typer.Exit(2)

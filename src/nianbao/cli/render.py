@@ -17,8 +17,9 @@ def template(
     year: Annotated[int, typer.Option("--year", help="报告年度，例如 2025")],
     agency: Annotated[str, typer.Option("--agency", help="发布机关全称")],
     to: Annotated[Path, typer.Option("--to", help="输出文件：.yaml 或 .xlsx")],
-    previous: Annotated[Path | None, typer.Option(
-        "--previous", help="上一年度报告（任意可读格式），用于带入上年结转等")] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="上一年度报告（任意可读格式），用于带入上年结转等")
+    ] = None,
 ) -> None:
     """生成空白年报模板（YAML 或 Excel 工作簿，按官方表样，合计为公式）。"""
     from nianbao.authoring.template import template as make_template

@@ -39,8 +39,11 @@ def _print_rollup_text(result: Rollup, show_all: bool) -> None:
     console = Console(soft_wrap=True, highlight=False)
     parent = result.parent
     who = "下级合计（无本级报告）" if parent is None else f"{parent.agency or '?'}（{parent.file}）"
-    console.print(f"[bold]{escape(who)}[/bold]  {result.year or '?'} 年度 · {result.format} 年格式 · "
-                  f"下级报告 {len(result.children)} 份", markup=True)
+    console.print(
+        f"[bold]{escape(who)}[/bold]  {result.year or '?'} 年度 · {result.format} 年格式 · "
+        f"下级报告 {len(result.children)} 份",
+        markup=True,
+    )
     for child in result.children:
         console.print(f"  下级：{child.agency or '?'}（{child.file}）", markup=False)
     for skipped in result.skipped:
@@ -83,13 +86,22 @@ def _print_rollup_text(result: Rollup, show_all: bool) -> None:
 
 
 def rollup_cmd(
-    parent: Annotated[str, typer.Argument(
-        metavar="PARENT_REPORT", help="本级报告（如区县政府的年报）；写 - 表示没有本级报告，只求下级合计")],
-    children: Annotated[list[str], typer.Argument(
-        metavar="CHILD_REPORT", help="下级报告（如各部门的年报）：文件或目录；目录中的本级报告文件自动略去")],
+    parent: Annotated[
+        str,
+        typer.Argument(
+            metavar="PARENT_REPORT", help="本级报告（如区县政府的年报）；写 - 表示没有本级报告，只求下级合计"
+        ),
+    ],
+    children: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="CHILD_REPORT", help="下级报告（如各部门的年报）：文件或目录；目录中的本级报告文件自动略去"
+        ),
+    ],
     output: Annotated[RollupOutput, typer.Option("--output", help="输出格式")] = RollupOutput.text,
-    show_all: Annotated[bool, typer.Option(
-        "--all", help="列出全部单元格（默认只列不一致的；没有本级报告时只列非零的）")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="列出全部单元格（默认只列不一致的；没有本级报告时只列非零的）")
+    ] = False,
 ) -> None:
     """汇总下级报告并与本级报告逐格比对：本级数字应等于下级合计。
 

@@ -35,15 +35,25 @@ def _fail(message: str) -> typer.Exit:
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
-    database_url: Annotated[str | None, typer.Option(
-        "--database-url", help="数据库（SQLAlchemy URL，如 postgresql+psycopg://user@host/db）；"
-        "默认 $NIANBAO_DATABASE_URL 或当前目录下的 nianbao.db")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="数据库（SQLAlchemy URL，如 postgresql+psycopg://user@host/db）；"
+            "默认 $NIANBAO_DATABASE_URL 或当前目录下的 nianbao.db",
+        ),
+    ] = None,
     demo: Annotated[bool, typer.Option("--demo", help="数据库为空时创建演示辖区、用户、报告和台账")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数")] = 1,
-    forwarded_allow_ips: Annotated[str | None, typer.Option(
-        "--forwarded-allow-ips", envvar="NIANBAO_FORWARDED_ALLOW_IPS",
-        help="反向代理的地址（逗号分隔，如 10.0.0.5）：只信任来自这些地址的 X-Forwarded-For/-Proto；"
-        "默认不信任任何代理，按直接连接的地址计登录失败次数")] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            envvar="NIANBAO_FORWARDED_ALLOW_IPS",
+            help="反向代理的地址（逗号分隔，如 10.0.0.5）：只信任来自这些地址的 X-Forwarded-For/-Proto；"
+            "默认不信任任何代理，按直接连接的地址计登录失败次数",
+        ),
+    ] = None,
 ) -> None:
     """启动网页系统（报告核查、申请台账、年度报告、辖区汇总）及 /api/v1 接口。"""
     import os
@@ -70,12 +80,14 @@ def serve(
                     console.print("演示数据已创建。")
             has_users = session.scalar(select(User.id).limit(1)) is not None
             # a newer chinesecalendar may cover a year whose deadlines were provisional: make them exact now
-            settled = calendar_store.settle_deadlines(session, settings.today(),
-                                                      "工作日历已收录（chinesecalendar 更新）", provisional_only=True)
+            settled = calendar_store.settle_deadlines(
+                session, settings.today(), "工作日历已收录（chinesecalendar 更新）", provisional_only=True
+            )
             notice = calendar_store.load_calendar(session).notice(settings.today())
     except SQLAlchemyError as exc:
-        raise _fail(f"无法打开数据库 {_shown(url)}："
-                    f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}") from None
+        raise _fail(
+            f"无法打开数据库 {_shown(url)}：{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}"
+        ) from None
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"nianbao 网页系统：http://{host}:{port}/  （接口文档 http://{host}:{port}/docs）")
     console.print(f"数据库：{_shown(url)}")
@@ -98,8 +110,16 @@ def serve(
     if trusted:
         console.print(f"信任以下反向代理转发的客户端地址：{trusted}")
     # Uvicorn trusts 127.0.0.1 by default: without a configured proxy, forwarded headers are not read at all.
-    uvicorn.run("nianbao.web.server:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, factory=False)
+    uvicorn.run(
+        "nianbao.web.server:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        factory=False,
+    )
 
 
 @requires("web", "pg")
@@ -165,6 +185,12 @@ def user_list() -> None:
     with db.session() as session:
         for user in session.scalars(select(User).order_by(User.id)):
             created = user.created_at.strftime("%Y-%m-%d") if isinstance(user.created_at, dt.datetime) else ""
-            table.add_row(user.username, user.display_name, ROLE_LABELS.get(user.role, user.role),
-                          user.agency.name if user.agency else "", "启用" if user.active else "停用", created)
+            table.add_row(
+                user.username,
+                user.display_name,
+                ROLE_LABELS.get(user.role, user.role),
+                user.agency.name if user.agency else "",
+                "启用" if user.active else "停用",
+                created,
+            )
     Console().print(table)

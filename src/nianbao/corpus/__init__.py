@@ -12,5 +12,12 @@ from nianbao.corpus.rollup import (
 )
 
 __all__ = [
-    "Comparison", "Rollup", "Skipped", "cell_keys", "cell_label", "number_text", "rollup", "same_agency",
+    "Comparison",
+    "Rollup",
+    "Skipped",
+    "cell_keys",
+    "cell_label",
+    "number_text",
+    "rollup",
+    "same_agency",
 ]

@@ -93,8 +93,9 @@ class Rollup:
             note = f"{blank} 份下级报告此处空白，按 0 计" if blank and value is not None else ""
             cells[key] = Cell(key, value, "" if value is None else number_text(value), note=note)
         title = f"{agency}{self.year}年政府信息公开工作年度报告（下级合计）" if self.year is not None else None
-        return Report(file="", kind="rollup", format=self.format, year=self.year, agency=agency, title=title,
-                      cells=cells)
+        return Report(
+            file="", kind="rollup", format=self.format, year=self.year, agency=agency, title=title, cells=cells
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: numbers as int when integral, else as decimal strings."""
@@ -108,22 +109,37 @@ class Rollup:
             "sums": {k: _json(v) for k, v in self.sums.items()},
             "blanks": dict(self.blanks),
             "differences": [
-                {"key": d.key, "label": d.label, "sum": _json(d.sum), "parent": _json(d.parent),
-                 "difference": _json(d.difference)}
+                {
+                    "key": d.key,
+                    "label": d.label,
+                    "sum": _json(d.sum),
+                    "parent": _json(d.parent),
+                    "difference": _json(d.difference),
+                }
                 for d in self.differences
             ],
             "consistent": self.consistent,
         }
 
 
-def rollup(children: Sequence[Report], parent: Report | None = None, *, expected: Sequence[str] | None = None,
-           year: int | None = None) -> Rollup:
+def rollup(
+    children: Sequence[Report],
+    parent: Report | None = None,
+    *,
+    expected: Sequence[str] | None = None,
+    year: int | None = None,
+) -> Rollup:
     """Sums `children` cell by cell and compares the sums with `parent` (see the module doc).
 
     Raises ValueError (Chinese) when no format can be decided: no parent, no year, no child format.
     """
-    target_year = year if year is not None else parent.year if parent is not None and parent.year is not None \
+    target_year = (
+        year
+        if year is not None
+        else parent.year
+        if parent is not None and parent.year is not None
         else _most_common(c.year for c in children)
+    )
     fmt, basis = _target_format(children, parent, target_year)
     included: list[Report] = []
     skipped: list[Skipped] = []
@@ -140,10 +156,20 @@ def rollup(children: Sequence[Report], parent: Report | None = None, *, expected
         if len(known) < len(included):
             blanks[key] = len(included) - len(known)
         sums[key] = _typed(fmt, key, sum(known, Decimal(0))) if known else None
-    differences = [] if parent is None else \
-        [d for d in (_compare(fmt, k, s, parent) for k, s in sums.items()) if d.differs]
-    return Rollup(format=fmt.name, year=target_year, parent=parent, children=included, skipped=skipped,
-                  missing=_missing(expected or (), included), sums=sums, blanks=blanks, differences=differences)
+    differences = (
+        [] if parent is None else [d for d in (_compare(fmt, k, s, parent) for k, s in sums.items()) if d.differs]
+    )
+    return Rollup(
+        format=fmt.name,
+        year=target_year,
+        parent=parent,
+        children=included,
+        skipped=skipped,
+        missing=_missing(expected or (), included),
+        sums=sums,
+        blanks=blanks,
+        differences=differences,
+    )
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
@@ -177,8 +203,9 @@ def _target_format(children: Sequence[Report], parent: Report | None, year: int 
     """The roll-up's format, and what it was taken from (for skip reasons)."""
     if parent is not None and parent.format:
         return get_format(parent.format), "本级报告"
-    common = _most_common(c.format for c in children if year is None or c.year == year) \
-        or _most_common(c.format for c in children)
+    common = _most_common(c.format for c in children if year is None or c.year == year) or _most_common(
+        c.format for c in children
+    )
     if common:
         return get_format(common), "多数下级报告"
     if year is not None:

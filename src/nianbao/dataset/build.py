@@ -198,10 +198,19 @@ def _plan(out: Path, items: list[Item], force: bool) -> _Plan:
     return plan
 
 
-def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *, jobs: int | None = None,
-          scheduler: str | None = None, dask_local: bool = False, force: bool = False, time_limit: float = 30.0,
-          memory_mb: int | None = 1024, batch_reports: int | None = None,
-          progress: Callable[[BuildProgress], None] | None = None) -> BuildResult:
+def build(
+    sources: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    dask_local: bool = False,
+    force: bool = False,
+    time_limit: float = 30.0,
+    memory_mb: int | None = 1024,
+    batch_reports: int | None = None,
+    progress: Callable[[BuildProgress], None] | None = None,
+) -> BuildResult:
     """Reads and checks every file of `sources` into the dataset `out` (see the module docstring).
 
     `jobs`: local worker processes (default: every CPU), or the LocalCluster's processes with `dask_local`;
@@ -261,8 +270,13 @@ def build(sources: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]
     return result
 
 
-def _take(results: Iterator[tuple[Item, FileRows]], writer: DatasetWriter, result: BuildResult,
-          kept_by_content: dict[str, str], progress: Callable[[BuildProgress], None] | None) -> None:
+def _take(
+    results: Iterator[tuple[Item, FileRows]],
+    writer: DatasetWriter,
+    result: BuildResult,
+    kept_by_content: dict[str, str],
+    progress: Callable[[BuildProgress], None] | None,
+) -> None:
     """Writes each file's rows, or lists it as a rendition of a report taken before (in this run, or in an
     earlier one: `kept_by_content`)."""
     kept_by_sha: dict[str, str] = {}

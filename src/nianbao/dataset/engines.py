@@ -29,16 +29,12 @@ class BuildError(Exception):
     ``str(exc)`` is one Chinese line."""
 
 
-
 def default_jobs() -> int:
     """Every CPU this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
-
-
-
 
 
 class Runner(Protocol):
@@ -164,8 +160,12 @@ class DaskRunner:
                 # The scheduler's HTTP routes go to a free local port (no dashboard).
                 with _main_hidden():
                     self.cluster = LocalCluster(
-                        n_workers=workers or default_jobs(), threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                        n_workers=workers or default_jobs(),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
                         scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                     )  # type: ignore[no-untyped-call]
                 self.client: Any = Client(self.cluster)  # type: ignore[no-untyped-call]
@@ -195,8 +195,9 @@ class DaskRunner:
             chunk = list(islice(source, self.window - len(order)))
             if not chunk:
                 return
-            futures = self.client.map(process_file, [item.path for _, item in chunk],
-                                      [item.hints for _, item in chunk], pure=False)
+            futures = self.client.map(
+                process_file, [item.path for _, item in chunk], [item.hints for _, item in chunk], pure=False
+            )
             for (i, item), future in zip(chunk, futures, strict=True):
                 order.append((i, item))
                 running[future.key] = (i, item, future)

@@ -65,8 +65,10 @@ class Ambiguous:
             return text if len(ids) <= most else f"{text} 等 {len(ids)} 份"
 
         now, before = listed(self.reports), listed(self.previous)
-        return (f"{self.year} 年度“{self.agency_key}”的上一年度报告不能唯一确定（{self.year - 1} 年度：{before}；"
-                f"{self.year} 年度：{now}），未作跨年度核查")
+        return (
+            f"{self.year} 年度“{self.agency_key}”的上一年度报告不能唯一确定（{self.year - 1} 年度：{before}；"
+            f"{self.year} 年度：{now}），未作跨年度核查"
+        )
 
 
 @dataclass
@@ -188,8 +190,9 @@ def _pair(items: Iterable[Item], candidates: Iterable[Item] | None) -> Pairing:
             if ids and id(ids) not in seen:  # each list of candidates is added once: linear even when all collide
                 seen.add(id(ids))
                 previous.update(dict.fromkeys(ids))
-    result.ambiguous = [Ambiguous(year, key, tuple(reports), tuple(previous))
-                        for (year, key), (reports, previous, _) in groups.items()]
+    result.ambiguous = [
+        Ambiguous(year, key, tuple(reports), tuple(previous)) for (year, key), (reports, previous, _) in groups.items()
+    ]
     return result
 
 
@@ -224,8 +227,10 @@ def pair_reports(reports: list[Report], candidates: list[Report]) -> ReportPairi
     for given, unique in ((reports, now), (candidates, before)):
         for r in given:
             unique.setdefault(_file_id(r), r)  # the first of a file given twice
-    found = pair_previous((Item(i, r.agency, None, r.year) for i, r in now.items()),
-                          (Item(i, r.agency, None, r.year) for i, r in before.items()))
+    found = pair_previous(
+        (Item(i, r.agency, None, r.year) for i, r in now.items()),
+        (Item(i, r.agency, None, r.year) for i, r in before.items()),
+    )
     names = {i: r.file for i, r in (*now.items(), *before.items())}
     previous = [before[p] if (p := found.pairs.get(_file_id(r))) is not None else None for r in reports]
     return ReportPairing(previous, found.ambiguous, [a.describe(names) for a in found.ambiguous])
@@ -252,11 +257,19 @@ def _number(value: float | None) -> Number | None:
     return int(value) if value.is_integer() else Decimal(repr(value))
 
 
-def _rebuild(meta: dict[str, Any], cells: list[tuple[str, float | None, str | None]],
-             sections: list[tuple[int, str | None, str | None]]) -> Report:
+def _rebuild(
+    meta: dict[str, Any],
+    cells: list[tuple[str, float | None, str | None]],
+    sections: list[tuple[int, str | None, str | None]],
+) -> Report:
     """A report as far as the cross-year rules need it: metadata, cells as printed, section texts."""
-    report = Report(file=str(meta.get("path") or meta["report_id"]), kind=str(meta.get("kind") or ""),
-                    format=meta.get("format"), year=meta.get("year"), agency=meta.get("agency"))
+    report = Report(
+        file=str(meta.get("path") or meta["report_id"]),
+        kind=str(meta.get("kind") or ""),
+        format=meta.get("format"),
+        year=meta.get("year"),
+        agency=meta.get("agency"),
+    )
     for key, raw, printed in cells:
         value = _number(raw)
         report.cells[key] = Cell(key, value, printed if printed is not None else "" if value is None else str(value))
@@ -279,8 +292,9 @@ def _grouped(path: Path, columns: list[str]) -> dict[str, list[tuple[Any, ...]]]
     return out
 
 
-def _audit_chunk(folder: str, number: int, pairs: list[tuple[str, str]],
-                 metas: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _audit_chunk(
+    folder: str, number: int, pairs: list[tuple[str, str]], metas: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The cross-year findings of one chunk of pairs, as `findings` rows (run in a worker process or not)."""
     from nianbao.audit import check
 
@@ -291,17 +305,27 @@ def _audit_chunk(folder: str, number: int, pairs: list[tuple[str, str]],
         this = _rebuild(metas[this_id], cells[this_id], sections[this_id])
         before = _rebuild(metas[prev_id], cells[prev_id], sections[prev_id])
         year = int(metas[this_id]["year"])
-        rows.extend({"report_id": this_id, "year": year, "rule": f.rule, "family": f.family,
-                     "severity": f.severity.label, "status": f.status.value, "keys": list(f.keys),
-                     "message": f.message, "fingerprint": f.fingerprint}
-                    for f in check(this, before, select_rules=["cross_year"]).findings)
+        rows.extend(
+            {
+                "report_id": this_id,
+                "year": year,
+                "rule": f.rule,
+                "family": f.family,
+                "severity": f.severity.label,
+                "status": f.status.value,
+                "keys": list(f.keys),
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+            }
+            for f in check(this, before, select_rules=["cross_year"]).findings
+        )
     return rows
 
 
 def _chunks(pairs: dict[str, str], size: int) -> list[list[tuple[str, str]]]:
     """The pairs in a stable order (this year's id), `size` at a time."""
     items = sorted(pairs.items())
-    return [items[start:start + size] for start in range(0, len(items), size)]
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def cross_year(out: Path, *, jobs: int = 1, chunk: int = CHUNK_PAIRS) -> CrossYearResult:
@@ -322,9 +346,14 @@ def cross_year(out: Path, *, jobs: int = 1, chunk: int = CHUNK_PAIRS) -> CrossYe
     try:
         con = connect(out)
         try:
-            metas = {str(m["report_id"]): m for m in con.sql(
-                "SELECT report_id, path, kind, agency, region, year, format FROM reports WHERE status = 'ok'"
-            ).to_arrow_table().to_pylist()}
+            metas = {
+                str(m["report_id"]): m
+                for m in con.sql(
+                    "SELECT report_id, path, kind, agency, region, year, format FROM reports WHERE status = 'ok'"
+                )
+                .to_arrow_table()
+                .to_pylist()
+            }
             pairing = pair_previous(Item(i, m["agency"], m["region"], m["year"]) for i, m in metas.items())
             chunks = _chunks(pairing.pairs, chunk)
             if chunks:
@@ -332,8 +361,9 @@ def cross_year(out: Path, *, jobs: int = 1, chunk: int = CHUNK_PAIRS) -> CrossYe
         finally:
             con.close()
         result = CrossYearResult(pairing)
-        tasks = [(str(scratch), n, pairs, {i: metas[i] for pair in pairs for i in pair})
-                 for n, pairs in enumerate(chunks)]
+        tasks = [
+            (str(scratch), n, pairs, {i: metas[i] for pair in pairs for i in pair}) for n, pairs in enumerate(chunks)
+        ]
         del metas
         _write(out / "findings", zip(_run(tasks, jobs), (len(t[2]) for t in tasks), strict=True), result)
     finally:
@@ -348,16 +378,19 @@ def _stage(con: Any, chunks: list[list[tuple[str, str]]], scratch: Path) -> None
 
     # each report once per chunk (a report is this year's in one pair and last year's in another)
     needed = sorted({(i, n) for n, pairs in enumerate(chunks) for pair in pairs for i in pair})
-    con.register("needed", pa.table({"report_id": [i for i, _ in needed],
-                                     "chunk": pa.array([n for _, n in needed], pa.int32())}))
+    con.register(
+        "needed", pa.table({"report_id": [i for i, _ in needed], "chunk": pa.array([n for _, n in needed], pa.int32())})
+    )
     del needed
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     for table, columns in (("cells", ("key", "value", "printed")), ("sections", ("number", "title", "text"))):
         target = (scratch / table).as_posix().replace("'", "''")
-        con.execute(f"COPY (SELECT n.chunk, t.report_id, {', '.join(f't.{c}' for c in columns)} "
-                    f"FROM {table} t JOIN needed n USING (report_id)) "
-                    f"TO '{target}' (FORMAT parquet, PARTITION_BY (chunk))")
+        con.execute(
+            f"COPY (SELECT n.chunk, t.report_id, {', '.join(f't.{c}' for c in columns)} "
+            f"FROM {table} t JOIN needed n USING (report_id)) "
+            f"TO '{target}' (FORMAT parquet, PARTITION_BY (chunk))"
+        )
     con.unregister("needed")
 
 
@@ -400,8 +433,9 @@ def _write(folder: Path, results: Iterable[tuple[list[dict[str, Any]], int]], re
             temp.unlink(missing_ok=True)
 
 
-def _run(tasks: list[tuple[str, int, list[tuple[str, str]], dict[str, dict[str, Any]]]],
-         jobs: int) -> Iterator[list[dict[str, Any]]]:
+def _run(
+    tasks: list[tuple[str, int, list[tuple[str, str]], dict[str, dict[str, Any]]]], jobs: int
+) -> Iterator[list[dict[str, Any]]]:
     """`_audit_chunk` over the tasks, in order: here, or in `jobs` spawned worker processes."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:

@@ -26,31 +26,71 @@ import duckdb
 
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "reports": (
-        ("report_id", "VARCHAR"), ("path", "VARCHAR"), ("kind", "VARCHAR"),
-        ("renditions", "STRUCT(path VARCHAR, sha256 VARCHAR, kind VARCHAR)[]"), ("agency", "VARCHAR"),
-        ("agency_key", "VARCHAR"), ("region", "VARCHAR"), ("year", "INTEGER"), ("format", "VARCHAR"),
-        ("published", "DATE"), ("pages", "INTEGER"), ("status", "VARCHAR"), ("error", "VARCHAR"),
-        ("reader_version", "VARCHAR"), ("errors", "INTEGER"), ("warnings", "INTEGER"), ("infos", "INTEGER"),
+        ("report_id", "VARCHAR"),
+        ("path", "VARCHAR"),
+        ("kind", "VARCHAR"),
+        ("renditions", "STRUCT(path VARCHAR, sha256 VARCHAR, kind VARCHAR)[]"),
+        ("agency", "VARCHAR"),
+        ("agency_key", "VARCHAR"),
+        ("region", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("format", "VARCHAR"),
+        ("published", "DATE"),
+        ("pages", "INTEGER"),
+        ("status", "VARCHAR"),
+        ("error", "VARCHAR"),
+        ("reader_version", "VARCHAR"),
+        ("errors", "INTEGER"),
+        ("warnings", "INTEGER"),
+        ("infos", "INTEGER"),
         ("seconds", "DOUBLE"),
     ),
     "cells": (
-        ("report_id", "VARCHAR"), ("year", "INTEGER"), ("key", "VARCHAR"), ("value", "DOUBLE"),
-        ("blank", "BOOLEAN"), ("printed", "VARCHAR"), ("provenance", "VARCHAR"),
+        ("report_id", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("key", "VARCHAR"),
+        ("value", "DOUBLE"),
+        ("blank", "BOOLEAN"),
+        ("printed", "VARCHAR"),
+        ("provenance", "VARCHAR"),
     ),
     "findings": (
-        ("report_id", "VARCHAR"), ("year", "INTEGER"), ("rule", "VARCHAR"), ("family", "VARCHAR"),
-        ("severity", "VARCHAR"), ("status", "VARCHAR"), ("keys", "VARCHAR[]"), ("message", "VARCHAR"),
+        ("report_id", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("rule", "VARCHAR"),
+        ("family", "VARCHAR"),
+        ("severity", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("keys", "VARCHAR[]"),
+        ("message", "VARCHAR"),
         ("fingerprint", "VARCHAR"),
     ),
     "sections": (
-        ("report_id", "VARCHAR"), ("year", "INTEGER"), ("number", "TINYINT"), ("title", "VARCHAR"),
+        ("report_id", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("number", "TINYINT"),
+        ("title", "VARCHAR"),
         ("text", "VARCHAR"),
     ),
 }
 
 #: The report columns `export` puts before the cell keys.
-EXPORT_COLUMNS: tuple[str, ...] = ("report_id", "agency", "region", "year", "format", "kind", "path", "published",
-                                   "pages", "status", "error", "errors", "warnings", "infos")
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "report_id",
+    "agency",
+    "region",
+    "year",
+    "format",
+    "kind",
+    "path",
+    "published",
+    "pages",
+    "status",
+    "error",
+    "errors",
+    "warnings",
+    "infos",
+)
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 FETCH = 10_000
 #: A cell beginning with one of these is taken for a formula by spreadsheet programs (OWASP: CSV injection).
@@ -78,16 +118,21 @@ def cell_keys() -> list[str]:
 
 def _source(folder: Path, table: str) -> str:
     """The SELECT a table's view is: its Parquet files, or no rows with the table's columns."""
-    files = [p for p in folder.rglob("*.parquet") if p.is_file() and not p.name.startswith((".", "_"))] \
-        if folder.is_dir() else []
+    files = (
+        [p for p in folder.rglob("*.parquet") if p.is_file() and not p.name.startswith((".", "_"))]
+        if folder.is_dir()
+        else []
+    )
     if not files:
         columns = ", ".join(f"CAST(NULL AS {t}) AS {quote(n)}" for n, t in TABLES[table])
         return f"SELECT {columns} WHERE false"
     pattern = _literal((folder.resolve() / "**" / "*.parquet").as_posix())
     if any(p.parent.name.startswith("year=") for p in files):
         # year=unknown is a partition too: read the partition as text, unknown → NULL
-        return (f"SELECT * REPLACE (TRY_CAST(year AS INTEGER) AS year) FROM read_parquet({pattern}, "
-                f"hive_partitioning = true, hive_types = {{'year': VARCHAR}}, union_by_name = true)")
+        return (
+            f"SELECT * REPLACE (TRY_CAST(year AS INTEGER) AS year) FROM read_parquet({pattern}, "
+            f"hive_partitioning = true, hive_types = {{'year': VARCHAR}}, union_by_name = true)"
+        )
     return f"SELECT * FROM read_parquet({pattern}, hive_partitioning = false, union_by_name = true)"
 
 
@@ -97,16 +142,17 @@ def tables_sql(keys: Sequence[str] | None = None) -> str:
     A query naming a few columns reads and computes only those (DuckDB drops the other aggregates), so
     `SELECT sum("applications.new.total") FROM tables` costs about one column of `cells`.
     """
-    columns = ",\n  ".join(f"max(CASE WHEN key = {_literal(k)} THEN value END) AS {quote(k)}"
-                           for k in (cell_keys() if keys is None else keys))
+    columns = ",\n  ".join(
+        f"max(CASE WHEN key = {_literal(k)} THEN value END) AS {quote(k)}"
+        for k in (cell_keys() if keys is None else keys)
+    )
     return f"SELECT report_id, any_value(year) AS year,\n  {columns}\nFROM cells GROUP BY report_id"
 
 
 def pivot_sql(keys: Sequence[str] | None = None) -> str:
     """The same wide table by DuckDB's PIVOT: faster than `tables_sql` when every column is wanted (export)."""
     names = ", ".join(_literal(k) for k in (cell_keys() if keys is None else keys))
-    return (f"PIVOT (SELECT report_id, key, value FROM cells) ON key IN ({names}) USING first(value) "
-            f"GROUP BY report_id")
+    return f"PIVOT (SELECT report_id, key, value FROM cells) ON key IN ({names}) USING first(value) GROUP BY report_id"
 
 
 def connect(out: Path) -> duckdb.DuckDBPyConnection:
@@ -128,8 +174,10 @@ def connect(out: Path) -> duckdb.DuckDBPyConnection:
 def export_sql() -> str:
     """The wide table joined with the report metadata, for `nianbao dataset export`."""
     meta = ", ".join(f"r.{quote(c)}" for c in EXPORT_COLUMNS)
-    return (f"WITH t AS ({pivot_sql()}) SELECT {meta}, t.* EXCLUDE (report_id) FROM reports r "
-            f"LEFT JOIN t USING (report_id) ORDER BY r.year, r.region, r.agency, r.report_id")
+    return (
+        f"WITH t AS ({pivot_sql()}) SELECT {meta}, t.* EXCLUDE (report_id) FROM reports r "
+        f"LEFT JOIN t USING (report_id) ORDER BY r.year, r.region, r.agency, r.report_id"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,8 +274,9 @@ def write_json(result: Result, stream: IO[str]) -> int:
     stream.write("[")
     for row in result.rows():
         stream.write(",\n " if n else "\n ")
-        stream.write(json.dumps(dict(zip(result.columns, (plain(v) for v in row), strict=True)),
-                                ensure_ascii=False, default=str))
+        stream.write(
+            json.dumps(dict(zip(result.columns, (plain(v) for v in row), strict=True)), ensure_ascii=False, default=str)
+        )
         n += 1
     stream.write("\n]\n" if n else "]\n")
     return n
@@ -287,9 +336,12 @@ def cell_legend() -> dict[str, str]:
         for key, spec in fmt.cells.items():
             label = " · ".join(p for p in (spec.table, spec.row_label, spec.column_label) if p)
             labels.setdefault(key, {}).setdefault(label, []).append(name)
-    return {key: next(iter(by)) if len(by) == 1 else "；".join(f"{label}（{'、'.join(names)} 年格式）"
-                                                               for label, names in by.items())
-            for key, by in labels.items()}
+    return {
+        key: next(iter(by))
+        if len(by) == 1
+        else "；".join(f"{label}（{'、'.join(names)} 年格式）" for label, names in by.items())
+        for key, by in labels.items()
+    }
 
 
 def write_table(result: Result, limit: int, stream: IO[str] | None = None) -> tuple[int, int]:

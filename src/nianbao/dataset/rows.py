@@ -26,8 +26,15 @@ from nianbao.read import ReadError, ReadOptions, read_document, report_from_docu
 from nianbao.read.document import Document
 from nianbao.report import Cell, Report
 
-__all__ = ["CELL_COLUMNS", "FINDING_COLUMNS", "SECTION_COLUMNS", "FileRows", "failed_rows", "file_sha256",
-           "process_file"]
+__all__ = [
+    "CELL_COLUMNS",
+    "FINDING_COLUMNS",
+    "SECTION_COLUMNS",
+    "FileRows",
+    "failed_rows",
+    "file_sha256",
+    "process_file",
+]
 
 #: The columns of each child table a `FileRows` holds (``report_id`` and ``year`` are the report's, added when
 #: written).
@@ -74,25 +81,50 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _report_row(path: str, sha: str, kind: str, hints: Hints, *, status: str = "ok", error: str | None = None,
-                agency: str | None = None, year: int | None = None, format_: str | None = None,
-                published: Any = None, pages: int | None = None, counts: dict[str, int] | None = None,
-                seconds: float = 0.0) -> dict[str, Any]:
+def _report_row(
+    path: str,
+    sha: str,
+    kind: str,
+    hints: Hints,
+    *,
+    status: str = "ok",
+    error: str | None = None,
+    agency: str | None = None,
+    year: int | None = None,
+    format_: str | None = None,
+    published: Any = None,
+    pages: int | None = None,
+    counts: dict[str, int] | None = None,
+    seconds: float = 0.0,
+) -> dict[str, Any]:
     agency = hints.agency or agency
     year = year if year is not None else hints.year
     counts = counts or {}
     return {
-        "report_id": sha, "path": path, "kind": kind,
+        "report_id": sha,
+        "path": path,
+        "kind": kind,
         "renditions": [{"path": path, "sha256": sha, "kind": kind}],
-        "agency": agency, "agency_key": agency_key(agency) if agency else None, "region": hints.region,
-        "year": year, "format": format_, "published": published, "pages": pages, "status": status,
-        "error": error, "reader_version": reader_version(), "errors": counts.get("error", 0),
-        "warnings": counts.get("warning", 0), "infos": counts.get("info", 0), "seconds": seconds,
+        "agency": agency,
+        "agency_key": agency_key(agency) if agency else None,
+        "region": hints.region,
+        "year": year,
+        "format": format_,
+        "published": published,
+        "pages": pages,
+        "status": status,
+        "error": error,
+        "reader_version": reader_version(),
+        "errors": counts.get("error", 0),
+        "warnings": counts.get("warning", 0),
+        "infos": counts.get("info", 0),
+        "seconds": seconds,
     }
 
 
-def failed_rows(path: str, hints: Hints | None, reason: str, *, sha: str | None = None,
-                seconds: float = 0.0) -> FileRows:
+def failed_rows(
+    path: str, hints: Hints | None, reason: str, *, sha: str | None = None, seconds: float = 0.0
+) -> FileRows:
     """The rows of a file that could not be read: a `reports` row with status ``failed`` and `reason`."""
     hints = hints or Hints()
     sha = sha if sha is not None else file_sha256(path)
@@ -114,12 +146,23 @@ def process_file(path: str, hints: Hints | None = None) -> FileRows:
         reason = exc.reason or str(exc)
         return failed_rows(path, hints, reason, sha=sha, seconds=time.perf_counter() - start)
     except Exception as exc:  # a reader's bug on a strange file must not stop the build
-        return failed_rows(path, hints, f"读取出错（{type(exc).__name__}: {exc}）", sha=sha,
-                           seconds=time.perf_counter() - start)
+        return failed_rows(
+            path, hints, f"读取出错（{type(exc).__name__}: {exc}）", sha=sha, seconds=time.perf_counter() - start
+        )
     seconds = time.perf_counter() - start
-    row = _report_row(path, sha, report.kind, hints, agency=report.agency, year=report.year,
-                      format_=report.format, published=report.date, pages=_pages(doc), counts=audit.counts(),
-                      seconds=seconds)
+    row = _report_row(
+        path,
+        sha,
+        report.kind,
+        hints,
+        agency=report.agency,
+        year=report.year,
+        format_=report.format,
+        published=report.date,
+        pages=_pages(doc),
+        counts=audit.counts(),
+        seconds=seconds,
+    )
     out = FileRows(row)
     cells = out.cells
     for key, cell in report.cells.items():

@@ -30,4 +30,3 @@ def reader_version() -> str:
                 digest.update(f.read_bytes())
                 digest.update(b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
-

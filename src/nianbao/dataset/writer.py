@@ -30,8 +30,18 @@ import pyarrow.parquet as pq
 from nianbao.dataset.rows import CELL_COLUMNS, FINDING_COLUMNS, SECTION_COLUMNS, FileRows
 from nianbao.dataset.schema import SCHEMAS, TABLES
 
-__all__ = ["KEYS_METADATA", "DatasetWriter", "ExistingReports", "data_files", "partition_name", "path_key",
-           "read_existing", "remove_orphans", "remove_reports", "rendition_keys"]
+__all__ = [
+    "KEYS_METADATA",
+    "DatasetWriter",
+    "ExistingReports",
+    "data_files",
+    "partition_name",
+    "path_key",
+    "read_existing",
+    "remove_orphans",
+    "remove_reports",
+    "rendition_keys",
+]
 
 BATCH_REPORTS = 250  # reports buffered before a flush: ~100,000 cell rows, some tens of MB of Python objects
 ROLL_BATCHES = 20  # flushes per file: a file holds at most ~5,000 reports' rows

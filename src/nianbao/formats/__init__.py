@@ -15,6 +15,15 @@ from nianbao.formats.model import (
 )
 
 __all__ = [
-    "FORMAT_NAMES", "TABLES", "CellSpec", "Format", "Identity", "RowSpec", "SectionSpec",
-    "format_for_year", "formats", "get_format", "sections",
+    "FORMAT_NAMES",
+    "TABLES",
+    "CellSpec",
+    "Format",
+    "Identity",
+    "RowSpec",
+    "SectionSpec",
+    "format_for_year",
+    "formats",
+    "get_format",
+    "sections",
 ]

@@ -170,7 +170,7 @@ def table_four(fmt: Format, text_of: TextOf) -> Grid:
     depth = max(len(p) for p in paths)
     grid = Grid("四", len(paths), tuple([17.0 / len(paths)] * len(paths)))
     for level in range(depth):
-        keys = ["\x00".join(p[:level + 1]) if len(p) > level else "" for p in paths]
+        keys = ["\x00".join(p[: level + 1]) if len(p) > level else "" for p in paths]
         for joined, first, length in _runs(keys):
             if not joined:
                 continue

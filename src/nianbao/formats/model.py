@@ -126,8 +126,9 @@ def _expand(templates: list[str], applicants: tuple[str, ...]) -> tuple[str, ...
     return tuple(out)
 
 
-def _identities(raw: list[dict[str, object]], fmt: str, rows: tuple[RowSpec, ...],
-                applicants: tuple[str, ...]) -> tuple[Identity, ...]:
+def _identities(
+    raw: list[dict[str, object]], fmt: str, rows: tuple[RowSpec, ...], applicants: tuple[str, ...]
+) -> tuple[Identity, ...]:
     out: list[Identity] = []
     for item in raw:
         formats = item.get("formats", list(FORMAT_NAMES))
@@ -139,14 +140,26 @@ def _identities(raw: list[dict[str, object]], fmt: str, rows: tuple[RowSpec, ...
         over = str(item.get("over", ""))
         if over == "applicant":
             for c in applicants:
-                out.append(Identity(f"{name}.{c}", title, tuple(x.replace("{c}", c) for x in lhs),
-                                    tuple(x.replace("{c}", c) for x in rhs)))
+                out.append(
+                    Identity(
+                        f"{name}.{c}",
+                        title,
+                        tuple(x.replace("{c}", c) for x in lhs),
+                        tuple(x.replace("{c}", c) for x in rhs),
+                    )
+                )
         elif over.startswith("rows:"):
             for row in rows:
                 if row.table != over[5:]:
                     continue
-                out.append(Identity(f"{name}.{row.key}", title, tuple(x.replace("{r}", row.key) for x in lhs),
-                                    tuple(x.replace("{r}", row.key) for x in rhs)))
+                out.append(
+                    Identity(
+                        f"{name}.{row.key}",
+                        title,
+                        tuple(x.replace("{r}", row.key) for x in lhs),
+                        tuple(x.replace("{r}", row.key) for x in rhs),
+                    )
+                )
         else:
             out.append(Identity(name, title, tuple(lhs), tuple(rhs)))
     return tuple(out)
@@ -170,8 +183,12 @@ def formats() -> dict[str, Format]:
     for name in FORMAT_NAMES:
         rows = tuple(
             RowSpec(
-                table=r["table"], text=r["text"], ordinal=r.get("ordinal", ""), group=r.get("group", ""),
-                variants=tuple(r.get("variants", ())), cells=_expand(r["cells"], applicants),
+                table=r["table"],
+                text=r["text"],
+                ordinal=r.get("ordinal", ""),
+                group=r.get("group", ""),
+                variants=tuple(r.get("variants", ())),
+                cells=_expand(r["cells"], applicants),
                 plausible=tuple((a, b) for a, b in r.get("plausible", ())),
             )
             for r in raw_rows

@@ -29,6 +29,21 @@ from nianbao.jobs.pool import (
 )
 from nianbao.jobs.tasks import ReadOk, ReadOutcome, ReadRefused, read_upload
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "JobCrashed", "JobError", "JobFailed", "JobMemoryExceeded",
-           "JobTimeout", "PoolClosed", "ReadOk", "ReadOutcome", "ReadRefused", "WorkerPool", "close_shared_pool",
-           "pool_settings", "read_upload", "shared_pool"]
+__all__ = [
+    "DEFAULT_MEMORY_MB",
+    "DEFAULT_TIME_LIMIT",
+    "JobCrashed",
+    "JobError",
+    "JobFailed",
+    "JobMemoryExceeded",
+    "JobTimeout",
+    "PoolClosed",
+    "ReadOk",
+    "ReadOutcome",
+    "ReadRefused",
+    "WorkerPool",
+    "close_shared_pool",
+    "pool_settings",
+    "read_upload",
+    "shared_pool",
+]

@@ -77,9 +77,23 @@ from nianbao.jobs.errors import (
 )
 from nianbao.jobs.worker import worker_main
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIME_LIMIT", "PRELOAD", "JobCrashed", "JobError", "JobFailed",
-           "JobMemoryExceeded", "JobTimeout", "PoolClosed", "RemoteTraceback", "WorkerPool", "close_shared_pool",
-           "default_workers", "pool_settings", "shared_pool"]
+__all__ = [
+    "DEFAULT_MEMORY_MB",
+    "DEFAULT_TIME_LIMIT",
+    "PRELOAD",
+    "JobCrashed",
+    "JobError",
+    "JobFailed",
+    "JobMemoryExceeded",
+    "JobTimeout",
+    "PoolClosed",
+    "RemoteTraceback",
+    "WorkerPool",
+    "close_shared_pool",
+    "default_workers",
+    "pool_settings",
+    "shared_pool",
+]
 
 T = TypeVar("T")
 
@@ -96,8 +110,6 @@ _STOP_GRACE_S = 2.0  # how long an idle worker asked to stop may take before it 
 ENV_WORKERS = "NIANBAO_JOB_WORKERS"
 ENV_SECONDS = "NIANBAO_JOB_SECONDS"
 ENV_MEMORY_MB = "NIANBAO_JOB_MEMORY_MB"
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,8 +164,9 @@ class _Worker:
     def start(self, ctx: ForkServerContext, memory_mb: int | None) -> None:
         self.tmp = tempfile.mkdtemp(prefix="nianbao-job-")
         parent_end, child_end = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=worker_main, args=(child_end, memory_mb, self.tmp),
-                              name=f"nianbao-job-{self.index}", daemon=True)
+        process = ctx.Process(
+            target=worker_main, args=(child_end, memory_mb, self.tmp), name=f"nianbao-job-{self.index}", daemon=True
+        )
         try:
             with _main_hidden():
                 process.start()
@@ -233,15 +246,23 @@ class WorkerPool:
     effect only if this process's fork server is not running yet (it is shared by all pools of the process).
     """
 
-    def __init__(self, workers: int | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT,
-                 memory_mb: int | None = DEFAULT_MEMORY_MB, preload: Sequence[str] = PRELOAD) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+        preload: Sequence[str] = PRELOAD,
+    ) -> None:
         count = default_workers() if workers is None else workers
         if count < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         _check_limit(time_limit)
         if memory_mb is not None and memory_mb < MIN_MEMORY_MB:
-            raise ValueError(f"memory_mb must be at least {MIN_MEMORY_MB} (a worker maps about 75 MB before its first "
-                             f"job), not {memory_mb}")
+            raise ValueError(
+                f"memory_mb must be at least {MIN_MEMORY_MB} (a worker maps about 75 MB before its first "
+                f"job), not {memory_mb}"
+            )
         self.workers = count
         self.time_limit = float(time_limit)
         self.memory_mb = memory_mb
@@ -328,8 +349,9 @@ class WorkerPool:
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"{len(self.pids())} running"
-        return (f"WorkerPool(workers={self.workers}, time_limit={self.time_limit:g}, memory_mb={self.memory_mb}, "
-                f"{state})")
+        return (
+            f"WorkerPool(workers={self.workers}, time_limit={self.time_limit:g}, memory_mb={self.memory_mb}, {state})"
+        )
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -395,8 +417,11 @@ class WorkerPool:
         except JobError:
             raise
         except Exception as exc:  # the answer arrived whole but does not unpickle here
-            raise JobFailed(f"读取出错（{type(exc).__name__}）", error_type=type(exc).__name__,
-                            detail=f"the job's answer cannot be unpickled: {exc}") from None
+            raise JobFailed(
+                f"读取出错（{type(exc).__name__}）",
+                error_type=type(exc).__name__,
+                detail=f"the job's answer cannot be unpickled: {exc}",
+            ) from None
         except BaseException:  # KeyboardInterrupt while waiting: the worker is mid-job
             worker.stop()
             raise
@@ -449,8 +474,11 @@ def pool_settings() -> dict[str, Any]:
     workers = _env_number(ENV_WORKERS, None, integer=True)
     seconds = _env_number(ENV_SECONDS, DEFAULT_TIME_LIMIT, integer=False)
     memory = _env_number(ENV_MEMORY_MB, DEFAULT_MEMORY_MB, integer=True, allow_off=True)
-    return {"workers": None if workers is None else int(workers), "time_limit": seconds,
-            "memory_mb": None if memory is None else int(memory)}
+    return {
+        "workers": None if workers is None else int(workers),
+        "time_limit": seconds,
+        "memory_mb": None if memory is None else int(memory),
+    }
 
 
 def shared_pool() -> WorkerPool:

@@ -76,6 +76,7 @@ def read_upload(filename: str, content: bytes) -> ReadOutcome:
         except ReadError as exc:
             return ReadRefused(f"文件“{filename}”无法读取：{exc.reason}", "unreadable")
         except Exception as exc:  # a reader's bug on a strange file must not fail the whole batch
-            return ReadRefused(f"文件“{filename}”无法读取（{type(exc).__name__}）", "error",
-                               "".join(traceback.format_exception(exc)))
+            return ReadRefused(
+                f"文件“{filename}”无法读取（{type(exc).__name__}）", "error", "".join(traceback.format_exception(exc))
+            )
     return ReadOk(report, document_lines(doc))

@@ -13,14 +13,29 @@ from nianbao.ledger.vocabulary import AppealResult, AppealRoute
 from nianbao.store.models import Agency, Appeal, Application
 
 
-def add_appeal(session: Session, agency: Agency, reference: str, route: str, filed: dt.date, *,
-               application: Application | None = None, note: str = "") -> Appeal:
+def add_appeal(
+    session: Session,
+    agency: Agency,
+    reference: str,
+    route: str,
+    filed: dt.date,
+    *,
+    application: Application | None = None,
+    note: str = "",
+) -> Appeal:
     if route not in AppealRoute.stored_keys():
         raise LedgerError(f"复议诉讼 {reference}：类别“{route}”无效")
     if session.scalar(select(Appeal.id).where(Appeal.agency_id == agency.id, Appeal.reference == reference)):
         raise LedgerError(f"复议诉讼 {reference} 已在“{agency.name}”的台账中")
-    appeal = Appeal(agency=agency, reference=reference.strip(), route=route, filed=filed,
-                    application=application, note=note, result=AppealResult.PENDING.value)
+    appeal = Appeal(
+        agency=agency,
+        reference=reference.strip(),
+        route=route,
+        filed=filed,
+        application=application,
+        note=note,
+        result=AppealResult.PENDING.value,
+    )
     session.add(appeal)
     session.flush()
     return appeal

@@ -78,8 +78,10 @@ def provisional_reason(years: Iterable[int]) -> str:
     found = sorted(set(years))
     listed = "、".join(f"{y}年" for y in found)
     sources = "、".join(dict.fromkeys(version_for(y).source for y in found))
-    return (f"暂定：{listed}的国务院放假安排尚未收录，该年按周末和{sources}规定的法定节假日计算，"
-            f"未计调休和补假；{HOW_TO_LOAD}，导入后答复期限自动重新计算并记入案件事件")
+    return (
+        f"暂定：{listed}的国务院放假安排尚未收录，该年按周末和{sources}规定的法定节假日计算，"
+        f"未计调休和补假；{HOW_TO_LOAD}，导入后答复期限自动重新计算并记入案件事件"
+    )
 
 
 @cache
@@ -122,8 +124,10 @@ class WorkingCalendar:
         if not years:
             return None
         listed = "、".join(f"{y}年" for y in years)
-        return (f"注意：工作日历尚未收录{listed}的国务院放假安排，涉及该年的答复期限为暂定"
-                f"（按周末和法定节假日计算，未计调休）；{HOW_TO_LOAD}。")
+        return (
+            f"注意：工作日历尚未收录{listed}的国务院放假安排，涉及该年的答复期限为暂定"
+            f"（按周末和法定节假日计算，未计调休）；{HOW_TO_LOAD}。"
+        )
 
     def is_workday(self, d: date) -> bool:
         """Whether `d` is a working day: exact in a covered year, provisional in any other."""

@@ -71,11 +71,20 @@ def settle_deadlines(session: Session, today: dt.date, reason: str, *, provision
             continue
         before, after = _due_words(case.due, case.due_provisional), _due_words(found.due, found.provisional)
         note = f"{reason}：答复期限由{before}改为{after}"
-        session.add(Event(application_id=case.id, kind=EventKind.DEADLINE_RECOMPUTED.value,
-                          on=max(today, case.received), note=note))
-        session.execute(update(Application).where(Application.id == case.id)
-                        .values(due=found.due, due_provisional=found.provisional)
-                        .execution_options(synchronize_session=False))
+        session.add(
+            Event(
+                application_id=case.id,
+                kind=EventKind.DEADLINE_RECOMPUTED.value,
+                on=max(today, case.received),
+                note=note,
+            )
+        )
+        session.execute(
+            update(Application)
+            .where(Application.id == case.id)
+            .values(due=found.due, due_provisional=found.provisional)
+            .execution_options(synchronize_session=False)
+        )
         changed += 1
     if changed:
         session.flush()

@@ -49,8 +49,9 @@ def _name(case: Application) -> str:
 
 
 def find_case(session: Session, agency: Agency, reference: str) -> Application:
-    case = session.scalar(select(Application).where(Application.agency_id == agency.id,
-                                                    Application.reference == reference.strip()))
+    case = session.scalar(
+        select(Application).where(Application.agency_id == agency.id, Application.reference == reference.strip())
+    )
     if case is None:
         raise NotFound(f"案件 {reference} 不在“{agency.name}”的台账中")
     return case
@@ -75,40 +76,77 @@ def _constraint(exc: IntegrityError) -> str:
 
 def _check_version(case: Application, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != case.version:
-        raise StaleCase(f"{_name(case)} 已被他人修改（现为第 {case.version} 版，你看到的是第 {expected_version} 版），"
-                        f"请重新读取后再试")
+        raise StaleCase(
+            f"{_name(case)} 已被他人修改（现为第 {case.version} 版，你看到的是第 {expected_version} 版），"
+            f"请重新读取后再试"
+        )
 
 
 #: Receipt dates a ledger accepts: the regulation dates from 2008; a date far outside is a typing error.
 RECEIVED_YEARS = (2000, 2199)
 
 
-def add_case(session: Session, agency: Agency, reference: str, received: dt.date, applicant_type: str, *,
-             calendar: WorkingCalendar, arrived: dt.date | None = None, channel: str = "other",
-             applicant: str = "", contact: str = "", request: str = "",
-             remarks: dict[str, str] | None = None, note: str = "") -> Application:
+def add_case(
+    session: Session,
+    agency: Agency,
+    reference: str,
+    received: dt.date,
+    applicant_type: str,
+    *,
+    calendar: WorkingCalendar,
+    arrived: dt.date | None = None,
+    channel: str = "other",
+    applicant: str = "",
+    contact: str = "",
+    request: str = "",
+    remarks: dict[str, str] | None = None,
+    note: str = "",
+) -> Application:
     """Register an application received (art. 31) on `received`; its deadline is computed and stored.
 
     The deadline is provisional (and stored as such) when it counts days of a year without an official
     放假安排; it is never refused for that.
     """
     reference = reference.strip()
-    exists = session.scalar(select(Application.id).where(Application.agency_id == agency.id,
-                                                         Application.reference == reference))
+    exists = session.scalar(
+        select(Application.id).where(Application.agency_id == agency.id, Application.reference == reference)
+    )
     if exists is not None:
         raise LedgerError(f"案件 {reference} 已在“{agency.name}”的台账中")
-    case = new_case(agency, reference, received, applicant_type, calendar=calendar, arrived=arrived,
-                    channel=channel, applicant=applicant, contact=contact, request=request, remarks=remarks,
-                    note=note)
+    case = new_case(
+        agency,
+        reference,
+        received,
+        applicant_type,
+        calendar=calendar,
+        arrived=arrived,
+        channel=channel,
+        applicant=applicant,
+        contact=contact,
+        request=request,
+        remarks=remarks,
+        note=note,
+    )
     session.add(case)
     _flush(session, case)
     return case
 
 
-def new_case(agency: Agency, reference: str, received: dt.date, applicant_type: str, *,
-             calendar: WorkingCalendar, arrived: dt.date | None = None, channel: str = "other",
-             applicant: str = "", contact: str = "", request: str = "",
-             remarks: dict[str, str] | None = None, note: str = "") -> Application:
+def new_case(
+    agency: Agency,
+    reference: str,
+    received: dt.date,
+    applicant_type: str,
+    *,
+    calendar: WorkingCalendar,
+    arrived: dt.date | None = None,
+    channel: str = "other",
+    applicant: str = "",
+    contact: str = "",
+    request: str = "",
+    remarks: dict[str, str] | None = None,
+    note: str = "",
+) -> Application:
     """A validated new case with its ``registered`` event and deadline, not yet added to any session.
 
     The caller makes sure the reference is new in the agency (`add_case` does; a bulk import checks all at once).
@@ -127,10 +165,19 @@ def new_case(agency: Agency, reference: str, received: dt.date, applicant_type: 
         raise LedgerError(f"案件 {reference}：收到日期 {received} 不合理（应在 {first}–{last} 年之间）")
     if arrived is not None and arrived > received:
         raise LedgerError(f"案件 {reference}：收到日期 {received} 早于到达日期 {arrived}（条例第三十一条）")
-    case = Application(agency_id=agency.id, reference=reference, received=received, arrived=arrived,
-                       channel=channel, applicant_type=applicant_type, applicant=applicant.strip(),
-                       contact=contact.strip(), request=request.strip(),
-                       remarks=json.dumps(remarks, ensure_ascii=False) if remarks else "", status=_OPEN)
+    case = Application(
+        agency_id=agency.id,
+        reference=reference,
+        received=received,
+        arrived=arrived,
+        channel=channel,
+        applicant_type=applicant_type,
+        applicant=applicant.strip(),
+        contact=contact.strip(),
+        request=request.strip(),
+        remarks=json.dumps(remarks, ensure_ascii=False) if remarks else "",
+        status=_OPEN,
+    )
     case.events.append(Event(kind=EventKind.REGISTERED.value, on=received, note=note))
     found = compute_deadline(received, [], calendar)
     case.due, case.due_provisional = found.due, found.provisional
@@ -183,9 +230,20 @@ def deadline(case: Application, calendar: WorkingCalendar) -> Deadline:
     return _deadline_of(case, calendar)
 
 
-def add_event(session: Session, case: Application, kind: str, on: dt.date, *, calendar: WorkingCalendar,
-              approver: str = "", days: int = 0, party: str = "", until: dt.date | None = None, note: str = "",
-              expected_version: int | None = None) -> Event:
+def add_event(
+    session: Session,
+    case: Application,
+    kind: str,
+    on: dt.date,
+    *,
+    calendar: WorkingCalendar,
+    approver: str = "",
+    days: int = 0,
+    party: str = "",
+    until: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Event:
     """Append one event to an open case and store the deadline recomputed from all its events."""
     _check_version(case, expected_version)
     if kind not in RECORDABLE:
@@ -208,8 +266,7 @@ def add_event(session: Session, case: Application, kind: str, on: dt.date, *, ca
         closed = sum(1 for e in case.events if e.kind == kind)
         if opened <= closed:
             raise LedgerError(f"{_name(case)}：没有尚未结束的{opener.label}，不能登记{EventKind(kind).label}")
-    event = Event(kind=kind, on=on, approver=approver.strip(), days=days, party=party.strip(), until=until,
-                  note=note)
+    event = Event(kind=kind, on=on, approver=approver.strip(), days=days, party=party.strip(), until=until, note=note)
     found = _deadline_of(case, calendar, [event])  # validates the steps before anything is written
     case.events.append(event)
     case.due, case.due_provisional = found.due, found.provisional
@@ -218,16 +275,24 @@ def add_event(session: Session, case: Application, kind: str, on: dt.date, *, ca
     return event
 
 
-def close_case(session: Session, case: Application, outcome_key: str, on: dt.date, *, note: str = "",
-               expected_version: int | None = None) -> Event:
+def close_case(
+    session: Session,
+    case: Application,
+    outcome_key: str,
+    on: dt.date,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Event:
     """Close a case with its final outcome row (partial disclosure wins: store `partially_granted`)."""
     event = close_in_memory(case, outcome_key, on, note=note, expected_version=expected_version)
     _flush(session, case)
     return event
 
 
-def close_in_memory(case: Application, outcome_key: str, on: dt.date, *, note: str = "",
-                    expected_version: int | None = None) -> Event:
+def close_in_memory(
+    case: Application, outcome_key: str, on: dt.date, *, note: str = "", expected_version: int | None = None
+) -> Event:
     """`close_case` without the flush: the checks, the ``closed`` event and the case's final fields."""
     _check_version(case, expected_version)
     if outcome_key not in Outcome.stored_keys():
@@ -254,8 +319,9 @@ def untraceable(session: Session, agency: Agency) -> list[str]:
     count the stored fields, so this is what makes each figure traceable to the events behind it.
     """
     problems: list[str] = []
-    found = session.scalars(select(Application).where(Application.agency_id == agency.id)
-                            .order_by(Application.reference)).all()
+    found = session.scalars(
+        select(Application).where(Application.agency_id == agency.id).order_by(Application.reference)
+    ).all()
     for case in found:
         registered = [e for e in case.events if e.kind == EventKind.REGISTERED]
         closings = [e for e in case.events if e.kind == EventKind.CLOSED]

@@ -139,8 +139,9 @@ def parse_rows(path: Path) -> list[Row]:
     for number, values in body:
         if not any(v.strip() for v in values):
             continue
-        record = {h: (from_spreadsheet(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header)
-                  if h}
+        record = {
+            h: (from_spreadsheet(values[i].strip()) if i < len(values) else "") for i, h in enumerate(header) if h
+        }
         try:
             row = _row(number, record)
         except LedgerError as exc:
@@ -186,9 +187,15 @@ def _row(number: int, record: dict[str, str]) -> Row:
         raise LedgerError(f"arrived {arrived} 晚于 received {received}")
     known = set(SPEC_COLUMNS) | set(EXTRA_COLUMNS)
     return Row(
-        number=number, reference=reference, received=received, applicant_type=kind,
-        applicant=record.get("applicant", ""), request=record.get("request", ""), closed=closed,
-        outcome=vocabulary.outcome(outcome_text) if outcome_text else None, arrived=arrived,
+        number=number,
+        reference=reference,
+        received=received,
+        applicant_type=kind,
+        applicant=record.get("applicant", ""),
+        request=record.get("request", ""),
+        closed=closed,
+        outcome=vocabulary.outcome(outcome_text) if outcome_text else None,
+        arrived=arrived,
         channel=vocabulary.channel(record["channel"]) if record.get("channel") else vocabulary.Channel.OTHER.value,
         contact=record.get("contact", ""),
         remarks={k: v for k, v in record.items() if k not in known and v},
@@ -239,8 +246,11 @@ def prepare_import(path: Path, agency: Agency, calendar: WorkingCalendar) -> Pre
 def store_import(session: Session, agency: Agency, prepared: Prepared, path: Path) -> int:
     """Write a prepared import: refused whole when a reference is already in the agency's ledger."""
     existing = set(session.scalars(select(Application.reference).where(Application.agency_id == agency.id)))
-    clashes = [f"{path} 第{r.number}行：案号 {r.reference} 已在“{agency.name}”的台账中" for r in prepared.rows
-               if r.reference in existing]
+    clashes = [
+        f"{path} 第{r.number}行：案号 {r.reference} 已在“{agency.name}”的台账中"
+        for r in prepared.rows
+        if r.reference in existing
+    ]
     if clashes:
         raise ImportFailed(str(path), clashes)
     try:
@@ -251,8 +261,24 @@ def store_import(session: Session, agency: Agency, prepared: Prepared, path: Pat
     return len(prepared.rows)
 
 
-_CASE_COLUMNS = ("agency_id", "reference", "arrived", "channel", "received", "applicant_type", "applicant", "contact",
-                 "request", "remarks", "status", "outcome", "closed", "due", "due_provisional", "version")
+_CASE_COLUMNS = (
+    "agency_id",
+    "reference",
+    "arrived",
+    "channel",
+    "received",
+    "applicant_type",
+    "applicant",
+    "contact",
+    "request",
+    "remarks",
+    "status",
+    "outcome",
+    "closed",
+    "due",
+    "due_provisional",
+    "version",
+)
 _EVENT_COLUMNS = ("kind", "on", "until", "approver", "days", "party", "outcome", "note")
 
 
@@ -274,18 +300,38 @@ def _insert(session: Session, built: list[Application]) -> None:
     for about a second instead of the many seconds a unit-of-work flush of 60,000 objects takes."""
     if not built:
         return
-    ids = session.execute(insert(Application).returning(Application.id, sort_by_parameter_order=True),
-                          [_values(case, _CASE_COLUMNS) for case in built]).scalars().all()
-    events = [{**_values(event, _EVENT_COLUMNS), "application_id": case_id}
-              for case, case_id in zip(built, ids, strict=True) for event in case.events]
+    ids = (
+        session.execute(
+            insert(Application).returning(Application.id, sort_by_parameter_order=True),
+            [_values(case, _CASE_COLUMNS) for case in built],
+        )
+        .scalars()
+        .all()
+    )
+    events = [
+        {**_values(event, _EVENT_COLUMNS), "application_id": case_id}
+        for case, case_id in zip(built, ids, strict=True)
+        for event in case.events
+    ]
     session.execute(insert(Event), events)
 
 
 def build_row(agency: Agency, row: Row, calendar: WorkingCalendar) -> Application:
     """One imported case, registered and closed when the row says so, not yet in a session."""
-    case = cases.new_case(agency, row.reference, row.received, row.applicant_type, calendar=calendar,
-                          arrived=row.arrived, channel=row.channel, applicant=row.applicant, contact=row.contact,
-                          request=row.request, remarks=row.remarks, note="导入")
+    case = cases.new_case(
+        agency,
+        row.reference,
+        row.received,
+        row.applicant_type,
+        calendar=calendar,
+        arrived=row.arrived,
+        channel=row.channel,
+        applicant=row.applicant,
+        contact=row.contact,
+        request=row.request,
+        remarks=row.remarks,
+        note="导入",
+    )
     if row.closed is not None and row.outcome is not None:
         cases.close_in_memory(case, row.outcome, row.closed, note="导入")
     return case
@@ -297,8 +343,11 @@ def export_rows(session: Session, agency: Agency) -> tuple[list[str], list[list[
     Text that a spreadsheet would run as a formula (an applicant "=HYPERLINK(…)") is prefixed with ``'``
     (`spreadsheet_safe`); importing the file again restores it (`from_spreadsheet`).
     """
-    found = session.scalars(select(Application).where(Application.agency_id == agency.id)
-                            .order_by(Application.received, Application.reference)).all()
+    found = session.scalars(
+        select(Application)
+        .where(Application.agency_id == agency.id)
+        .order_by(Application.received, Application.reference)
+    ).all()
     remark_columns: list[str] = []
     records: list[tuple[Application, dict[str, str]]] = []
     for case in found:
@@ -308,12 +357,24 @@ def export_rows(session: Session, agency: Agency) -> tuple[list[str], list[list[
     header = [*SPEC_COLUMNS, *EXTRA_COLUMNS, *remark_columns]
     rows = []
     for case, remarks in records:
-        rows.append([spreadsheet_safe(value) for value in [
-            case.reference, case.received.isoformat(), case.applicant_type, case.applicant, case.request,
-            case.closed.isoformat() if case.closed else "", case.outcome or "",
-            case.arrived.isoformat() if case.arrived else "", case.channel, case.contact,
-            *(remarks.get(k, "") for k in remark_columns),
-        ]])
+        rows.append(
+            [
+                spreadsheet_safe(value)
+                for value in [
+                    case.reference,
+                    case.received.isoformat(),
+                    case.applicant_type,
+                    case.applicant,
+                    case.request,
+                    case.closed.isoformat() if case.closed else "",
+                    case.outcome or "",
+                    case.arrived.isoformat() if case.arrived else "",
+                    case.channel,
+                    case.contact,
+                    *(remarks.get(k, "") for k in remark_columns),
+                ]
+            ]
+        )
     return header, rows
 
 

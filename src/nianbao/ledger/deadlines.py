@@ -186,9 +186,7 @@ def compute_deadline(
     if extension is not None and pending is None:
         original, _ = _walk(first, regime.base_days, pauses, calendar)
         if original is not None and extension.on > original:
-            raise ValueError(
-                f"延期决定应在原答复期限届满前作出：原期限为{_d(original)}，延期登记于{_d(extension.on)}"
-            )
+            raise ValueError(f"延期决定应在原答复期限届满前作出：原期限为{_d(original)}，延期登记于{_d(extension.on)}")
 
     if pending is not None:
         due: date | None = None

@@ -57,21 +57,60 @@ _NATIONAL_DAY = Holiday("国庆节", "solar", 10, 1, days=3)
 
 #: Every version of the regulation, oldest first. Each holiday's count is that version's.
 VERSIONS: tuple[Version, ...] = (
-    Version(1949, "《全国年节及纪念日放假办法》（政务院，1949年）", (
-        _NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=3), Holiday("劳动节", "solar", 5, 1),
-        Holiday("国庆节", "solar", 10, 1, days=2))),
-    Version(2000, "《全国年节及纪念日放假办法》（国务院令第270号，1999年修订）", (
-        _NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=3), Holiday("劳动节", "solar", 5, 1, days=3),
-        _NATIONAL_DAY)),
-    Version(2008, "《全国年节及纪念日放假办法》（国务院令第513号，2007年修订）", (
-        _NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=3, eve=1), _QINGMING, Holiday("劳动节", "solar", 5, 1),
-        _DRAGON_BOAT, _MID_AUTUMN, _NATIONAL_DAY)),
-    Version(2014, "《全国年节及纪念日放假办法》（国务院令第644号，2013年修订）", (
-        _NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=3), _QINGMING, Holiday("劳动节", "solar", 5, 1),
-        _DRAGON_BOAT, _MID_AUTUMN, _NATIONAL_DAY)),
-    Version(2025, "《全国年节及纪念日放假办法》（国务院令第795号，2024年修订）", (
-        _NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=4, eve=1), _QINGMING, Holiday("劳动节", "solar", 5, 1, days=2),
-        _DRAGON_BOAT, _MID_AUTUMN, _NATIONAL_DAY)),
+    Version(
+        1949,
+        "《全国年节及纪念日放假办法》（政务院，1949年）",
+        (
+            _NEW_YEAR,
+            Holiday("春节", "lunar", 1, 1, days=3),
+            Holiday("劳动节", "solar", 5, 1),
+            Holiday("国庆节", "solar", 10, 1, days=2),
+        ),
+    ),
+    Version(
+        2000,
+        "《全国年节及纪念日放假办法》（国务院令第270号，1999年修订）",
+        (_NEW_YEAR, Holiday("春节", "lunar", 1, 1, days=3), Holiday("劳动节", "solar", 5, 1, days=3), _NATIONAL_DAY),
+    ),
+    Version(
+        2008,
+        "《全国年节及纪念日放假办法》（国务院令第513号，2007年修订）",
+        (
+            _NEW_YEAR,
+            Holiday("春节", "lunar", 1, 1, days=3, eve=1),
+            _QINGMING,
+            Holiday("劳动节", "solar", 5, 1),
+            _DRAGON_BOAT,
+            _MID_AUTUMN,
+            _NATIONAL_DAY,
+        ),
+    ),
+    Version(
+        2014,
+        "《全国年节及纪念日放假办法》（国务院令第644号，2013年修订）",
+        (
+            _NEW_YEAR,
+            Holiday("春节", "lunar", 1, 1, days=3),
+            _QINGMING,
+            Holiday("劳动节", "solar", 5, 1),
+            _DRAGON_BOAT,
+            _MID_AUTUMN,
+            _NATIONAL_DAY,
+        ),
+    ),
+    Version(
+        2025,
+        "《全国年节及纪念日放假办法》（国务院令第795号，2024年修订）",
+        (
+            _NEW_YEAR,
+            Holiday("春节", "lunar", 1, 1, days=4, eve=1),
+            _QINGMING,
+            Holiday("劳动节", "solar", 5, 1, days=2),
+            _DRAGON_BOAT,
+            _MID_AUTUMN,
+            _NATIONAL_DAY,
+        ),
+    ),
 )
 
 

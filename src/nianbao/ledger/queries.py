@@ -71,8 +71,9 @@ def _index_for(dates: Iterable[dt.date], today: dt.date, calendar: WorkingCalend
     return WorkdayIndex(calendar, min(span), max(span))
 
 
-def workday_index(calendar: WorkingCalendar, dates: Sequence[dt.date], today: dt.date
-                  ) -> tuple[WorkdayIndex | None, str]:
+def workday_index(
+    calendar: WorkingCalendar, dates: Sequence[dt.date], today: dt.date
+) -> tuple[WorkdayIndex | None, str]:
     """An index over `dates` and today, or None with the Chinese reason (a year the calendar lacks)."""
     try:
         return _index_for(dates, today, calendar), ""
@@ -83,6 +84,7 @@ def workday_index(calendar: WorkingCalendar, dates: Sequence[dt.date], today: dt
 # --------------------------------------------------------------------------------------------
 # The case list
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -148,8 +150,13 @@ def _conditions(ids: Sequence[int], f: Filters) -> list[ColumnElement[bool]]:
     q = f.q.replace("\x00", "").strip()
     if q:
         pattern = _like(q)
-        found.append(or_(a.reference.ilike(pattern, escape="\\"), a.applicant.ilike(pattern, escape="\\"),
-                         a.request.ilike(pattern, escape="\\")))
+        found.append(
+            or_(
+                a.reference.ilike(pattern, escape="\\"),
+                a.applicant.ilike(pattern, escape="\\"),
+                a.request.ilike(pattern, escape="\\"),
+            )
+        )
     return found
 
 
@@ -161,9 +168,17 @@ def count_cases(session: Session, agency_ids: Sequence[int], filters: Filters = 
     return int(session.scalar(select(func.count()).select_from(Application.__table__).where(*where)) or 0)
 
 
-def list_cases(session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar,
-               filters: Filters = Filters(), *, newest_first: bool = False, limit: int | None = None,
-               offset: int = 0) -> tuple[list[CaseRow], str]:
+def list_cases(
+    session: Session,
+    agency_ids: Sequence[int],
+    today: dt.date,
+    calendar: WorkingCalendar,
+    filters: Filters = Filters(),
+    *,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[CaseRow], str]:
     """The cases matching `filters` with working days left for open ones, and a warning or "".
 
     Oldest receipt first (by reference within a day), or with ``newest_first`` newest first (the latest
@@ -173,10 +188,23 @@ def list_cases(session: Session, agency_ids: Sequence[int], today: dt.date, cale
         return [], ""
     a = Application.__table__.c
     order = (a.received.desc(), a.id.desc()) if newest_first else (a.received, a.reference)
-    stmt = (select(a.id, a.agency_id, a.reference, a.received, a.applicant_type, a.applicant,
-                   func.substr(a.request, 1, SUMMARY_CHARS + 1).label("summary"), a.status, a.due, a.outcome,
-                   a.closed)
-            .where(*_conditions(agency_ids, filters)).order_by(*order))
+    stmt = (
+        select(
+            a.id,
+            a.agency_id,
+            a.reference,
+            a.received,
+            a.applicant_type,
+            a.applicant,
+            func.substr(a.request, 1, SUMMARY_CHARS + 1).label("summary"),
+            a.status,
+            a.due,
+            a.outcome,
+            a.closed,
+        )
+        .where(*_conditions(agency_ids, filters))
+        .order_by(*order)
+    )
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     elif offset:
@@ -190,19 +218,41 @@ def list_cases(session: Session, agency_ids: Sequence[int], today: dt.date, cale
         if len(summary) > SUMMARY_CHARS:
             summary = summary[:SUMMARY_CHARS] + "…"
         left = index.left(r.due, today) if index is not None and r.status == _OPEN and r.due is not None else None
-        rows.append(CaseRow(r.id, r.agency_id, r.reference, r.received, r.applicant_type, r.applicant, summary,
-                            r.status, r.due, left, r.outcome, r.closed))
+        rows.append(
+            CaseRow(
+                r.id,
+                r.agency_id,
+                r.reference,
+                r.received,
+                r.applicant_type,
+                r.applicant,
+                summary,
+                r.status,
+                r.due,
+                left,
+                r.outcome,
+                r.closed,
+            )
+        )
     return rows, warning
 
 
-def list_page(session: Session, agency_ids: Sequence[int], filters: Filters, today: dt.date,
-              calendar: WorkingCalendar, limit: int, offset: int) -> tuple[int, list[CaseRow], str]:
+def list_page(
+    session: Session,
+    agency_ids: Sequence[int],
+    filters: Filters,
+    today: dt.date,
+    calendar: WorkingCalendar,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[CaseRow], str]:
     """(total matching, this page's rows, a warning or "") — newest receipt first."""
     if not agency_ids:
         return 0, [], ""
     total = count_cases(session, agency_ids, filters)
-    rows, warning = list_cases(session, agency_ids, today, calendar, filters, newest_first=True, limit=limit,
-                               offset=offset)
+    rows, warning = list_cases(
+        session, agency_ids, today, calendar, filters, newest_first=True, limit=limit, offset=offset
+    )
     return total, rows, warning
 
 
@@ -218,12 +268,17 @@ DueRow = tuple[str, dt.date | None, int | None, bool]
 
 def due_dict(row: DueRow) -> dict[str, object]:
     reference, deadline, days_left, provisional = row
-    return {"reference": reference, "deadline": deadline.isoformat() if deadline else None, "days_left": days_left,
-            "provisional": provisional}
+    return {
+        "reference": reference,
+        "deadline": deadline.isoformat() if deadline else None,
+        "days_left": days_left,
+        "provisional": provisional,
+    }
 
 
-def due_cases(session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar,
-              limit: int | None = None) -> list[DueRow]:
+def due_cases(
+    session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar, limit: int | None = None
+) -> list[DueRow]:
     """Open cases by working days left, overdue first; suspended ones (no deadline running) last.
 
     One query over the covering index ``ix_applications_due`` returns, per distinct stored deadline in
@@ -246,13 +301,18 @@ def due_cases(session: Session, agency_ids: Sequence[int], today: dt.date, calen
             due = _as_date(stored)
             same_day = references.split(_SEP)
             same_day.sort()
-            rows.extend(zip(same_day, repeat(due), repeat(index.left(due, today)), repeat(bool(provisional)),
-                            strict=False))
+            rows.extend(
+                zip(same_day, repeat(due), repeat(index.left(due, today)), repeat(bool(provisional)), strict=False)
+            )
             if limit is not None and len(rows) >= limit:
                 return rows[:limit]
     more = None if limit is None else limit - len(rows)
-    suspended = session.scalars(select(a.reference).where(a.agency_id.in_(agency_ids), a.status == _OPEN,
-                                                          a.due.is_(None)).order_by(a.reference).limit(more))
+    suspended = session.scalars(
+        select(a.reference)
+        .where(a.agency_id.in_(agency_ids), a.status == _OPEN, a.due.is_(None))
+        .order_by(a.reference)
+        .limit(more)
+    )
     rows += [(reference, None, None, False) for reference in suspended]
     return rows
 
@@ -283,8 +343,9 @@ class DueItem:
     provisional: bool = False  # the deadline counts days of a year without an official 放假安排
 
 
-def due_board(session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar,
-              limit: int) -> tuple[list[DueItem], bool]:
+def due_board(
+    session: Session, agency_ids: Sequence[int], today: dt.date, calendar: WorkingCalendar, limit: int
+) -> tuple[list[DueItem], bool]:
     """Open cases of these agencies by working days left (overdue first), suspended ones last with why.
 
     Returns the rows (at most `limit`) and whether more were left out.
@@ -298,9 +359,11 @@ def due_board(session: Session, agency_ids: Sequence[int], today: dt.date, calen
     details: dict[tuple[str, dt.date | None], list[tuple[int, int, str, str, dt.date]]] = defaultdict(list)
     references = sorted({row[0] for row in found})
     if references:
-        stmt = (select(a.id, a.agency_id, a.reference, a.due, a.applicant, a.applicant_type, a.received)
-                .where(a.agency_id.in_(agency_ids), a.status == _OPEN, a.reference.in_(references))
-                .order_by(a.agency_id, a.id))
+        stmt = (
+            select(a.id, a.agency_id, a.reference, a.due, a.applicant, a.applicant_type, a.received)
+            .where(a.agency_id.in_(agency_ids), a.status == _OPEN, a.reference.in_(references))
+            .order_by(a.agency_id, a.id)
+        )
         for r in session.execute(stmt):
             details[(r.reference, r.due)].append((r.id, r.agency_id, r.applicant, r.applicant_type, r.received))
     items: list[DueItem] = []
@@ -313,21 +376,43 @@ def due_board(session: Session, agency_ids: Sequence[int], today: dt.date, calen
     suspended = [i.id for i in items if i.deadline is None]
     if suspended:
         why = suspension_reasons(session, suspended)
-        items = [DueItem(i.id, i.agency_id, i.reference, i.applicant, i.applicant_type, i.received, i.deadline,
-                         i.days_left, why.get(i.id, "暂停计算")) if i.deadline is None else i for i in items]
+        items = [
+            DueItem(
+                i.id,
+                i.agency_id,
+                i.reference,
+                i.applicant,
+                i.applicant_type,
+                i.received,
+                i.deadline,
+                i.days_left,
+                why.get(i.id, "暂停计算"),
+            )
+            if i.deadline is None
+            else i
+            for i in items
+        ]
     return items, more
 
 
-_PAIRED = (EventKind.CORRECTION_REQUESTED, EventKind.CORRECTION_RECEIVED, EventKind.CONSULTATION_OPENED,
-           EventKind.CONSULTATION_CLOSED, EventKind.FEE_NOTICE, EventKind.FEE_PAID)
+_PAIRED = (
+    EventKind.CORRECTION_REQUESTED,
+    EventKind.CORRECTION_RECEIVED,
+    EventKind.CONSULTATION_OPENED,
+    EventKind.CONSULTATION_CLOSED,
+    EventKind.FEE_NOTICE,
+    EventKind.FEE_PAID,
+)
 
 
 def suspension_reasons(session: Session, case_ids: Sequence[int]) -> dict[int, str]:
     """Why each of these open cases has no running deadline, in Chinese, from one grouped query."""
     e = Event.__table__.c
-    stmt = (select(e.application_id, e.kind, func.count(), func.max(e.on), func.max(e.until))
-            .where(e.application_id.in_(case_ids), e.kind.in_([k.value for k in _PAIRED]))
-            .group_by(e.application_id, e.kind))
+    stmt = (
+        select(e.application_id, e.kind, func.count(), func.max(e.on), func.max(e.until))
+        .where(e.application_id.in_(case_ids), e.kind.in_([k.value for k in _PAIRED]))
+        .group_by(e.application_id, e.kind)
+    )
     seen: dict[int, dict[str, tuple[int, dt.date | None, dt.date | None]]] = defaultdict(dict)
     for case_id, kind, count, last_on, last_until in session.execute(stmt):
         seen[case_id][kind] = (int(count), _as_date_or_none(last_on), _as_date_or_none(last_until))
@@ -352,7 +437,9 @@ def next_reference(session: Session, agency_id: int, year: int) -> str:
     """The next free reference of the agency's ``YYYY-NNNN`` series (``2026-0042`` after ``2026-0041``)."""
     a = Application.__table__.c
     prefix = f"{year}-"
-    numbers = [int(tail) for ref in session.scalars(
-        select(a.reference).where(a.agency_id == agency_id, a.reference.like(f"{prefix}%")))
-        if (tail := ref[len(prefix):]).isdigit() and len(tail) <= 9]
+    numbers = [
+        int(tail)
+        for ref in session.scalars(select(a.reference).where(a.agency_id == agency_id, a.reference.like(f"{prefix}%")))
+        if (tail := ref[len(prefix) :]).isdigit() and len(tail) <= 9
+    ]
     return f"{prefix}{(max(numbers, default=0) + 1):04d}"

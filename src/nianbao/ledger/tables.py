@@ -55,8 +55,9 @@ def tables(session: Session, agency: Agency | str, year: int, *, rollup: bool = 
     _appeals(session, ids, first, last, counts)
     _totals(fmt, counts)
     cells = {k: Cell(k, v, str(v), note="台账统计") for k, v in counts.items()}
-    return Report(file=f"ledger:{agency.name}", kind="ledger", format=fmt.name, year=year, agency=agency.name,
-                  cells=cells)
+    return Report(
+        file=f"ledger:{agency.name}", kind="ledger", format=fmt.name, year=year, agency=agency.name, cells=cells
+    )
 
 
 def _row_of(outcome: str, fmt: Format) -> str:
@@ -70,8 +71,9 @@ def _row_of(outcome: str, fmt: Format) -> str:
     raise ValueError(f"办理结果“{outcome}”在 {fmt.name} 年格式中没有对应的行")
 
 
-def _applications(session: Session, ids: Sequence[int], first: dt.date, last: dt.date, fmt: Format,
-                  counts: dict[str, int]) -> None:
+def _applications(
+    session: Session, ids: Sequence[int], first: dt.date, last: dt.date, fmt: Format, counts: dict[str, int]
+) -> None:
     a = Application.__table__.c
     grouped = (
         select(
@@ -108,9 +110,12 @@ def _appeals(session: Session, ids: Sequence[int], first: dt.date, last: dt.date
 
 
 def _totals(fmt: Format, counts: dict[str, int]) -> None:
-    outcome_rows = [r.key for r in fmt.rows_of("三")
-                    if r.key not in ("applications.new", "applications.carried_over", "applications.total",
-                                     "applications.carried_forward")]
+    outcome_rows = [
+        r.key
+        for r in fmt.rows_of("三")
+        if r.key
+        not in ("applications.new", "applications.carried_over", "applications.total", "applications.carried_forward")
+    ]
     applicants = ApplicantType.stored_keys()
     for applicant in applicants:
         counts[f"applications.total.{applicant}"] = sum(counts[f"{row}.{applicant}"] for row in outcome_rows)

@@ -132,10 +132,19 @@ class EventKind(Word, what="事件类型"):
 #: Kinds the system records by itself (not a handling step; a case's closing date does not follow them).
 SYSTEM_KINDS: tuple[str, ...] = (EventKind.DEADLINE_RECOMPUTED.value,)
 #: The kinds a person records with `add_event` (``registered`` and ``closed`` have their own functions).
-RECORDABLE: tuple[str, ...] = tuple(k.value for k in (
-    EventKind.CORRECTION_REQUESTED, EventKind.CORRECTION_RECEIVED, EventKind.EXTENSION,
-    EventKind.CONSULTATION_OPENED, EventKind.CONSULTATION_CLOSED, EventKind.FEE_NOTICE, EventKind.FEE_PAID,
-    EventKind.ANSWERED))
+RECORDABLE: tuple[str, ...] = tuple(
+    k.value
+    for k in (
+        EventKind.CORRECTION_REQUESTED,
+        EventKind.CORRECTION_RECEIVED,
+        EventKind.EXTENSION,
+        EventKind.CONSULTATION_OPENED,
+        EventKind.CONSULTATION_CLOSED,
+        EventKind.FEE_NOTICE,
+        EventKind.FEE_PAID,
+        EventKind.ANSWERED,
+    )
+)
 
 
 class ApplicationStatus(Word, what="办理状态"):
@@ -209,6 +218,7 @@ class AppealResult(Word, what="复议诉讼结果"):
 # --------------------------------------------------------------------------------------------
 # The parsers of typed words: keys as stored
 # --------------------------------------------------------------------------------------------
+
 
 def applicant_type(text: str) -> str:
     """`natural_person` … `other_org` from a key or its label (自然人, 商业企业, …)."""

@@ -12,5 +12,15 @@ from nianbao.read.errors import NotAReport, ReadError
 from nianbao.read.options import MAX_BYTES, ReadOptions
 from nianbao.read.stages import STAGES, Reading, read, read_document, read_in_stages, report_from_document
 
-__all__ = ["MAX_BYTES", "STAGES", "NotAReport", "ReadError", "ReadOptions", "Reading", "read", "read_document",
-           "read_in_stages", "report_from_document"]
+__all__ = [
+    "MAX_BYTES",
+    "STAGES",
+    "NotAReport",
+    "ReadError",
+    "ReadOptions",
+    "Reading",
+    "read",
+    "read_document",
+    "read_in_stages",
+    "report_from_document",
+]

@@ -68,8 +68,9 @@ class Tally:
     def add_cells(self, count: int) -> None:
         self.cells += count
         if self.cells > self.max_table_cells:
-            raise LimitExceeded(f"文件的表格超过 {self.max_table_cells} 个单元格（年度报告只有几千个），"
-                                "不是年度报告，已停止读取")
+            raise LimitExceeded(
+                f"文件的表格超过 {self.max_table_cells} 个单元格（年度报告只有几千个），不是年度报告，已停止读取"
+            )
 
 
 @dataclass(frozen=True)

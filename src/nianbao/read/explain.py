@@ -92,8 +92,21 @@ def trace_cells(lin: Linear, tables: TableRead, report: Report) -> list[CellTrac
         spec = fmt.cells[key]
         row = rows.get(key)
         if row is None or row.fit.quality == 3:
-            out.append(CellTrace(key, "tables", spec.row_label, spec.column_label, None, None, "", cell.printed,
-                                 cell.location, cell.value, cell.note))
+            out.append(
+                CellTrace(
+                    key,
+                    "tables",
+                    spec.row_label,
+                    spec.column_label,
+                    None,
+                    None,
+                    "",
+                    cell.printed,
+                    cell.location,
+                    cell.value,
+                    cell.note,
+                )
+            )
             continue
         if id(row) not in labels:
             labels[id(row)] = _printed_label(lin, row)
@@ -106,6 +119,19 @@ def trace_cells(lin: Linear, tables: TableRead, report: Report) -> list[CellTrac
         else:
             stage = "tables"
         note = cell.note or row.fit.problem
-        out.append(CellTrace(key, stage, spec.row_label, spec.column_label, matched, label_location,
-                             "table" if row.structured else "text", cell.printed, cell.location, cell.value, note))
+        out.append(
+            CellTrace(
+                key,
+                stage,
+                spec.row_label,
+                spec.column_label,
+                matched,
+                label_location,
+                "table" if row.structured else "text",
+                cell.printed,
+                cell.location,
+                cell.value,
+                note,
+            )
+        )
     return out

@@ -117,19 +117,23 @@ class _Scorer:
 
     def __init__(self, fmt: Format, row: RowSpec, budget: SplitBudget) -> None:
         pos = {k: i for i, k in enumerate(row.cells)}
-        self.identities = [(tuple(pos[k] for k in i.lhs), tuple(pos[k] for k in i.rhs))
-                           for i in _row_identities(fmt, row)]
+        self.identities = [
+            (tuple(pos[k] for k in i.lhs), tuple(pos[k] for k in i.rhs)) for i in _row_identities(fmt, row)
+        ]
         self.plausible = [(pos[big], pos[small]) for big, small in row.plausible]
         groups: dict[str, list[int]] = {}
         for i, k in enumerate(row.cells):
             groups.setdefault(fmt.cells[k].unit, []).append(i)
         self.groups = [(g, g == list(range(len(row.cells)))) for g in groups.values() if len(g) > 1]
-        self.caps = tuple(budget.max_digits if fmt.cells[k].is_decimal else budget.max_count_digits
-                          for k in row.cells)
+        self.caps = tuple(budget.max_digits if fmt.cells[k].is_decimal else budget.max_count_digits for k in row.cells)
         self._squares: dict[tuple[int, int], list[float]] = {}
         #: All a ranking depends on: rows alike in it (the 25 rows of table 三) rank the same values alike.
-        self.signature = (tuple(self.identities), tuple(self.plausible),
-                          tuple((tuple(g), everything) for g, everything in self.groups), self.caps)
+        self.signature = (
+            tuple(self.identities),
+            tuple(self.plausible),
+            tuple((tuple(g), everything) for g, everything in self.groups),
+            self.caps,
+        )
 
     def broken(self, numbers: tuple[Number, ...] | list[Number]) -> tuple[int, int]:
         """Identities broken, plausibility pairs broken."""
@@ -177,8 +181,10 @@ def _split_ways(token: Token, caps: tuple[int, ...], limit: int, max_run_digits:
     for k in range(parts - 1, -1, -1):
         after = done[k + 1]
         done[k][:n] = [any(after[p + size] for size in range(1, longest[k][p] + 1)) for p in range(n)]
-    numbers = [[0, *(int(digits[p:p + size]) for size in range(1, max(longest[k][p] for k in range(parts)) + 1))]
-               for p in range(n)]  # numbers[p][size]: the number of the piece of `size` digits at p
+    numbers = [
+        [0, *(int(digits[p : p + size]) for size in range(1, max(longest[k][p] for k in range(parts)) + 1))]
+        for p in range(n)
+    ]  # numbers[p][size]: the number of the piece of `size` digits at p
     sign = -1 if token.sign == "-" else 1
     out: list[_Option] = []
 
@@ -233,7 +239,7 @@ def _splits(values: list[Token], caps: tuple[int, ...], budget: SplitBudget) -> 
             if add:
                 key = (i, add, at)
                 if key not in ways_of:
-                    ways_of[key] = _split_ways(values[i], caps[at:at + add + 1], max_splits, max_run_digits)
+                    ways_of[key] = _split_ways(values[i], caps[at : at + add + 1], max_splits, max_run_digits)
                 if not ways_of[key]:
                     break
                 per_token[i] = ways_of[key]
@@ -264,8 +270,9 @@ def _pieces(token: Token, sizes: tuple[int, ...]) -> list[Token]:
     split = [Token("num", digits[a:b], base + a, base + b, digits=digits[a:b]) for a, b in itertools.pairwise(bounds)]
     if token.sign:
         first = split[0]
-        split[0] = Token("num", token.sign + first.printed, first.start - 1, first.end, digits=first.digits,
-                         sign=token.sign)
+        split[0] = Token(
+            "num", token.sign + first.printed, first.start - 1, first.end, digits=first.digits, sign=token.sign
+        )
     return split
 
 
@@ -293,9 +300,15 @@ def _rank(scorer: _Scorer, values: list[Token], budget: SplitBudget) -> _Ranked 
         return None
     least = min(broken)
     plain = [(len(t.digits),) for t in values]
-    spreads = {i: scorer.spread(combo[0][0] or plain[0] if len(combo) == 1 else
-                                [x for (sizes, _), one in zip(combo, plain, strict=True) for x in (sizes or one)])
-               for i, combo in enumerate(combos) if broken[i] == least}
+    spreads = {
+        i: scorer.spread(
+            combo[0][0] or plain[0]
+            if len(combo) == 1
+            else [x for (sizes, _), one in zip(combo, plain, strict=True) for x in (sizes or one)]
+        )
+        for i, combo in enumerate(combos)
+        if broken[i] == least
+    }
     # when no split fits the identities only the best one is used (min keeps the first of equals, as sorted does)
     by_spread = spreads.__getitem__
     order = [min(spreads, key=by_spread)] if least[0] > 0 else sorted(spreads, key=by_spread)
@@ -339,8 +352,12 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bud
             try:
                 ranked = _rank(scorer, values, budget)
             except _Exhausted:
-                return Fit([None] * n, 2, f"数字连排“{printed}”可拆分的方式太多，本文件的拆分计算已达上限"
-                                          f"（{budget.limit:,} 种），未拆分，本行数值未读取（不确定）")
+                return Fit(
+                    [None] * n,
+                    2,
+                    f"数字连排“{printed}”可拆分的方式太多，本文件的拆分计算已达上限"
+                    f"（{budget.limit:,} 种），未拆分，本行数值未读取（不确定）",
+                )
             budget.memo[key] = ranked
         if ranked is not None:
             first: list[Token | None] = list(_tokens(values, ranked.ties[0]))
@@ -350,8 +367,7 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bud
             if len(ranked.ties) > 1:
                 basis = "都符合本行勾稽关系" if _row_identities(fmt, row) else "都说得通（本行没有勾稽关系）"
                 said = f"数字连排“{printed}”有{len(ranked.ties)}种拆分{basis}，按常理与位数均衡取 {chosen}"
-                return Fit(first, 1, said,
-                           alternatives=[list(_tokens(values, shape)) for shape in ranked.ties])
+                return Fit(first, 1, said, alternatives=[list(_tokens(values, shape)) for shape in ranked.ties])
             return Fit(first, 1)
     padded: list[Token | None] = [None if t.kind == "blank" else t for t in found[:n]]
     padded += [None] * (n - len(padded))

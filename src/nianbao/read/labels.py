@@ -98,7 +98,7 @@ def find(search: str, start: int, end: int, labels: tuple[Label, ...]) -> list[O
             if m.end() > m.start():
                 hits.setdefault((m.start(), m.end()), []).append(lab)
     out: list[Occurrence] = []
-    for (a, b) in sorted(hits, key=lambda ab: (ab[0], -ab[1])):
+    for a, b in sorted(hits, key=lambda ab: (ab[0], -ab[1])):
         if out and a < out[-1].end:
             continue  # inside or overlapping a longer label found earlier
         out.append(Occurrence(a, b, tuple(hits[(a, b)])))

@@ -19,12 +19,16 @@ from nianbao.read.linear import CELL, ROW, Linear
 from nianbao.report import Section
 
 # A numbering just before a heading (searched backwards from the heading, in the squeezed text).
-_NUMBERING = re.compile(r"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])[、.,]|\([一二三四五六七八九十1-9]{1,2}\)"
-                        r"|第[一二三四五六]部分:?)$")
+_NUMBERING = re.compile(
+    r"(?:(?:[一二三四五六七八九十]{1,2}|[1-9])[、.,]|\([一二三四五六七八九十1-9]{1,2}\)"
+    r"|第[一二三四五六]部分:?)$"
+)
 _LEAD = " \t#*>"
 _DATED = re.compile(r"\(?\d{4}年\d{1,2}月\d{1,2}日\)?")
-_SIGNATURE_DATE = re.compile(r"\(?(?:\d{4}|[二〇零○一九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
-                             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\)?")
+_SIGNATURE_DATE = re.compile(
+    r"\(?(?:\d{4}|[二〇零○一九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\)?"
+)
 _SENTENCE = re.compile(r"[。，,；;：:！!？?]")
 
 
@@ -103,11 +107,19 @@ def find_sections(lin: Linear, title: str | None = None, agency: str | None = No
     for i, hit in enumerate(chosen):
         last = i + 1 == len(chosen)
         end = len(raw) if last else chosen[i + 1].start
-        body = raw[hit.head_end:end]
+        body = raw[hit.head_end : end]
         narrative = _without_signature(_narrative(body), agency) if last else _narrative(body)
-        out.append(Section(hit.number, hit.numbering, " ".join(_plain(hit.heading).split()), _plain(body),
-                           lin.locate(hit.start, hit.head_end), narrative))
-    preamble = _preamble(raw[:chosen[0].start], title, agency) if chosen else ""
+        out.append(
+            Section(
+                hit.number,
+                hit.numbering,
+                " ".join(_plain(hit.heading).split()),
+                _plain(body),
+                lin.locate(hit.start, hit.head_end),
+                narrative,
+            )
+        )
+    preamble = _preamble(raw[: chosen[0].start], title, agency) if chosen else ""
     return out, preamble
 
 

@@ -25,8 +25,16 @@ from nianbao.report import Problem, Report, Section
 if TYPE_CHECKING:
     from nianbao.read.explain import CellTrace
 
-__all__ = ["STAGES", "Reading", "Stage", "read", "read_document", "read_in_stages", "reading_of",
-           "report_from_document"]
+__all__ = [
+    "STAGES",
+    "Reading",
+    "Stage",
+    "read",
+    "read_document",
+    "read_in_stages",
+    "reading_of",
+    "report_from_document",
+]
 
 
 @dataclass(frozen=True)
@@ -42,15 +50,26 @@ class Stage:
 
 #: The stages, in the order they run.
 STAGES: tuple[Stage, ...] = (
-    Stage("extract", "提取", "the file decoded and extracted by its input kind (`inputs`) into a Document",
-          "document"),
-    Stage("document", "文档", "the Document checked against the document limits before any later stage sees it",
-          "document"),
-    Stage("linear", "排版", "the Document laid out as one string, and a whitespace-free copy to search labels in",
-          "linear"),
+    Stage("extract", "提取", "the file decoded and extracted by its input kind (`inputs`) into a Document", "document"),
+    Stage(
+        "document",
+        "文档",
+        "the Document checked against the document limits before any later stage sees it",
+        "document",
+    ),
+    Stage(
+        "linear",
+        "排版",
+        "the Document laid out as one string, and a whitespace-free copy to search labels in",
+        "linear",
+    ),
     Stage("meta", "元数据", "the title, agency, year and date as printed (the year chooses the format)", "meta"),
-    Stage("tables", "表格", "the format's rows found by their printed labels, with the values printed after each",
-          "tables"),
+    Stage(
+        "tables",
+        "表格",
+        "the format's rows found by their printed labels, with the values printed after each",
+        "tables",
+    ),
     Stage("fit", "拟合", "the values after a row's label fitted to its cells (run-together digits split)", "tables"),
     Stage("values", "数值", "the fitted values read as numbers in their cells' units", "cells"),
     Stage("sections", "章节", "the six sections and the preamble before them", "sections"),
@@ -83,8 +102,9 @@ class Reading:
         return trace_cells(self.linear, self.tables, self.report)
 
 
-def read_document(path: str | os.PathLike[str], name: str | None = None, *,
-                  options: ReadOptions | None = None) -> Document:
+def read_document(
+    path: str | os.PathLike[str], name: str | None = None, *, options: ReadOptions | None = None
+) -> Document:
     """The stages `extract` and `document`: the file as a Document (lines and table rows), or a ReadError naming it.
 
     The document is checked against the document limits of `options` (rows of at most `max_row_cells` cells, at
@@ -111,9 +131,19 @@ def reading_of(doc: Document, file: str, options: ReadOptions | None = None) -> 
     tables = read_tables(lin, meta.year, options)
     if tables is None or tables.found_tables == 0:
         raise NotAReport(file, "未找到年度报告的统计表（不像一份政府信息公开工作年度报告）")
-    report = Report(file=file, kind=doc.kind, format=tables.format, year=meta.year, agency=meta.agency,
-                    title=meta.title, date=meta.date, cells=tables.cells, extra_rows=tables.extra_rows,
-                    problems=list(tables.problems), text=text)
+    report = Report(
+        file=file,
+        kind=doc.kind,
+        format=tables.format,
+        year=meta.year,
+        agency=meta.agency,
+        title=meta.title,
+        date=meta.date,
+        cells=tables.cells,
+        extra_rows=tables.extra_rows,
+        problems=list(tables.problems),
+        text=text,
+    )
     sections, preamble = find_sections(lin, meta.title, meta.agency)
     report.sections, report.preamble = sections, preamble
     if meta.year is None:
@@ -123,8 +153,9 @@ def reading_of(doc: Document, file: str, options: ReadOptions | None = None) -> 
     return Reading(file, options, doc, lin, meta, tables, sections, preamble, report)
 
 
-def read_in_stages(path: str | os.PathLike[str], name: str | None = None, *,
-                   options: ReadOptions | None = None) -> Reading:
+def read_in_stages(
+    path: str | os.PathLike[str], name: str | None = None, *, options: ReadOptions | None = None
+) -> Reading:
     """Reads one published report through every stage and keeps what each found. Raises ReadError (or
     NotAReport) with a Chinese reason, as `read` does."""
     file = name or str(path)

@@ -36,8 +36,17 @@ _END = re.compile(r"存在的主要问题|存在问题及改进|存在的问题�
 # Labels found only in one format's tables: they tell which format a report actually uses.
 _MARKERS = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知"),
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项",
-             "第二十条第(九)项", "采购项目数量", "采购总金额", "本年增/减"),
+    "2019": (
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "其他对外管理服务事项",
+        "第二十条第(九)项",
+        "采购项目数量",
+        "采购总金额",
+        "本年增/减",
+    ),
 }
 
 
@@ -129,11 +138,11 @@ class _Reader:
         span = lin.spans[span_i]
         block = lin.doc.blocks[span.block]
         if block.is_row:
-            found = tokens(lin.raw[a:min(span.end, b)], a)
-            for cs in lin.spans[span_i + 1:span_i + len(block.cells) - span.cell]:
+            found = tokens(lin.raw[a : min(span.end, b)], a)
+            for cs in lin.spans[span_i + 1 : span_i + len(block.cells) - span.cell]:
                 if cs.start >= b:
                     break
-                text = lin.raw[cs.start:min(cs.end, b)]
+                text = lin.raw[cs.start : min(cs.end, b)]
                 found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
             if found or same_row_only:
                 return found, True
@@ -147,12 +156,12 @@ class _Reader:
         inside = [o for o in self.occurrences if start <= o.start < end]
         label_blocks = {lin.spans[lin.span_at(lin.raw_start(o.start))].block for o in inside}
         found: list[Token] = []
-        for cs in lin.spans[lin.span_at(raw_a):]:
+        for cs in lin.spans[lin.span_at(raw_a) :]:
             if cs.start >= raw_b:
                 break
             if cs.start < raw_a or cs.block in label_blocks or not lin.doc.blocks[cs.block].is_row:
                 continue
-            text = lin.raw[cs.start:cs.end]
+            text = lin.raw[cs.start : cs.end]
             found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
         if any(t.kind != "blank" for t in found) or (found and not self._digits_in(start, end)):
             return found, True
@@ -167,8 +176,9 @@ class _Reader:
         rows, found_tables = self.rows()
         cells, problems = self.cells(rows, found_tables)
         extra = self._extra_rows()
-        return TableRead(self.fmt.name, cells, extra, problems, len(found_tables), self.budget.scored,
-                         list(rows.values()))
+        return TableRead(
+            self.fmt.name, cells, extra, problems, len(found_tables), self.budget.scored, list(rows.values())
+        )
 
     def rows(self) -> tuple[dict[int, RowRead], set[str]]:
         """The stages `tables` and `fit`: for each row of the format (by index) the label occurrence whose values
@@ -218,8 +228,11 @@ class _Reader:
                 for key in row.cells:
                     cells[key] = Cell(key, None, "")
                 if entry is not None or row.table in found_tables:
-                    problems.append(Problem("row.missing", f"未找到“{row.label or '行政复议、行政诉讼'}”一行的数值",
-                                            tuple(row.cells)))
+                    problems.append(
+                        Problem(
+                            "row.missing", f"未找到“{row.label or '行政复议、行政诉讼'}”一行的数值", tuple(row.cells)
+                        )
+                    )
                 continue
             fit = entry.fit
             loc = None
@@ -227,8 +240,9 @@ class _Reader:
                 o = entry.occurrence
                 loc = self.lin.locate(self.lin.raw_start(o.start), self.lin.raw_end(o.end))
             if fit.problem:
-                problems.append(Problem("row.fit", f"“{row.label or '行政复议、行政诉讼'}”：{fit.problem}",
-                                        tuple(row.cells), loc))
+                problems.append(
+                    Problem("row.fit", f"“{row.label or '行政复议、行政诉讼'}”：{fit.problem}", tuple(row.cells), loc)
+                )
             for key, tok in zip(row.cells, fit.cells, strict=True):
                 cells[key] = self._cell(key, tok, problems)
         return cells, problems
@@ -287,7 +301,7 @@ class _Reader:
         for oi, occ in enumerate(self.occurrences):
             if occ.rows() or not (lo <= occ.start < hi):
                 continue
-            gap = self.lin.raw[self.lin.raw_end(occ.end):self._next_start(oi)]
+            gap = self.lin.raw[self.lin.raw_end(occ.end) : self._next_start(oi)]
             if not any(ch.isdigit() for ch in gap):
                 continue
             found, _ = self.values_after(oi, same_row_only=True)
@@ -306,4 +320,3 @@ def read_tables(lin: Linear, year: int | None, options: ReadOptions | None = Non
     if name is None:
         return None
     return _Reader(lin, get_format(name), options).read()
-

@@ -52,12 +52,21 @@ def tokens(text: str, offset: int) -> list[Token]:
     norm = normalize(text)
     found: list[Token] = []
     for m in NUMBER.finditer(norm):
-        found.append(Token("num", text[m.start():m.end()].strip(), offset + m.start(), offset + m.end(),
-                           digits=m.group("digits"), sign=m.group("sign") or "", unit=m.group("unit") or ""))
+        found.append(
+            Token(
+                "num",
+                text[m.start() : m.end()].strip(),
+                offset + m.start(),
+                offset + m.end(),
+                digits=m.group("digits"),
+                sign=m.group("sign") or "",
+                unit=m.group("unit") or "",
+            )
+        )
     taken = [(t.start - offset, t.end - offset) for t in found]
     for m in PLACEHOLDER.finditer(norm):
         if not any(a <= m.start() < b for a, b in taken):
-            found.append(Token("text", text[m.start():m.end()], offset + m.start(), offset + m.end()))
+            found.append(Token("text", text[m.start() : m.end()], offset + m.start(), offset + m.end()))
     found.sort(key=lambda t: t.start)
     return found
 
@@ -67,8 +76,9 @@ def tokens(text: str, offset: int) -> list[Token]:
 MAX_DIGITS = 15
 
 
-def to_number(token: Token, unit: str, is_decimal: bool,
-              max_digits: int = MAX_DIGITS) -> tuple[int | Decimal | None, str]:
+def to_number(
+    token: Token, unit: str, is_decimal: bool, max_digits: int = MAX_DIGITS
+) -> tuple[int | Decimal | None, str]:
     """The value of a number token in the cell's unit, and a note when it was converted or refused (a number of
     more than `max_digits` digits is not read)."""
     whole = token.digits.replace(",", "").split(".")[0]

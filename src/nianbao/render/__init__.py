@@ -47,15 +47,19 @@ def render_bytes(report: Report, kind: str) -> bytes:
     """The report in `kind` without any check (renderers only; use `render`)."""
     if kind == "md":
         from nianbao.render.md import render_md
+
         return render_md(report).encode("utf-8")
     if kind == "html":
         from nianbao.render.html import render_html
+
         return render_html(report).encode("utf-8")
     if kind == "docx":
         from nianbao.render.docx import render_docx
+
         return render_docx(report)
     if kind == "pdf":
         from nianbao.render.pdf import render_pdf
+
         return render_pdf(report)
     raise ValueError(f"不支持的输出格式：{kind}（可选 {'、'.join(KINDS)}）")
 
@@ -70,6 +74,20 @@ def render(report: Report, to: str, *, force: bool = False, previous: Report | N
     return Rendered(render_bytes(report, to), to, audit)
 
 
-__all__ = ["CSS", "KINDS", "Actions", "AuditParts", "RenderBlocked", "Rendered", "audit_html", "audit_parts",
-           "audit_section", "audits_html", "document_lines", "finding_html", "render", "render_bytes",
-           "source_lines"]
+__all__ = [
+    "CSS",
+    "KINDS",
+    "Actions",
+    "AuditParts",
+    "RenderBlocked",
+    "Rendered",
+    "audit_html",
+    "audit_parts",
+    "audit_section",
+    "audits_html",
+    "document_lines",
+    "finding_html",
+    "render",
+    "render_bytes",
+    "source_lines",
+]

@@ -83,8 +83,9 @@ def family_order(family: str) -> int:
 def items_of(audit: Audit, prefix: str) -> list[Item]:
     # numbered by family, the not assessable after all others (they are listed folded under their family);
     # the sort is stable: otherwise the audit's order
-    ordered = sorted(audit.findings,
-                     key=lambda f: (f.status is Status.NOT_ASSESSABLE, family_order(f.family), f.family))
+    ordered = sorted(
+        audit.findings, key=lambda f: (f.status is Status.NOT_ASSESSABLE, family_order(f.family), f.family)
+    )
     return [Item(n, f"{prefix}-f{n}", f) for n, f in enumerate(ordered, start=1)]
 
 
@@ -124,13 +125,15 @@ def _printed(text: str | None) -> str:
 def _refs(report: Report, refs: Sequence[CellRef], prefix: str, drawn: set[str]) -> Iterable[str]:
     with_expected = any(c.expected is not None for c in refs)
     with_location = any(c.location is not None for c in refs)
-    head = "<th>单元格</th><th>印为</th>" + ("<th>应为</th>" if with_expected else "") + (
-        "<th>位置</th>" if with_location else "")
+    head = (
+        "<th>单元格</th><th>印为</th>"
+        + ("<th>应为</th>" if with_expected else "")
+        + ("<th>位置</th>" if with_location else "")
+    )
     yield f'<table class="refs"><tr>{head}</tr>'
     for c in refs:
         label = _describe_key(report, c.key)
-        name = f'<a href="#{e(prefix)}-c-{e(c.key)}">{e(label or c.key)}</a>' if c.key in drawn \
-            else e(label or c.key)
+        name = f'<a href="#{e(prefix)}-c-{e(c.key)}">{e(label or c.key)}</a>' if c.key in drawn else e(label or c.key)
         row = f"<td>{name}{f' <code>{e(c.key)}</code>' if label else ''}</td>"
         bad = blamed(c)
         row += f'<td class="num{" bad" if bad else ""}">{_printed(c.printed)}</td>'
@@ -185,20 +188,31 @@ def _highlight(text: str, spans: list[tuple[int, int, str, bool]]) -> str:
     return "".join(out)
 
 
-def finding_block(item: Item, report: Report, rules: Mapping[str, Rule], lines: Lines | None, prefix: str,
-                  drawn: set[str], actions: Actions | None = None) -> Iterable[str]:
+def finding_block(
+    item: Item,
+    report: Report,
+    rules: Mapping[str, Rule],
+    lines: Lines | None,
+    prefix: str,
+    drawn: set[str],
+    actions: Actions | None = None,
+) -> Iterable[str]:
     """One finding's block (``<li>``): its rule, status, cells, location, quoted lines and `actions`."""
     f = item.finding
     classes = f"finding sev-{f.severity.label}" + (" dismissed" if f.review == "dismissed" else "")
     yield f'<li class="{classes}" id="{e(item.anchor)}">'
     rule = rules.get(f.rule)
-    tags = [f'<span class="tag {f.severity.label}">{f.severity.chinese}</span>',
-            f'<span class="tag">{e(STATUS_NAMES.get(f.status, f.status.value))}</span>']
+    tags = [
+        f'<span class="tag {f.severity.label}">{f.severity.chinese}</span>',
+        f'<span class="tag">{e(STATUS_NAMES.get(f.status, f.status.value))}</span>',
+    ]
     if f.review:
         tags.append(f'<span class="tag">{e(REVIEW_NAMES.get(f.review, f.review))}</span>')
     title = f'<span class="title">{e(rule.title)}</span>' if rule is not None else ""
-    yield (f'<div class="fhead"><span class="fno">问题 {item.number}</span><span class="code">{e(f.rule)}</span>'
-           f'{title}{"".join(tags)}<code>{e(f.name)}</code></div>')
+    yield (
+        f'<div class="fhead"><span class="fno">问题 {item.number}</span><span class="code">{e(f.rule)}</span>'
+        f"{title}{''.join(tags)}<code>{e(f.name)}</code></div>"
+    )
     yield f'<p class="msg">{e(f.message)}</p>'
     if f.cells:
         yield from _refs(report, f.cells, prefix, drawn)
@@ -209,4 +223,3 @@ def finding_block(item: Item, report: Report, rules: Mapping[str, Rule], lines: 
     if actions is not None:
         yield actions(f)
     yield "</li>"
-

@@ -66,8 +66,13 @@ def _table(grid: Grid, report: Report, marks: Mapping[str, Mark], prefix: str) -
 
 def _cell(c: Placed, in_value_row: bool, report: Report, marks: Mapping[str, Mark], prefix: str) -> CellView:
     if c.key is None:
-        return CellView(c.text, header=True, rowspan=c.rowspan, colspan=c.colspan,
-                        css="rl" if in_value_row and c.rowspan == 1 else None)
+        return CellView(
+            c.text,
+            header=True,
+            rowspan=c.rowspan,
+            colspan=c.colspan,
+            css="rl" if in_value_row and c.rowspan == 1 else None,
+        )
     classes: list[str] = []
     tips: list[str] = []
     extra = ""
@@ -85,8 +90,15 @@ def _cell(c: Placed, in_value_row: bool, report: Report, marks: Mapping[str, Mar
             extra += f'<span class="expect">应为 {e(expected)}</span>'
         links = " ".join(f'<a href="#{e(i.anchor)}">{e(i.finding.rule)}</a>' for i in mark.codes())
         extra += f"<sup>{links}</sup>"
-    return CellView(c.text, rowspan=c.rowspan, colspan=c.colspan, id=f"{prefix}-c-{c.key}",
-                    css=" ".join(classes) if classes else None, title="\n".join(tips) if tips else None, extra=extra)
+    return CellView(
+        c.text,
+        rowspan=c.rowspan,
+        colspan=c.colspan,
+        id=f"{prefix}-c-{c.key}",
+        css=" ".join(classes) if classes else None,
+        title="\n".join(tips) if tips else None,
+        extra=extra,
+    )
 
 
 def _tables(report: Report, marks: Mapping[str, Mark], prefix: str) -> Iterable[str]:
@@ -119,8 +131,9 @@ def _title(report: Report, audit: Audit) -> str:
 
 def _counts(audit: Audit) -> str:
     counts = audit.counts()
-    return "".join(f'<span class="badge {s.label}">{s.chinese} {counts[s.label]}</span>'
-                   for s in sorted(Severity, reverse=True))
+    return "".join(
+        f'<span class="badge {s.label}">{s.chinese} {counts[s.label]}</span>' for s in sorted(Severity, reverse=True)
+    )
 
 
 def _verdict(audit: Audit) -> str:
@@ -160,24 +173,32 @@ def _head(report: Report, audit: Audit, level: int) -> Iterable[str]:
     yield _verdict(audit)
 
 
-def _tables_part(report: Report, marks: Mapping[str, Mark], drawn: set[str], prefix: str,
-                 level: int) -> Iterable[str]:
+def _tables_part(report: Report, marks: Mapping[str, Mark], drawn: set[str], prefix: str, level: int) -> Iterable[str]:
     h2 = f"h{level + 1}"
     yield f'<{h2} class="part">一、统计表</{h2}>'
     unread = any(k not in report.cells for k in drawn)
     involved = any(m.only_involved(k) for k, m in marks.items() if k in drawn)
-    yield ('<p class="legend">表中数值照报告原样列出。标色的单元格被下列问题指出：'
-           '<span class="key sev-error"></span>错误<span class="key sev-warning"></span>警告'
-           '<span class="key sev-info"></span>提示'
-           + ('<span class="key involved"></span>参与核对的其他单元格' if involved else "")
-           + ('<span class="key unread"></span>未读到该单元格' if unread else "")
-           + "；单元格内的小字为规则编号（可点击跳到问题说明），鼠标停留可查看说明。</p>")
+    yield (
+        '<p class="legend">表中数值照报告原样列出。标色的单元格被下列问题指出：'
+        '<span class="key sev-error"></span>错误<span class="key sev-warning"></span>警告'
+        '<span class="key sev-info"></span>提示'
+        + ('<span class="key involved"></span>参与核对的其他单元格' if involved else "")
+        + ('<span class="key unread"></span>未读到该单元格' if unread else "")
+        + "；单元格内的小字为规则编号（可点击跳到问题说明），鼠标停留可查看说明。</p>"
+    )
     yield from _tables(report, marks, prefix)
 
 
-def _findings_part(report: Report, items: Sequence[Item], lines: Lines | None, prefix: str,
-                   rules: Mapping[str, Rule], drawn: set[str], level: int,
-                   actions: Actions | None = None) -> Iterable[str]:
+def _findings_part(
+    report: Report,
+    items: Sequence[Item],
+    lines: Lines | None,
+    prefix: str,
+    rules: Mapping[str, Rule],
+    drawn: set[str],
+    level: int,
+    actions: Actions | None = None,
+) -> Iterable[str]:
     h2, h3 = f"h{level + 1}", f"h{level + 2}"
     yield f'<{h2} class="part">二、核查发现的问题</{h2}>'
     if not items:
@@ -197,16 +218,25 @@ def _findings_part(report: Report, items: Sequence[Item], lines: Lines | None, p
         if unassessed:
             # many alike (every identity on a blank column): folded, to keep the failures in view
             is_open = " open" if len(unassessed) <= FOLD_UNASSESSED else ""
-            yield (f'<details class="unassessed"{is_open}><summary>{len(unassessed)} 项因单元格空白或无法读取而'
-                   "无法核查</summary>")
+            yield (
+                f'<details class="unassessed"{is_open}><summary>{len(unassessed)} 项因单元格空白或无法读取而'
+                "无法核查</summary>"
+            )
             yield '<ol class="findings">'
             for item in unassessed:
                 yield from finding_block(item, report, rules, lines, prefix, drawn, actions)
             yield "</ol></details>"
 
 
-def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rules: Mapping[str, Rule],
-             level: int, actions: Actions | None = None) -> Iterable[str]:
+def _section(
+    report: Report,
+    audit: Audit,
+    lines: Lines | None,
+    prefix: str,
+    rules: Mapping[str, Rule],
+    level: int,
+    actions: Actions | None = None,
+) -> Iterable[str]:
     items = items_of(audit, prefix)
     marks = marks_of(items)
     drawn = _drawn(report)
@@ -218,23 +248,25 @@ def _section(report: Report, audit: Audit, lines: Lines | None, prefix: str, rul
 
 
 def _page(title: str, body: Iterable[str]) -> str:
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        *body,
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="zh-CN">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{e(title)}</title>",
+            f"<style>{CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _rules() -> dict[str, Rule]:
@@ -249,8 +281,7 @@ def audit_html(report: Report, audit: Audit, *, lines: Lines | None = None) -> s
     return _page(_title(report, audit), _section(report, audit, lines, "r1", _rules(), 1))
 
 
-def audits_html(pairs: Sequence[tuple[Report, Audit]], *,
-                lines: Sequence[Lines | None] | None = None) -> str:
+def audits_html(pairs: Sequence[tuple[Report, Audit]], *, lines: Sequence[Lines | None] | None = None) -> str:
     """Several check reports on one page, a table of contents first. `lines` runs parallel to `pairs`."""
     if lines is not None and len(lines) != len(pairs):
         raise ValueError("lines must give one entry (or None) per report")
@@ -264,15 +295,24 @@ def audits_html(pairs: Sequence[tuple[Report, Audit]], *,
             totals[k] += v
         agency = report.agency or audit.agency or "（未识别发布机关）"
         year = report.year or audit.year
-        rows.append(f'<tr><td class="n">{n}</td><td><a href="#r{n}">{e(agency)}</a></td>'
-                    f"<td>{e(f'{year}年' if year else '')}</td><td>{e(audit.file or report.file)}</td>"
-                    + "".join(f'<td class="n">{counts[s.label]}</td>' for s in sorted(Severity, reverse=True))
-                    + "</tr>")
-    body.append('<div class="counts">' + "".join(
-        f'<span class="badge {s.label}">{s.chinese} {totals[s.label]}</span>' for s in sorted(Severity, reverse=True))
-        + "</div>")
-    body.append('<table class="toc-list"><tr><th>序号</th><th>发布机关</th><th>年度</th><th>文件</th>'
-                "<th>错误</th><th>警告</th><th>提示</th></tr>")
+        rows.append(
+            f'<tr><td class="n">{n}</td><td><a href="#r{n}">{e(agency)}</a></td>'
+            f"<td>{e(f'{year}年' if year else '')}</td><td>{e(audit.file or report.file)}</td>"
+            + "".join(f'<td class="n">{counts[s.label]}</td>' for s in sorted(Severity, reverse=True))
+            + "</tr>"
+        )
+    body.append(
+        '<div class="counts">'
+        + "".join(
+            f'<span class="badge {s.label}">{s.chinese} {totals[s.label]}</span>'
+            for s in sorted(Severity, reverse=True)
+        )
+        + "</div>"
+    )
+    body.append(
+        '<table class="toc-list"><tr><th>序号</th><th>发布机关</th><th>年度</th><th>文件</th>'
+        "<th>错误</th><th>警告</th><th>提示</th></tr>"
+    )
     body.extend(rows)
     body.append("</table>")
     body.append("</section>")
@@ -295,8 +335,15 @@ class AuditParts:
     findings: str  # 二、核查发现的问题: the findings by family, each with its cells and source lines
 
 
-def audit_parts(report: Report, audit: Audit, *, lines: Lines | None = None, prefix: str = "r1", level: int = 2,
-                actions: Actions | None = None) -> AuditParts:
+def audit_parts(
+    report: Report,
+    audit: Audit,
+    *,
+    lines: Lines | None = None,
+    prefix: str = "r1",
+    level: int = 2,
+    actions: Actions | None = None,
+) -> AuditParts:
     """The pieces of `audit_section`. Cells are ``{prefix}-c-{key}``, findings ``{prefix}-f{n}``.
 
     `actions(finding)` returns HTML put at the end of each finding's block (e.g. review buttons); the
@@ -312,14 +359,27 @@ def audit_parts(report: Report, audit: Audit, *, lines: Lines | None = None, pre
     )
 
 
-def audit_section(report: Report, audit: Audit, lines: Lines | None = None, prefix: str = "r1", level: int = 2,
-                  actions: Actions | None = None) -> str:
+def audit_section(
+    report: Report,
+    audit: Audit,
+    lines: Lines | None = None,
+    prefix: str = "r1",
+    level: int = 2,
+    actions: Actions | None = None,
+) -> str:
     """One report's check report as a ``<section>`` (no page around it; style it with `CSS`)."""
     return "\n".join(_section(report, audit, lines, prefix, _rules(), level, actions))
 
 
-def finding_html(report: Report, audit: Audit, fingerprint: str, *, lines: Lines | None = None, prefix: str = "r1",
-                 actions: Actions | None = None) -> str | None:
+def finding_html(
+    report: Report,
+    audit: Audit,
+    fingerprint: str,
+    *,
+    lines: Lines | None = None,
+    prefix: str = "r1",
+    actions: Actions | None = None,
+) -> str | None:
     """The block (``<li>``) of one finding as `audit_parts` draws it, numbered alike; None if not found."""
     items = items_of(audit, prefix)
     item = next((i for i in items if i.finding.fingerprint == fingerprint), None)

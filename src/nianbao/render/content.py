@@ -63,11 +63,13 @@ def printed_value(value: Number | None) -> str:
 
 
 def default_preamble(fmt: str, year: int) -> str:
-    return (f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
-            f"《中华人民共和国政府信息公开工作年度报告格式》"
-            f"（{ISSUED_BY[fmt]}）要求编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
-            f"政府信息公开行政复议行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"
-            f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+    return (
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
+        f"《中华人民共和国政府信息公开工作年度报告格式》"
+        f"（{ISSUED_BY[fmt]}）要求编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+        f"政府信息公开行政复议行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"
+        f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    )
 
 
 def default_title(agency: str, year: int) -> str:
@@ -140,14 +142,25 @@ def content_of(report: Report) -> Content:
     for spec in sections():
         section = own.get(spec.number)
         table = grids[TABLE_OF_SECTION[spec.number]] if spec.number in TABLE_OF_SECTION else None
-        paragraphs = [p for p in _paragraphs(section.narrative if section else "") if _kept(p)
-                      and not (table is not None and _table_remnant(p, table))]
+        paragraphs = [
+            p
+            for p in _paragraphs(section.narrative if section else "")
+            if _kept(p) and not (table is not None and _table_remnant(p, table))
+        ]
         if spec.number == 6:  # the renderer signs the report itself
             while paragraphs and _signature(paragraphs[-1], agency, report.date):
                 paragraphs.pop()
-        out.append(SectionContent(spec.number, f"{NUMERALS[spec.number - 1]}、", spec.heading, tuple(paragraphs),
-                                  table))
+        out.append(
+            SectionContent(spec.number, f"{NUMERALS[spec.number - 1]}、", spec.heading, tuple(paragraphs), table)
+        )
     title = default_title(report.agency, report.year)
     preamble = tuple(p for p in _paragraphs(report.preamble) if _kept(p) and _bare(p) not in _bare(title))
-    return Content(report.format, report.year, report.agency, title,
-                   preamble or (default_preamble(report.format, report.year),), tuple(out), report.date)
+    return Content(
+        report.format,
+        report.year,
+        report.agency,
+        title,
+        preamble or (default_preamble(report.format, report.year),),
+        tuple(out),
+        report.date,
+    )

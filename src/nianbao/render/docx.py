@@ -125,8 +125,11 @@ def _title_lines(title: str, agency: str) -> list[str]:
 
 def _body(content: Content) -> Iterator[str]:
     lines = _title_lines(content.title, content.agency)
-    yield ('<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>'
-           + "<w:r><w:br/></w:r>".join(_text(line) for line in lines) + "</w:p>")
+    yield (
+        '<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>'
+        + "<w:r><w:br/></w:r>".join(_text(line) for line in lines)
+        + "</w:p>"
+    )
     for p in content.preamble:
         yield _paragraph("BodyText", p)
     for section in content.sections:
@@ -180,8 +183,10 @@ def _table(grid: Grid) -> str:
                 owner[r][k] = c
     keyed = {c.row for c in grid.cells if c.key is not None}
     heads = header_rows(grid)
-    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     parts = [
         "<w:tbl><w:tblPr>",
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
@@ -198,8 +203,9 @@ def _table(grid: Grid) -> str:
     for r in range(grid.rows):
         # A row of labels keeps with the next row, so a header never ends a page without its values.
         keep = "<w:keepNext/>" if r not in keyed and r + 1 < grid.rows else ""
-        parts.append(f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if r < heads else ''}"
-                     '<w:trHeight w:val="397"/></w:trPr>')
+        parts.append(
+            f'<w:tr><w:trPr><w:cantSplit/>{"<w:tblHeader/>" if r < heads else ""}<w:trHeight w:val="397"/></w:trPr>'
+        )
         k = 0
         while k < grid.cols:
             cell = owner[r][k]
@@ -208,9 +214,11 @@ def _table(grid: Grid) -> str:
             merge = "" if cell.rowspan == 1 else ('<w:vMerge w:val="restart"/>' if r == cell.row else "<w:vMerge/>")
             span = f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else ""
             text = _text(cell.text) if r == cell.row else ""
-            parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[cell.col:cell.col + cell.colspan])}" w:type="dxa"/>'
-                         f'{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-                         f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{keep}</w:pPr>{text}</w:p></w:tc>')
+            parts.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[cell.col : cell.col + cell.colspan])}" w:type="dxa"/>'
+                f'{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{keep}</w:pPr>{text}</w:p></w:tc>'
+            )
             k += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
@@ -230,33 +238,73 @@ def _rpr(east: str, size: int, latin: str = LATIN_FONT) -> str:
     return f'<w:rPr>{_fonts(east, latin)}<w:kern w:val="2"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
 
 
-def _style(style_id: str, name: str, ppr: str, rpr: str, *, based: str | None = "Normal", nxt: str | None = None,
-           extra: str = "", default: bool = False) -> str:
+def _style(
+    style_id: str,
+    name: str,
+    ppr: str,
+    rpr: str,
+    *,
+    based: str | None = "Normal",
+    nxt: str | None = None,
+    extra: str = "",
+    default: bool = False,
+) -> str:
     flag = ' w:default="1"' if default else ""
     links = (f'<w:basedOn w:val="{based}"/>' if based else "") + (f'<w:next w:val="{nxt}"/>' if nxt else "")
-    return (f'<w:style {nsdecls("w")} w:type="paragraph"{flag} w:styleId="{style_id}"><w:name w:val="{name}"/>'
-            f"{links}{extra}<w:qFormat/><w:pPr>{ppr}</w:pPr>{rpr}</w:style>")
+    return (
+        f'<w:style {nsdecls("w")} w:type="paragraph"{flag} w:styleId="{style_id}"><w:name w:val="{name}"/>'
+        f"{links}{extra}<w:qFormat/><w:pPr>{ppr}</w:pPr>{rpr}</w:style>"
+    )
 
 
 _INDENT = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'  # two characters of 16 pt
 
 _STYLES = (
-    _style("Normal", "Normal", f'<w:widowControl w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{LINE}" '
-           'w:lineRule="exact"/><w:jc w:val="both"/>', _rpr(BODY_FONT, BODY_SIZE), based=None, default=True),
-    _style("Title", "Title", f'<w:spacing w:before="0" w:after="{LINE}" w:line="720" w:lineRule="exact"/>'
-           '<w:jc w:val="center"/>', _rpr(TITLE_FONT, TITLE_SIZE, TITLE_FONT), nxt="BodyText",
-           extra='<w:uiPriority w:val="10"/>'),
-    _style("Heading1", "heading 1", f"<w:keepNext/><w:keepLines/>{_INDENT}<w:outlineLvl w:val=\"0\"/>",
-           _rpr(HEADING_FONT, HEADING_SIZE), nxt="BodyText", extra='<w:uiPriority w:val="9"/>'),
+    _style(
+        "Normal",
+        "Normal",
+        f'<w:widowControl w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{LINE}" '
+        'w:lineRule="exact"/><w:jc w:val="both"/>',
+        _rpr(BODY_FONT, BODY_SIZE),
+        based=None,
+        default=True,
+    ),
+    _style(
+        "Title",
+        "Title",
+        f'<w:spacing w:before="0" w:after="{LINE}" w:line="720" w:lineRule="exact"/><w:jc w:val="center"/>',
+        _rpr(TITLE_FONT, TITLE_SIZE, TITLE_FONT),
+        nxt="BodyText",
+        extra='<w:uiPriority w:val="10"/>',
+    ),
+    _style(
+        "Heading1",
+        "heading 1",
+        f'<w:keepNext/><w:keepLines/>{_INDENT}<w:outlineLvl w:val="0"/>',
+        _rpr(HEADING_FONT, HEADING_SIZE),
+        nxt="BodyText",
+        extra='<w:uiPriority w:val="9"/>',
+    ),
     _style("BodyText", "Body Text", _INDENT, _rpr(BODY_FONT, BODY_SIZE)),
-    _style("TableText", "Table Text", '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
-           '<w:jc w:val="center"/>', _rpr(TABLE_FONT, TABLE_SIZE)),
-    _style("TableAfter", "Table After", '<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/>',
-           _rpr(BODY_FONT, 20)),  # the small gap under a table, before the next heading
-    _style("Signature", "Signature", '<w:ind w:right="1280"/><w:jc w:val="right"/>',
-           _rpr(BODY_FONT, BODY_SIZE)),
-    _style("Footer", "footer", '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
-           _rpr(TABLE_FONT, FOOTER_SIZE, TABLE_FONT)),
+    _style(
+        "TableText",
+        "Table Text",
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+        _rpr(TABLE_FONT, TABLE_SIZE),
+    ),
+    _style(
+        "TableAfter",
+        "Table After",
+        '<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/>',
+        _rpr(BODY_FONT, 20),
+    ),  # the small gap under a table, before the next heading
+    _style("Signature", "Signature", '<w:ind w:right="1280"/><w:jc w:val="right"/>', _rpr(BODY_FONT, BODY_SIZE)),
+    _style(
+        "Footer",
+        "footer",
+        '<w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>',
+        _rpr(TABLE_FONT, FOOTER_SIZE, TABLE_FONT),
+    ),
 )
 
 
@@ -265,11 +313,15 @@ def _set_styles(doc: object) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(
-        f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{_fonts(BODY_FONT)}<w:sz w:val="{BODY_SIZE}"/>'
-        f'<w:szCs w:val="{BODY_SIZE}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
-        '</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        "</w:pPrDefault></w:docDefaults>"))
+    styles.insert(
+        0,
+        parse_xml(
+            f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>{_fonts(BODY_FONT)}<w:sz w:val="{BODY_SIZE}"/>'
+            f'<w:szCs w:val="{BODY_SIZE}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
+            '</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+            "</w:pPrDefault></w:docDefaults>"
+        ),
+    )
     by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
     for xml in _STYLES:
         style = parse_xml(xml)
@@ -292,25 +344,33 @@ def _set_page(doc: object) -> None:
     ftr = footer._element
     for child in list(ftr):
         ftr.remove(child)
-    ftr.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-        f"{_text('— ')}"
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText>'
-        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-        f'<w:r><w:fldChar w:fldCharType="end"/></w:r>{_text(" —")}</w:p>'))
+    ftr.append(
+        parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+            f"{_text('— ')}"
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText>'
+            '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r>{_text(" —")}</w:p>'
+        )
+    )
     # pgSz, pgMar, cols and docGrid follow the header/footer references and type in CT_SectPr.
     sect_pr.append(parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{PAGE_W}" w:h="{PAGE_H}"/>'))
-    sect_pr.append(parse_xml(
-        f'<w:pgMar {nsdecls("w")} w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-        f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="1304" w:gutter="0"/>'))
+    sect_pr.append(
+        parse_xml(
+            f'<w:pgMar {nsdecls("w")} w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="1304" w:gutter="0"/>'
+        )
+    )
     sect_pr.append(parse_xml(f'<w:cols {nsdecls("w")} w:space="720"/>'))
     sect_pr.append(parse_xml(f'<w:docGrid {nsdecls("w")} w:linePitch="{LINE}"/>'))
 
 
 def _font_entries() -> str:
-    return "".join(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
-                   f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-                   for name, (alt, panose, family) in _FONT_TABLE.items())
+    return "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
+        f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+        for name, (alt, panose, family) in _FONT_TABLE.items()
+    )
 
 
 def _set_fonts_and_language(doc: object) -> None:

@@ -23,12 +23,17 @@ from nianbao.render.content import content_of
 from nianbao.render.official_table import CellView, RowGroup, TableView, draw, grid_rows
 from nianbao.report import Report
 
-_BODY_FONT = ('"仿宋_GB2312","FangSong_GB2312","仿宋","FangSong","STFangsong","华文仿宋",'
-              '"Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif')
-_HEADING_FONT = ('"黑体","SimHei","STHeiti","Heiti SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",'
-                 'sans-serif')
-_TITLE_FONT = ('"方正小标宋简体","方正小标宋_GBK","华文中宋","STZhongsong","宋体","SimSun","Songti SC",'
-               '"Noto Serif CJK SC","Source Han Serif SC",serif')
+_BODY_FONT = (
+    '"仿宋_GB2312","FangSong_GB2312","仿宋","FangSong","STFangsong","华文仿宋",'
+    '"Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif'
+)
+_HEADING_FONT = (
+    '"黑体","SimHei","STHeiti","Heiti SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif'
+)
+_TITLE_FONT = (
+    '"方正小标宋简体","方正小标宋_GBK","华文中宋","STZhongsong","宋体","SimSun","Songti SC",'
+    '"Noto Serif CJK SC","Source Han Serif SC",serif'
+)
 
 CSS = f"""
 @page{{size:A4;margin:37mm 26mm 35mm 28mm;
@@ -131,8 +136,11 @@ def _table(grid: Grid) -> str:
         return CellView(c.text, rowspan=c.rowspan, colspan=c.colspan, css=css)
 
     rows = grid_rows(grid, cell)
-    view = TableView(f"t{grid.name}", [f"{w / total * 100:.2f}" for w in widths],
-                     [RowGroup([rows[r] for r in group], tag, css) for tag, css, group in _row_groups(grid)])
+    view = TableView(
+        f"t{grid.name}",
+        [f"{w / total * 100:.2f}" for w in widths],
+        [RowGroup([rows[r] for r in group], tag, css) for tag, css, group in _row_groups(grid)],
+    )
     return draw(view, cols_apart=True, class_first=True)
 
 
@@ -141,16 +149,25 @@ def _title(title: str, agency: str, year: int) -> str:
     head = f"{agency}{year}年"
     if not title.startswith(head) or title == head:
         return _e(title)
-    return f"<span>{_e(head)}</span><span>{_e(title[len(head):])}</span>"
+    return f"<span>{_e(head)}</span><span>{_e(title[len(head) :])}</span>"
 
 
 def render_html(report: Report) -> str:
     """The report as one HTML page (its format, year and agency must be known)."""
     content = content_of(report)
-    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(content.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           '<main class="page">', f"<h1>{_title(content.title, content.agency, content.year)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(content.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        '<main class="page">',
+        f"<h1>{_title(content.title, content.agency, content.year)}</h1>",
+    ]
     out += [_p(p) for p in content.preamble]
     for section in content.sections:
         out += [f'<section id="s{section.number}">', f"<h2>{_e(section.title)}</h2>"]

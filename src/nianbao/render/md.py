@@ -100,11 +100,19 @@ def flat_tables(grid: Grid) -> list[FlatTable]:
         headers = [c for c in grid.cells if c.row in head]
         paths = []
         for a, s in columns:
-            over = [c for c in _by_level(headers) if c.col >= first and c.col < a + s and c.col + c.colspan > a
-                    and not (len(columns) > 1 and c.col <= first and c.col + c.colspan >= last)]
+            over = [
+                c
+                for c in _by_level(headers)
+                if c.col >= first
+                and c.col < a + s
+                and c.col + c.colspan > a
+                and not (len(columns) > 1 and c.col <= first and c.col + c.colspan >= last)
+            ]
             paths.append(_unique(c.text for c in over))
-        levels = next((n for n in range(1, max(map(len, paths)) + 1)
-                       if len({tuple(p[-n:]) for p in paths}) == len(paths)), max(map(len, paths)))
+        levels = next(
+            (n for n in range(1, max(map(len, paths)) + 1) if len({tuple(p[-n:]) for p in paths}) == len(paths)),
+            max(map(len, paths)),
+        )
         names = [" ".join(p[-levels:]) for p in paths]
         if first > 0:
             names.insert(0, " ".join(_unique(c.text for c in _by_level(headers) if c.col < first)))
@@ -152,12 +160,18 @@ def pipe_table(table: FlatTable) -> list[str]:
     numeric = [not (table.labelled and i == 0) for i in range(len(sizes))]
 
     def line(cells: tuple[str, ...], header: bool = False) -> str:
-        parts = [_pad(text, size, right=num and not header)
-                 for text, size, num in zip(cells, sizes, numeric, strict=True)]
+        parts = [
+            _pad(text, size, right=num and not header) for text, size, num in zip(cells, sizes, numeric, strict=True)
+        ]
         return "| " + " | ".join(parts) + " |"
 
-    rule = "| " + " | ".join(("-" * (s - 1) + ":") if num else ":" + "-" * (s - 1)
-                             for s, num in zip(sizes, numeric, strict=True)) + " |"
+    rule = (
+        "| "
+        + " | ".join(
+            ("-" * (s - 1) + ":") if num else ":" + "-" * (s - 1) for s, num in zip(sizes, numeric, strict=True)
+        )
+        + " |"
+    )
     return [line(rows[0], header=True), rule, *(line(r) for r in rows[1:])]
 
 

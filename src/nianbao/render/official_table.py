@@ -101,8 +101,14 @@ def environment() -> jinja2.Environment:
     """The Jinja environment of render's templates (autoescaped, blocks trimmed as in the web app's)."""
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.PackageLoader("nianbao.render", "templates"), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True, finalize=_escaped, auto_reload=False)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("nianbao.render", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_escaped,
+        auto_reload=False,
+    )
 
 
 @functools.cache
@@ -111,7 +117,8 @@ def _macro() -> Callable[..., Any]:
     return macro
 
 
-def draw(table: TableView, *, indent: bool = False, cols_apart: bool = False, class_first: bool = False,
-         inputs: bool = False) -> str:
+def draw(
+    table: TableView, *, indent: bool = False, cols_apart: bool = False, class_first: bool = False, inputs: bool = False
+) -> str:
     """`table` drawn by the macro (see `templates/official_table.html` for the parameters)."""
     return str(_macro()(table, indent=indent, cols_apart=cols_apart, class_first=class_first, inputs=inputs))

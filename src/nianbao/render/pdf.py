@@ -55,7 +55,6 @@ TALL_SPAN = 0.4  # of the page's height: a merged cell taller than this may be c
 MAX_CHAR_SPACE = 0.12  # of the font size: justification never spreads a line further than this
 
 
-
 # -------------------------------------------------------------------------------------------- tables
 
 
@@ -105,8 +104,12 @@ class _TableLayout:
             cut = s
             for c in self.cells:  # a merged cell cut by the page end must keep room for its text above it
                 p = c.placed
-                if p.row < cut < p.row + p.rowspan and self.height(p.row, cut) < self.text_height(c) \
-                        and first < p.row and p.row in self.starts:
+                if (
+                    p.row < cut < p.row + p.rowspan
+                    and self.height(p.row, cut) < self.text_height(c)
+                    and first < p.row
+                    and p.row in self.starts
+                ):
                     cut = p.row
             out.append((first, cut))
             first, used, avail = cut, self.height(cut, e), full - header
@@ -133,8 +136,9 @@ def _layout_table(grid: Grid, font: Font) -> _TableLayout:
             cells.append(_Cell(p, x0, x1, [p.text], "center", size))
             continue
         label_of_row = p.rowspan == 1 and p.row in key_rows
-        cells.append(_Cell(p, x0, x1, wrap(p.text, inner, measure) or [""], "left" if label_of_row else "center",
-                           CELL_SIZE))
+        cells.append(
+            _Cell(p, x0, x1, wrap(p.text, inner, measure) or [""], "left" if label_of_row else "center", CELL_SIZE)
+        )
     heights = [CELL_LEADING + 2 * CELL_PAD_Y] * grid.rows
     for c in sorted(cells, key=lambda c: c.placed.rowspan):
         need = len(c.lines) * CELL_LEADING + 2 * CELL_PAD_Y
@@ -152,7 +156,7 @@ def _layout_table(grid: Grid, font: Font) -> _TableLayout:
         repeat = first_key
         starts = set(range(first_key, grid.rows))
     for p in grid.cells:  # a page never starts inside a merged cell, unless it is too tall to keep whole
-        if sum(heights[p.row:p.row + p.rowspan]) <= TALL_SPAN * (TOP - BOTTOM):
+        if sum(heights[p.row : p.row + p.rowspan]) <= TALL_SPAN * (TOP - BOTTOM):
             starts -= set(range(p.row + 1, p.row + p.rowspan))
     return _TableLayout(grid, cells, heights, repeat, sorted({repeat, *(s for s in starts if s > repeat)}))
 
@@ -198,8 +202,17 @@ class _Writer:
         font = self.font
         return lambda text: font.width(text, size)
 
-    def text_at(self, text: str, x: float, baseline: float, size: float, *, align: str = "left",
-                bold: bool = False, char_space: float = 0.0) -> None:
+    def text_at(
+        self,
+        text: str,
+        x: float,
+        baseline: float,
+        size: float,
+        *,
+        align: str = "left",
+        bold: bool = False,
+        char_space: float = 0.0,
+    ) -> None:
         width = self.font.width(text, size)
         if align == "center":
             x -= width / 2
@@ -217,8 +230,17 @@ class _Writer:
         """The baseline that centres the em box of `size` in a line of `leading` below `top`."""
         return top - leading / 2 - (self.font.ascent + self.font.descent) / 2 * size
 
-    def block(self, text: str, size: float, leading: float, *, indent: float = 0.0, align: str = "justify",
-              bold: bool = False, right_indent: float = 0.0) -> None:
+    def block(
+        self,
+        text: str,
+        size: float,
+        leading: float,
+        *,
+        indent: float = 0.0,
+        align: str = "justify",
+        bold: bool = False,
+        right_indent: float = 0.0,
+    ) -> None:
         """A paragraph: `indent` on its first line, justified (but its last line), at least 2 lines per page."""
         width = WIDTH - right_indent
         lines = wrap(text, width, self.measure(size), indent)
@@ -304,16 +326,16 @@ def render_pdf(report: Report) -> bytes:
     content = content_of(report)
     font = find_font(os.environ.get(FONT_ENV) or None)
     out = BytesIO()
-    canvas = Canvas(out, pagesize=A4, invariant=1, pageCompression=1, initialFontName=font.name,
-                    initialFontSize=BODY_SIZE)
+    canvas = Canvas(
+        out, pagesize=A4, invariant=1, pageCompression=1, initialFontName=font.name, initialFontSize=BODY_SIZE
+    )
     canvas.setTitle(content.title)
     canvas.setAuthor(content.agency)
     canvas.setSubject("政府信息公开工作年度报告")
     canvas.setCreator("nianbao")
     w = _Writer(canvas, font)
     for line in _title_lines(content.title, content.agency, font):
-        w.text_at(line, PAGE_W / 2, w.baseline(w.y, TITLE_LEADING, TITLE_SIZE), TITLE_SIZE, align="center",
-                  bold=True)
+        w.text_at(line, PAGE_W / 2, w.baseline(w.y, TITLE_LEADING, TITLE_SIZE), TITLE_SIZE, align="center", bold=True)
         w.y -= TITLE_LEADING
     w.y -= BODY_LEADING / 2
     indent = 2 * BODY_SIZE

@@ -30,8 +30,10 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace, TTFontFile  
 
 FONT_ENV = "NIANBAO_PDF_FONT"
 PACKAGED_NAME = "nianbao-NotoSerifSC"
-MISSING_FONT = ("生成 PDF 所需的中文字体包未安装：请运行 pip install pylopdf-fonts-zh-cn fonttools"
-                "（随 nianbao 一同安装），或设置 NIANBAO_PDF_FONT=TrueType 字体文件路径[:序号]")
+MISSING_FONT = (
+    "生成 PDF 所需的中文字体包未安装：请运行 pip install pylopdf-fonts-zh-cn fonttools"
+    "（随 nianbao 一同安装），或设置 NIANBAO_PDF_FONT=TrueType 字体文件路径[:序号]"
+)
 _MAX_ERROR = 1.0  # font units: how far a converted quadratic outline may stray from the cubic one
 
 
@@ -97,8 +99,15 @@ def _load_truetype(path: str, index: int) -> Font:
         raise ValueError("字体不含中文字形")
     pdfmetrics.registerFont(font)
     widths = {code: float(w) / 1000 for code, w in face.charWidths.items()}
-    return Font(name, path, index, float(face.ascent) / 1000, float(face.descent) / 1000, widths,
-                float(face.defaultWidth) / 1000)
+    return Font(
+        name,
+        path,
+        index,
+        float(face.ascent) / 1000,
+        float(face.descent) / 1000,
+        widths,
+        float(face.defaultWidth) / 1000,
+    )
 
 
 class _PackagedFace(TTFontFace):  # type: ignore[misc]
@@ -136,8 +145,15 @@ class _Source:
                 pdfmetrics.registerFont(font)
                 face = font.face
                 widths = {code: float(w) / 1000 for code, w in face.charWidths.items()}
-                self._registered = Font(PACKAGED_NAME, self.path, 0, float(face.ascent) / 1000,
-                                        float(face.descent) / 1000, widths, float(face.defaultWidth) / 1000)
+                self._registered = Font(
+                    PACKAGED_NAME,
+                    self.path,
+                    0,
+                    float(face.ascent) / 1000,
+                    float(face.descent) / 1000,
+                    widths,
+                    float(face.defaultWidth) / 1000,
+                )
             return self._registered
 
     def truetype(self, codes: Sequence[int]) -> bytes:
@@ -172,8 +188,13 @@ class _Source:
         # The typographic ascent and descent are the line box's (hhea): ReportLab writes them into the PDF, and
         # PDF readers (PDFium) take a character's box from them; Noto's own (880/-120) leave marks such as "，"
         # hanging below the box, and a reader then sees them on a line of their own.
-        builder.setupOS2(sTypoAscender=hhea.ascent, sTypoDescender=hhea.descent, sTypoLineGap=0,
-                         usWinAscent=os2.usWinAscent, usWinDescent=os2.usWinDescent)
+        builder.setupOS2(
+            sTypoAscender=hhea.ascent,
+            sTypoDescender=hhea.descent,
+            sTypoLineGap=0,
+            usWinAscent=os2.usWinAscent,
+            usWinDescent=os2.usWinDescent,
+        )
         builder.setupPost()
         head, source_head = builder.font["head"], self.font["head"]
         for field in ("xMin", "yMin", "xMax", "yMax"):  # the whole font's box, not that of the glyphs present:

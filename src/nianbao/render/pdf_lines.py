@@ -24,7 +24,7 @@ def _headings() -> tuple[str, ...]:
 
 
 def _starts_heading(tokens: Sequence[str], at: int) -> bool:
-    head = squeeze("".join(tokens[at:at + 40]))
+    head = squeeze("".join(tokens[at : at + 40]))
     return any(head.startswith(h) for h in _headings())
 
 
@@ -46,9 +46,9 @@ def wrap(text: str, width: float, measure: Callable[[str], float], first_indent:
         if j < n and j == i:  # one word wider than the line: cut it where it must
             word = tokens[i]
             k = 1
-            while k < len(word) and measure(word[:k + 1]) <= room + 1e-6:
+            while k < len(word) and measure(word[: k + 1]) <= room + 1e-6:
                 k += 1
-            tokens[i:i + 1] = [word[:k], word[k:]]
+            tokens[i : i + 1] = [word[:k], word[k:]]
             n += 1
             j = i + 1
         elif j < n:
@@ -63,8 +63,11 @@ def _break_before(tokens: Sequence[str], start: int, end: int) -> int:
     k = end
     for _ in range(4):
         nxt, prev = tokens[k], tokens[k - 1]
-        bad = (not nxt.isspace() and nxt[0] in _NO_START) or (not prev.isspace() and prev[-1] in _NO_END) \
+        bad = (
+            (not nxt.isspace() and nxt[0] in _NO_START)
+            or (not prev.isspace() and prev[-1] in _NO_END)
             or _starts_heading(tokens, k)
+        )
         if not bad:
             return k
         if k - 1 <= start:

@@ -83,8 +83,17 @@ def is_busy(exc: BaseException) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     text = str(exc.orig or exc).lower()
-    return any(word in text for word in ("database is locked", "database is busy", "could not obtain lock",
-                                         "lock timeout", "deadlock detected", "could not serialize"))
+    return any(
+        word in text
+        for word in (
+            "database is locked",
+            "database is busy",
+            "could not obtain lock",
+            "lock timeout",
+            "deadlock detected",
+            "could not serialize",
+        )
+    )
 
 
 def upgrade(url: str | None = None, revision: str = "head", engine: Engine | None = None) -> None:

@@ -39,7 +39,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: The six applicant columns of table 三 (keys of cells.csv), in printed order.
 APPLICANT_TYPES: tuple[str, ...] = (
-    "natural_person", "commercial", "research", "nonprofit", "legal_services", "other_org",
+    "natural_person",
+    "commercial",
+    "research",
+    "nonprofit",
+    "legal_services",
+    "other_org",
 )
 
 #: The outcome rows of table 三 in the 2021 format: the key part between `applications.` and the column.
@@ -74,17 +79,17 @@ CHANNELS: tuple[str, ...] = ("in_person", "post", "letter", "online", "fax", "ot
 
 #: What can happen to a case; every figure of the tables is traceable to these rows.
 EVENT_KINDS: tuple[str, ...] = (
-    "registered",            # 登记：收到申请（art. 31 receipt date）
+    "registered",  # 登记：收到申请（art. 31 receipt date）
     "correction_requested",  # 发出补正通知（art. 30）
-    "correction_received",   # 收到补正（答复期限重新起算）
-    "extension",             # 延期（art. 33，须经政府信息公开工作机构负责人批准）
-    "consultation_opened",   # 征求第三方或其他机关意见（arts. 32, 34；期间不计入）
-    "consultation_closed",   # 征求意见结束
-    "fee_notice",            # 发出收费通知（国办函〔2020〕109号）
-    "fee_paid",              # 缴费（或缴费期满）
-    "answered",              # 答复送达
-    "closed",                # 办结（记录办理结果）
-    "deadline_recomputed",   # 答复期限随工作日历更新重新计算（系统记录：原期限 → 新期限、原因）
+    "correction_received",  # 收到补正（答复期限重新起算）
+    "extension",  # 延期（art. 33，须经政府信息公开工作机构负责人批准）
+    "consultation_opened",  # 征求第三方或其他机关意见（arts. 32, 34；期间不计入）
+    "consultation_closed",  # 征求意见结束
+    "fee_notice",  # 发出收费通知（国办函〔2020〕109号）
+    "fee_paid",  # 缴费（或缴费期满）
+    "answered",  # 答复送达
+    "closed",  # 办结（记录办理结果）
+    "deadline_recomputed",  # 答复期限随工作日历更新重新计算（系统记录：原期限 → 新期限、原因）
 )
 
 #: Table 四: the three groups and the results of a 复议/诉讼 case.
@@ -151,8 +156,7 @@ class Application(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     agency: Mapped[Agency] = relationship()
-    events: Mapped[list[Event]] = relationship(back_populates="application", order_by="Event.id",
-                                               passive_deletes="all")
+    events: Mapped[list[Event]] = relationship(back_populates="application", order_by="Event.id", passive_deletes="all")
     appeals: Mapped[list[Appeal]] = relationship(back_populates="application")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -163,8 +167,11 @@ class Application(Base):
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
-        CheckConstraint("(status = 'open' AND closed IS NULL AND outcome IS NULL) OR "
-                        "(status = 'closed' AND closed IS NOT NULL AND outcome IS NOT NULL)", name="closed_shape"),
+        CheckConstraint(
+            "(status = 'open' AND closed IS NULL AND outcome IS NULL) OR "
+            "(status = 'closed' AND closed IS NOT NULL AND outcome IS NOT NULL)",
+            name="closed_shape",
+        ),
         CheckConstraint("closed IS NULL OR closed >= received", name="closed_after_received"),
         CheckConstraint("arrived IS NULL OR arrived <= received", name="arrived_before_received"),
         # `due`: open cases in deadline order, read from the index alone (provisional mark: migration 0004).
@@ -200,8 +207,11 @@ class Event(Base):
         CheckConstraint("days >= 0", name="days_not_negative"),
         CheckConstraint('until IS NULL OR until >= "on"', name="until_after_on"),
         CheckConstraint("kind <> 'extension' OR length(approver) > 0", name="extension_approver"),
-        CheckConstraint(f"(kind = 'closed' AND outcome IS NOT NULL AND {_in('outcome', OUTCOMES)}) OR "
-                        "(kind <> 'closed' AND outcome IS NULL)", name="closed_outcome"),
+        CheckConstraint(
+            f"(kind = 'closed' AND outcome IS NOT NULL AND {_in('outcome', OUTCOMES)}) OR "
+            "(kind <> 'closed' AND outcome IS NULL)",
+            name="closed_outcome",
+        ),
     )
 
 
@@ -229,8 +239,10 @@ class Appeal(Base):
         UniqueConstraint("agency_id", "reference", name="uq_appeals_agency_reference"),
         CheckConstraint(_in("route", APPEAL_ROUTES), name="route"),
         CheckConstraint(_in("result", APPEAL_RESULTS), name="result"),
-        CheckConstraint("(result = 'pending' AND decided IS NULL) OR (result <> 'pending' AND decided IS NOT NULL)",
-                        name="decided_shape"),
+        CheckConstraint(
+            "(result = 'pending' AND decided IS NULL) OR (result <> 'pending' AND decided IS NOT NULL)",
+            name="decided_shape",
+        ),
         CheckConstraint("decided IS NULL OR decided >= filed", name="decided_after_filed"),
     )
 

@@ -31,8 +31,10 @@ API_DESCRIPTION = """政府信息公开工作年度报告系统（nianbao）的 
 """
 
 #: Content Security Policy: scripts only from this site (htmx), so text from a report can never run.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 @asynccontextmanager
@@ -45,8 +47,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     factory = db.sessions(settings.database_url)
-    app = FastAPI(title="nianbao 政府信息公开年报系统", version="1", description=API_DESCRIPTION,
-                  dependencies=[Depends(csrf_protect)], docs_url="/docs", redoc_url=None, lifespan=_lifespan)
+    app = FastAPI(
+        title="nianbao 政府信息公开年报系统",
+        version="1",
+        description=API_DESCRIPTION,
+        dependencies=[Depends(csrf_protect)],
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     app.state.sessions = factory
     app.state.write_sessions = db.sessions(settings.database_url, write=True)
@@ -62,8 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for area in (accounts, check, ledger, report, jurisdiction, admin):
         app.include_router(area.pages)
         app.include_router(area.api)
-    app.mount("/static", StaticFiles(directory=str(resources.files("nianbao.web").joinpath("static"))),
-              name="static")
+    app.mount("/static", StaticFiles(directory=str(resources.files("nianbao.web").joinpath("static"))), name="static")
     errors.install(app)
 
     limit = settings.max_upload_bytes * 2 + MiB  # a whole request: the per-file limit is checked per file
@@ -72,8 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            message = (f"上传内容过大：单次请求不能超过 {limit // MiB} MB"
-                       f"（单个文件不超过 {settings.max_upload_bytes // MiB} MB）")
+            message = (
+                f"上传内容过大：单次请求不能超过 {limit // MiB} MB"
+                f"（单个文件不超过 {settings.max_upload_bytes // MiB} MB）"
+            )
             if request.url.path.startswith("/api/"):
                 return JSONResponse({"detail": message}, status_code=413)
             return Response(message, status_code=413, media_type="text/plain; charset=utf-8")
@@ -87,6 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     # Added last so it runs first: the session is ready for the guard, the routes and the error pages.
-    app.add_middleware(ServerSessions, reader=factory, writer=app.state.write_sessions,
-                       lifetimes=app.state.session_lifetimes, secure=settings.secure_cookies)
+    app.add_middleware(
+        ServerSessions,
+        reader=factory,
+        writer=app.state.write_sessions,
+        lifetimes=app.state.session_lifetimes,
+        secure=settings.secure_cookies,
+    )
     return app

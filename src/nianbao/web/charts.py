@@ -100,8 +100,10 @@ def _legend(series: Sequence[Series], top: float, kind: str) -> list[str]:
         colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
         if kind == "line":
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 22:.1f}" y2="{y - 4:.1f}" '
-                         f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 22:.1f}" y2="{y - 4:.1f}" '
+                f'stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+            )
         else:
             parts.append(f'<rect x="{x + 5:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{x + 28:.1f}" y="{y:.1f}" font-size="{FONT}">{_e(s.name)}</text>')
@@ -109,8 +111,9 @@ def _legend(series: Sequence[Series], top: float, kind: str) -> list[str]:
     return parts
 
 
-def _frame(chart_id: str, title: str, categories: Sequence[str], series: Sequence[Series], unit: str,
-           kind: str) -> tuple[list[str], list[str], float, float, float]:
+def _frame(
+    chart_id: str, title: str, categories: Sequence[str], series: Sequence[Series], unit: str, kind: str
+) -> tuple[list[str], list[str], float, float, float]:
     """The SVG head (title, desc), the axes and gridlines; returns (head, tail, plot bottom, scale top, max)."""
     cid = _id(chart_id)
     known = [float(v) for s in series for v in s.values if v is not None]
@@ -138,8 +141,9 @@ def _frame(chart_id: str, title: str, categories: Sequence[str], series: Sequenc
     for mark in marks:
         y = bottom - (bottom - TOP) * mark / marks[-1]
         head.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e4e4e4"/>')
-        head.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="{FONT}" text-anchor="end">'
-                    f"{_e(number_text(mark))}</text>")
+        head.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="{FONT}" text-anchor="end">{_e(number_text(mark))}</text>'
+        )
     tail = _legend(series, bottom + AXIS_HEIGHT + 16, kind)
     tail.append("</svg>")
     return head, tail, bottom, marks[-1], float(len(categories))
@@ -151,7 +155,8 @@ def _empty(chart_id: str, title: str) -> Markup:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} 80" width="{WIDTH}" '
         f'height="80" aria-labelledby="{cid}-title"><title id="{cid}-title">{_e(title)}：暂无数据</title>'
         f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">{_e(title)}</text>'
-        f'<text x="{LEFT}" y="50" font-size="{FONT}" fill="#555">暂无数据</text></svg>')
+        f'<text x="{LEFT}" y="50" font-size="{FONT}" fill="#555">暂无数据</text></svg>'
+    )
 
 
 def _check(categories: Sequence[str], series: Sequence[Series]) -> bool:
@@ -163,8 +168,10 @@ def _check(categories: Sequence[str], series: Sequence[Series]) -> bool:
 
 
 def _x_labels(categories: Sequence[str], centre: Sequence[float], bottom: float) -> list[str]:
-    return [f'<text x="{x:.1f}" y="{bottom + 18:.1f}" font-size="{FONT}" text-anchor="middle">{_e(c)}</text>'
-            for c, x in zip(categories, centre, strict=True)]
+    return [
+        f'<text x="{x:.1f}" y="{bottom + 18:.1f}" font-size="{FONT}" text-anchor="middle">{_e(c)}</text>'
+        for c, x in zip(categories, centre, strict=True)
+    ]
 
 
 def _point_title(category: str, name: str, value: Value, unit: str) -> str:
@@ -172,8 +179,9 @@ def _point_title(category: str, name: str, value: Value, unit: str) -> str:
     return _e(f"{category} · {name}：{shown}")
 
 
-def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], *, unit: str = "件",
-               chart_id: str = "chart") -> Markup:
+def line_chart(
+    title: str, categories: Sequence[str], series: Sequence[Series], *, unit: str = "件", chart_id: str = "chart"
+) -> Markup:
     """One line per series over the categories (e.g. years); a None value breaks the line."""
     if not _check(categories, series):
         return _empty(chart_id, title)
@@ -184,8 +192,10 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
     for index, s in enumerate(series):
         colour, dash = PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        points = [(x, None if v is None else bottom - (bottom - TOP) * max(0.0, float(v)) / top_value)
-                  for x, v in zip(xs, s.values, strict=True)]
+        points = [
+            (x, None if v is None else bottom - (bottom - TOP) * max(0.0, float(v)) / top_value)
+            for x, v in zip(xs, s.values, strict=True)
+        ]
         body.append(f'<g class="series" aria-label="{_e(s.name)}">')
         segment: list[str] = []
         for x, y in [*points, (0.0, None)]:
@@ -193,19 +203,24 @@ def line_chart(title: str, categories: Sequence[str], series: Sequence[Series], 
                 segment.append(f"{x:.1f},{y:.1f}")
             elif segment:
                 if len(segment) > 1:
-                    body.append(f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
-                                f'stroke-width="2.5"{dash_attr}/>')
+                    body.append(
+                        f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
+                        f'stroke-width="2.5"{dash_attr}/>'
+                    )
                 segment = []
         for (x, y), category, value in zip(points, categories, s.values, strict=True):
             if y is not None:
-                body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
-                            f"<title>{_point_title(category, s.name, value, unit)}</title></circle>")
+                body.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
+                    f"<title>{_point_title(category, s.name, value, unit)}</title></circle>"
+                )
         body.append("</g>")
     return Markup("\n".join([*head, *body, *tail]))
 
 
-def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *, unit: str = "件",
-              chart_id: str = "chart") -> Markup:
+def bar_chart(
+    title: str, categories: Sequence[str], series: Sequence[Series], *, unit: str = "件", chart_id: str = "chart"
+) -> Markup:
     """Grouped bars: one group per category, one bar per series; a None value draws no bar."""
     if not _check(categories, series):
         return _empty(chart_id, title)
@@ -222,7 +237,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
                 continue
             h = (bottom - TOP) * max(0.0, float(value)) / top_value
             x = LEFT + band * i + (band - inner) / 2 + bar * index
-            body.append(f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{max(bar - 1, 1):.1f}" height="{h:.1f}">'
-                        f"<title>{_point_title(category, s.name, value, unit)}</title></rect>")
+            body.append(
+                f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{max(bar - 1, 1):.1f}" height="{h:.1f}">'
+                f"<title>{_point_title(category, s.name, value, unit)}</title></rect>"
+            )
         body.append("</g>")
     return Markup("\n".join([*head, *body, *tail]))

@@ -35,8 +35,13 @@ from nianbao.web.core.people import viewer_of
 
 DEMO_PASSWORD = "demo-2026"
 GOVERNMENT = "通化市二道江区人民政府"
-DEPARTMENTS = ("通化市二道江区审计局", "二道江区机关事务管理局", "二道江区财政局", "二道江区教育局",
-               "二道江区自然资源局")
+DEPARTMENTS = (
+    "通化市二道江区审计局",
+    "二道江区机关事务管理局",
+    "二道江区财政局",
+    "二道江区教育局",
+    "二道江区自然资源局",
+)
 #: username, display name, role, agency
 PEOPLE: tuple[tuple[str, str, str, str | None], ...] = (
     ("admin", "系统管理员", "admin", None),
@@ -50,15 +55,39 @@ SAMPLES = {"000_92378848010c3553.txt": "通化市二道江区审计局", "001_39
 MISSING = "二道江区教育局"  # has no report for last year: the roll-up names it
 
 #: outcome → weight, for generated closures (most applications are granted).
-_OUTCOME_WEIGHTS: dict[str, int] = {"granted": 45, "partially_granted": 12, "unavailable.not_held": 14,
-                                    "withheld.third_party_rights": 3, "withheld.internal_affairs": 3,
-                                    "withheld.deliberative_process": 2, "not_processed.complaint_petition": 5,
-                                    "not_processed.repeated": 3, "unavailable.still_unclear": 4,
-                                    "other_handling.no_correction": 3, "other_handling.other": 2}
-_APPLICANTS: dict[str, int] = {"natural_person": 80, "commercial": 10, "legal_services": 5, "research": 2,
-                               "nonprofit": 1, "other_org": 2}
-_REQUESTS = ("征地补偿安置方案", "房屋征收决定及补偿标准", "某项目审计报告", "年度部门预算和决算", "政府采购合同",
-             "办公用房调配情况", "学校招生划片方案", "行政处罚决定书", "建设用地批复文件", "专项资金使用情况")
+_OUTCOME_WEIGHTS: dict[str, int] = {
+    "granted": 45,
+    "partially_granted": 12,
+    "unavailable.not_held": 14,
+    "withheld.third_party_rights": 3,
+    "withheld.internal_affairs": 3,
+    "withheld.deliberative_process": 2,
+    "not_processed.complaint_petition": 5,
+    "not_processed.repeated": 3,
+    "unavailable.still_unclear": 4,
+    "other_handling.no_correction": 3,
+    "other_handling.other": 2,
+}
+_APPLICANTS: dict[str, int] = {
+    "natural_person": 80,
+    "commercial": 10,
+    "legal_services": 5,
+    "research": 2,
+    "nonprofit": 1,
+    "other_org": 2,
+}
+_REQUESTS = (
+    "征地补偿安置方案",
+    "房屋征收决定及补偿标准",
+    "某项目审计报告",
+    "年度部门预算和决算",
+    "政府采购合同",
+    "办公用房调配情况",
+    "学校招生划片方案",
+    "行政处罚决定书",
+    "建设用地批复文件",
+    "专项资金使用情况",
+)
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
@@ -76,8 +105,14 @@ def logins() -> list[DemoLogin]:
     return [DemoLogin(u, d, ROLE_LABELS[r], a or "（全部机关）") for u, d, r, a in PEOPLE]
 
 
-def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: float = 1.0,
-         progress: Callable[[str], None] = lambda _m: None) -> bool:
+def seed(
+    session: Session,
+    *,
+    today: dt.date,
+    fast_hashes: bool = False,
+    scale: float = 1.0,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> bool:
     """Seed the demo into an empty database; False (and nothing done) when it already has users.
 
     Works on any `today`: the current year's cases run into the next year, whose deadlines are provisional
@@ -91,8 +126,9 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
     users = {}
     for username, display, role, home in PEOPLE:
         found = agencies.find_agency(session, home) if home else None
-        users[username] = create_user(session, username, DEMO_PASSWORD, role, found, display_name=display,
-                                      fast_hash=fast_hashes)
+        users[username] = create_user(
+            session, username, DEMO_PASSWORD, role, found, display_name=display, fast_hash=fast_hashes
+        )
     calendar = calendar_store.load_calendar(session)
     years = list(range(today.year - 3, today.year + 1))
     rng = random.Random(20261122)
@@ -108,15 +144,22 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
     report_years = [y for y in years if y < today.year]
     for agency in departments:
         for year in report_years:
-            skipped = (agency.name == MISSING and year == today.year - 1) or (agency.name in SAMPLES.values()
-                                                                            and year == 2024)
+            skipped = (agency.name == MISSING and year == today.year - 1) or (
+                agency.name in SAMPLES.values() and year == 2024
+            )
             if skipped:
                 continue
             report = _department_report(session, agency, year, rng)
             content = render_bytes(report, "docx")
-            stored = store_report(session, clerks.get(agency.name, supervisor),
-                                  f"{agency.name}{year}年政府信息公开工作年度报告.docx",
-                                  content, agency_id=agency.id, source="ledger", submit=True)
+            stored = store_report(
+                session,
+                clerks.get(agency.name, supervisor),
+                f"{agency.name}{year}年政府信息公开工作年度报告.docx",
+                content,
+                agency_id=agency.id,
+                source="ledger",
+                submit=True,
+            )
             _backdate(stored, year, rng)
     folder = resources.files("nianbao").joinpath("samples")
     for name, agency_name in SAMPLES.items():
@@ -125,9 +168,15 @@ def seed(session: Session, *, today: dt.date, fast_hashes: bool = False, scale: 
     progress("生成区政府本级报告")
     for year in report_years:
         report = _government_report(session, government, year, rng)
-        stored = store_report(session, supervisor, f"{GOVERNMENT}{year}年政府信息公开工作年度报告.docx",
-                              render_bytes(report, "docx"), agency_id=government.id, source="ledger",
-                              submit=True)
+        stored = store_report(
+            session,
+            supervisor,
+            f"{GOVERNMENT}{year}年政府信息公开工作年度报告.docx",
+            render_bytes(report, "docx"),
+            agency_id=government.id,
+            source="ledger",
+            submit=True,
+        )
         _backdate(stored, year, rng, government=True)
     return True
 
@@ -136,8 +185,15 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _ledger(session: Session, agency: Agency, years: list[int], today: dt.date, calendar: WorkingCalendar,
-            rng: random.Random, size: int) -> None:
+def _ledger(
+    session: Session,
+    agency: Agency,
+    years: list[int],
+    today: dt.date,
+    calendar: WorkingCalendar,
+    rng: random.Random,
+    size: int,
+) -> None:
     """About `size` applications a year, received on working days; closed within their deadline except the
     last few weeks' ones, which stay open (some overdue); a few with 补正, 延期 or 征求意见; a few appeals."""
     number = 0
@@ -149,29 +205,37 @@ def _ledger(session: Session, agency: Agency, years: list[int], today: dt.date, 
         for received in sorted(rng.choice(days) for _ in range(count)):
             number += 1
             case = cases.add_case(
-                session, agency, f"{received.year}-{number:04d}", received, _pick(rng, _APPLICANTS),
-                calendar=calendar, channel=rng.choice(("online", "online", "post", "in_person")),
-                applicant=f"{rng.choice(_SURNAMES)}某某", request=f"申请公开{rng.choice(_REQUESTS)}")
+                session,
+                agency,
+                f"{received.year}-{number:04d}",
+                received,
+                _pick(rng, _APPLICANTS),
+                calendar=calendar,
+                channel=rng.choice(("online", "online", "post", "in_person")),
+                applicant=f"{rng.choice(_SURNAMES)}某某",
+                request=f"申请公开{rng.choice(_REQUESTS)}",
+            )
             _walk(session, case, today, calendar, rng)
             if rng.random() < 0.03 and case.closed is not None and case.closed < today - dt.timedelta(days=30):
                 route = rng.choice(("review", "review", "litigation_direct"))
-                appeal = appeals.add_appeal(session, agency, f"复{case.reference}", route,
-                                          case.closed + dt.timedelta(days=20), application=case)
+                appeal = appeals.add_appeal(
+                    session, agency, f"复{case.reference}", route, case.closed + dt.timedelta(days=20), application=case
+                )
                 decided = appeal.filed + dt.timedelta(days=60)
                 if decided < today:
                     appeals.decide_appeal(session, appeal, rng.choice(("upheld", "upheld", "corrected")), decided)
 
 
-def _walk(session: Session, case: Application, today: dt.date, calendar: WorkingCalendar,
-          rng: random.Random) -> None:
+def _walk(session: Session, case: Application, today: dt.date, calendar: WorkingCalendar, rng: random.Random) -> None:
     step = case.received
     roll = rng.random()
     if roll < 0.08:
         asked = calendar.add_workdays(step, rng.randint(2, 5))
         if asked >= today:
             return
-        cases.add_event(session, case, "correction_requested", asked, calendar=calendar,
-                        until=calendar.add_workdays(asked, 15))
+        cases.add_event(
+            session, case, "correction_requested", asked, calendar=calendar, until=calendar.add_workdays(asked, 15)
+        )
         step = calendar.add_workdays(asked, rng.randint(3, 10))
         if step >= today:
             return
@@ -195,21 +259,43 @@ def _table_two(year: int, rng: random.Random, scale: int = 1) -> dict[str, Numbe
     for row in fmt.rows_of("二"):
         for key in row.cells:
             values[key] = 0
-    values.update({"active.normative_documents.issued": rng.randint(0, 4) * scale,
-                   "active.normative_documents.in_force": rng.randint(5, 20) * scale,
-                   "active.licensing.decisions": rng.randint(0, 300) * scale,
-                   "active.penalties.decisions": rng.randint(0, 40) * scale})
+    values.update(
+        {
+            "active.normative_documents.issued": rng.randint(0, 4) * scale,
+            "active.normative_documents.in_force": rng.randint(5, 20) * scale,
+            "active.licensing.decisions": rng.randint(0, 300) * scale,
+            "active.penalties.decisions": rng.randint(0, 40) * scale,
+        }
+    )
     return {k: v for k, v in values.items() if k in fmt.cells}
 
 
-_WORK = ("围绕中心工作及时发布政策文件和解读材料", "完善政府信息公开指南和目录",
-         "规范依申请公开办理流程，逐件登记、按时答复", "加强政府信息公开保密审查", "推进政府网站信息公开专栏建设",
-         "开展政务公开业务培训", "主动回应社会关切",
-         "做好重点领域信息公开", "落实政策文件解读与发布同步", "健全政府信息管理动态调整机制")
-_PROBLEMS = ("政策解读的形式还不够丰富", "部分栏目更新不够及时", "依申请公开答复文书的规范性有待提高",
-             "公开内容的针对性还需加强", "业务培训覆盖面不够广")
-_MEASURES = ("丰富图表、音视频等解读形式", "建立栏目更新提醒机制", "统一答复文书格式并加强审核", "加强公开需求调研",
-             "扩大培训覆盖面")
+_WORK = (
+    "围绕中心工作及时发布政策文件和解读材料",
+    "完善政府信息公开指南和目录",
+    "规范依申请公开办理流程，逐件登记、按时答复",
+    "加强政府信息公开保密审查",
+    "推进政府网站信息公开专栏建设",
+    "开展政务公开业务培训",
+    "主动回应社会关切",
+    "做好重点领域信息公开",
+    "落实政策文件解读与发布同步",
+    "健全政府信息管理动态调整机制",
+)
+_PROBLEMS = (
+    "政策解读的形式还不够丰富",
+    "部分栏目更新不够及时",
+    "依申请公开答复文书的规范性有待提高",
+    "公开内容的针对性还需加强",
+    "业务培训覆盖面不够广",
+)
+_MEASURES = (
+    "丰富图表、音视频等解读形式",
+    "建立栏目更新提醒机制",
+    "统一答复文书格式并加强审核",
+    "加强公开需求调研",
+    "扩大培训覆盖面",
+)
 
 
 def _texts(agency: str, year: int, report: Report, rng: random.Random) -> dict[int, str]:
@@ -217,8 +303,10 @@ def _texts(agency: str, year: int, report: Report, rng: random.Random) -> dict[i
     work = "；".join(rng.sample(_WORK, 4))
     problem = rng.randrange(len(_PROBLEMS))
     return {
-        1: (f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，{work}。"
-            f"全年新收政府信息公开申请{total}件，均在法定期限内答复。"),
+        1: (
+            f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，{work}。"
+            f"全年新收政府信息公开申请{total}件，均在法定期限内答复。"
+        ),
         5: f"{year}年存在的主要问题是{_PROBLEMS[problem]}。下一步将{_MEASURES[problem]}。上年度发现的问题已全部整改。",
         6: f"{year}年度本机关未收取信息处理费，无其他需要报告的事项。",
     }
@@ -230,20 +318,43 @@ def _department_report(session: Session, agency: Agency, year: int, rng: random.
     values = {k: c.value for k, c in ledger.cells.items()} | _table_two(year, rng)
     values = compute(fmt, values, keep_given=True)
     date = dt.date(year + 1, 1, rng.randint(10, 30))
-    return assemble(f"{agency.name}-{year}", "ledger", fmt, year, agency.name, date, "",
-                    _texts(agency.name, year, ledger, rng), values, {}, [])
+    return assemble(
+        f"{agency.name}-{year}",
+        "ledger",
+        fmt,
+        year,
+        agency.name,
+        date,
+        "",
+        _texts(agency.name, year, ledger, rng),
+        values,
+        {},
+        [],
+    )
 
 
 def _government_report(session: Session, government: Agency, year: int, rng: random.Random) -> Report:
     ledger = tables(session, government, year, rollup=True)
     fmt = get_format(ledger.format or format_for_year(year))
     values = {k: c.value for k, c in ledger.cells.items()} | _table_two(year, rng, scale=4)
-    values["applications.granted.natural_person"] = int(
-        values.get("applications.granted.natural_person") or 0) + 2  # a discrepancy to find
+    values["applications.granted.natural_person"] = (
+        int(values.get("applications.granted.natural_person") or 0) + 2
+    )  # a discrepancy to find
     values = compute(fmt, values)
     date = dt.date(year + 1, 3, rng.randint(10, 31))
-    return assemble(f"{government.name}-{year}", "ledger", fmt, year, government.name, date, "",
-                    _texts(government.name, year, ledger, rng), values, {}, [])
+    return assemble(
+        f"{government.name}-{year}",
+        "ledger",
+        fmt,
+        year,
+        government.name,
+        date,
+        "",
+        _texts(government.name, year, ledger, rng),
+        values,
+        {},
+        [],
+    )
 
 
 def _backdate(stored: StoredReport, year: int, rng: random.Random, government: bool = False) -> None:

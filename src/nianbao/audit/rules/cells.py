@@ -82,58 +82,82 @@ def _describe(spec: CellSpec) -> str:
     return f"“{spec.row_label}”·“{spec.column_label}”"
 
 
-@rule("C201", "blank-cell", "cells", Severity.WARNING,
-      "统计表单元格空白",
-      checks="第二、三、四部分表格中印出的每一行：有单元格未填数值（空白）的，每行报告一次，涉及该行全部空白单元格。"
-             "整行未印出的见 F303。",
-      basis="格式所附表格每一格都应填写；没有发生的事项填 0，不留空白（空白无法与漏填区分，勾稽关系也无法核对）。",
-      example="表三“（七）总计”一行：社会公益组织一格空白。",
-      correct="该格填 0（或实际件数）。")
+@rule(
+    "C201",
+    "blank-cell",
+    "cells",
+    Severity.WARNING,
+    "统计表单元格空白",
+    checks="第二、三、四部分表格中印出的每一行：有单元格未填数值（空白）的，每行报告一次，涉及该行全部空白单元格。"
+    "整行未印出的见 F303。",
+    basis="格式所附表格每一格都应填写；没有发生的事项填 0，不留空白（空白无法与漏填区分，勾稽关系也无法核对）。",
+    example="表三“（七）总计”一行：社会公益组织一格空白。",
+    correct="该格填 0（或实际件数）。",
+)
 def blank_cell(ctx: Context) -> Iterable[Hit]:
     for fmt, row, cells in _printed_rows(ctx.report):
         blank = [c for c in cells if c.is_blank]
         if blank:
-            yield Hit(f"第{row.table}部分表格“{row_name(row)}”一行有 {len(blank)} 个单元格空白："
-                      f"{_columns(fmt, blank)}",
-                      tuple(ctx.ref(c.key) for c in blank), location=_row_location(cells))
+            yield Hit(
+                f"第{row.table}部分表格“{row_name(row)}”一行有 {len(blank)} 个单元格空白：{_columns(fmt, blank)}",
+                tuple(ctx.ref(c.key) for c in blank),
+                location=_row_location(cells),
+            )
 
 
-@rule("C202", "text-in-numeric-cell", "cells", Severity.ERROR,
-      "数值单元格中印有文字",
-      checks="表格的数值单元格中印有“/”“-”“无”“—”等文字而不是数字，每行报告一次，涉及该行全部此类单元格。",
-      basis="格式所附表格各栏均为件数或金额，应填写数字；没有发生的填 0。",
-      example="表四“行政复议·结果纠正”印为“/”。",
-      correct="印为 0。")
+@rule(
+    "C202",
+    "text-in-numeric-cell",
+    "cells",
+    Severity.ERROR,
+    "数值单元格中印有文字",
+    checks="表格的数值单元格中印有“/”“-”“无”“—”等文字而不是数字，每行报告一次，涉及该行全部此类单元格。",
+    basis="格式所附表格各栏均为件数或金额，应填写数字；没有发生的填 0。",
+    example="表四“行政复议·结果纠正”印为“/”。",
+    correct="印为 0。",
+)
 def text_in_numeric_cell(ctx: Context) -> Iterable[Hit]:
     for fmt, row, cells in _printed_rows(ctx.report):
         text = [c for c in cells if c.is_text]
         if text:
             shown = "、".join(dict.fromkeys(f"“{c.printed.strip()}”" for c in text))
-            yield Hit(f"第{row.table}部分表格“{row_name(row)}”一行有 {len(text)} 个数值单元格印为文字 {shown}："
-                      f"{_columns(fmt, text)}",
-                      tuple(CellRef(c.key, c.printed, "0", c.location) for c in text),
-                      location=_row_location(text))
+            yield Hit(
+                f"第{row.table}部分表格“{row_name(row)}”一行有 {len(text)} 个数值单元格印为文字 {shown}："
+                f"{_columns(fmt, text)}",
+                tuple(CellRef(c.key, c.printed, "0", c.location) for c in text),
+                location=_row_location(text),
+            )
 
 
-@rule("C203", "negative-count", "cells", Severity.ERROR,
-      "单元格数值为负数",
-      checks="表格单元格的数值小于 0。2019 年格式第二部分的“本年增/减”一栏可以为负数，不在此列。",
-      basis="格式所附表格各栏为件数、项目数或金额，不能为负；只有 2019 年格式的“本年增/减”表示增减变化。",
-      example="表三“一、本年新收政府信息公开申请数量·自然人”印为 -3。",
-      correct="印实际收到的件数，如 3。")
+@rule(
+    "C203",
+    "negative-count",
+    "cells",
+    Severity.ERROR,
+    "单元格数值为负数",
+    checks="表格单元格的数值小于 0。2019 年格式第二部分的“本年增/减”一栏可以为负数，不在此列。",
+    basis="格式所附表格各栏为件数、项目数或金额，不能为负；只有 2019 年格式的“本年增/减”表示增减变化。",
+    example="表三“一、本年新收政府信息公开申请数量·自然人”印为 -3。",
+    correct="印实际收到的件数，如 3。",
+)
 def negative_count(ctx: Context) -> Iterable[Hit]:
     for key, cell, spec, status in _numbers(ctx):
         if spec.column_label != SIGNED_COLUMN and cell.value is not None and cell.value < 0:
             yield Hit(f"{_describe(spec)}印为“{cell.printed}”，是负数", (ctx.ref(key),), status)
 
 
-@rule("C204", "fraction-in-count", "cells", Severity.ERROR,
-      "件数单元格中有小数",
-      checks="应填整数的单元格（件数、项目数）中的数值带有小数部分。金额栏（2021 年格式的收费金额、"
-             "2019 年格式的采购总金额）可以有小数，不在此列。",
-      basis="格式所附表格除金额外各栏均为件数，只能是整数。",
-      example="表三“（一）予以公开·总计”印为 12.5。",
-      correct="印为整数件数，如 12 或 13。")
+@rule(
+    "C204",
+    "fraction-in-count",
+    "cells",
+    Severity.ERROR,
+    "件数单元格中有小数",
+    checks="应填整数的单元格（件数、项目数）中的数值带有小数部分。金额栏（2021 年格式的收费金额、"
+    "2019 年格式的采购总金额）可以有小数，不在此列。",
+    basis="格式所附表格除金额外各栏均为件数，只能是整数。",
+    example="表三“（一）予以公开·总计”印为 12.5。",
+    correct="印为整数件数，如 12 或 13。",
+)
 def fraction_in_count(ctx: Context) -> Iterable[Hit]:
     for key, cell, spec, status in _numbers(ctx):
         value = Decimal(cell.value or 0)
@@ -141,13 +165,18 @@ def fraction_in_count(ctx: Context) -> Iterable[Hit]:
             yield Hit(f"{_describe(spec)}是件数，印为“{cell.printed}”，带有小数", (ctx.ref(key),), status)
 
 
-@rule("C205", "fee-looks-like-yuan", "cells", Severity.WARNING,
-      "收费金额疑似按元填写",
-      checks="2021 年格式第二部分“行政事业性收费·本年收费金额（单位：万元）”：印有单位“元”（而非“万元”），"
-             "或数值大于设定的上限（默认 100000 万元，即 10 亿元），疑似把元数填进了万元栏。金额为 0 的不计。",
-      basis="国办公开办函〔2021〕30号格式第二部分第二十条第（八）项：“本年收费金额（单位：万元）”。",
-      example="本年收费金额（单位：万元）栏印“35000元”或“350000”（实为 35 万元）。",
-      correct="印为 3.5（单位万元，可有小数）。")
+@rule(
+    "C205",
+    "fee-looks-like-yuan",
+    "cells",
+    Severity.WARNING,
+    "收费金额疑似按元填写",
+    checks="2021 年格式第二部分“行政事业性收费·本年收费金额（单位：万元）”：印有单位“元”（而非“万元”），"
+    "或数值大于设定的上限（默认 100000 万元，即 10 亿元），疑似把元数填进了万元栏。金额为 0 的不计。",
+    basis="国办公开办函〔2021〕30号格式第二部分第二十条第（八）项：“本年收费金额（单位：万元）”。",
+    example="本年收费金额（单位：万元）栏印“35000元”或“350000”（实为 35 万元）。",
+    correct="印为 3.5（单位万元，可有小数）。",
+)
 def fee_looks_like_yuan(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     cell = report.cells.get(FEE_KEY)
@@ -159,12 +188,16 @@ def fee_looks_like_yuan(ctx: Context) -> Iterable[Hit]:
         amount = Decimal(yuan.group("number").replace(",", ""))
         if amount != 0:
             wan = _plain(amount / 10000)
-            yield Hit(f"行政事业性收费金额印为“{cell.printed}”，本栏单位为万元，不应按元填写（折合 {wan} 万元）",
-                      (ctx.ref(FEE_KEY, expected=wan),))
+            yield Hit(
+                f"行政事业性收费金额印为“{cell.printed}”，本栏单位为万元，不应按元填写（折合 {wan} 万元）",
+                (ctx.ref(FEE_KEY, expected=wan),),
+            )
         return
     threshold = Decimal(str(ctx.options.fee_yuan_threshold))
     if cell.value is not None and cell.value > threshold:
         wan = _plain(Decimal(cell.value) / 10000)
-        yield Hit(f"行政事业性收费金额为 {_plain(Decimal(cell.value))} 万元，超过 {_plain(threshold)} 万元，"
-                  f"疑似按元填写（若为元数，应印为 {wan} 万元）",
-                  (ctx.ref(FEE_KEY, expected=wan),))
+        yield Hit(
+            f"行政事业性收费金额为 {_plain(Decimal(cell.value))} 万元，超过 {_plain(threshold)} 万元，"
+            f"疑似按元填写（若为元数，应印为 {wan} 万元）",
+            (ctx.ref(FEE_KEY, expected=wan),),
+        )

@@ -26,8 +26,13 @@ from nianbao.formats import get_format
 from nianbao.report import Cell, Number, Report
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("natural_person", "自然人"), ("commercial", "商业企业"), ("research", "科研机构"), ("nonprofit", "社会公益组织"),
-    ("legal_services", "法律服务机构"), ("other_org", "其他"), ("total", "总计"),
+    ("natural_person", "自然人"),
+    ("commercial", "商业企业"),
+    ("research", "科研机构"),
+    ("nonprofit", "社会公益组织"),
+    ("legal_services", "法律服务机构"),
+    ("other_org", "其他"),
+    ("total", "总计"),
 )
 NARRATIVE_SECTIONS: tuple[int, ...] = (1, 5, 6)
 _NUMERALS = "〇一二三四五六七八九十"
@@ -64,11 +69,12 @@ def _why_not_comparable(ctx: Context) -> str | None:
     if report.year is None or prev.year is None:
         return "未能读出本年度或所给上一年度报告的年度，无法确认两份报告前后相接，跨年度核对未进行"
     if prev.year != report.year - 1:
-        return (f"所给的上一年度报告是 {prev.year} 年度的，不是 {report.year - 1} 年度的，"
-                f"跨年度核对（上年结转、现行有效件数、文字和数字雷同）未进行")
+        return (
+            f"所给的上一年度报告是 {prev.year} 年度的，不是 {report.year - 1} 年度的，"
+            f"跨年度核对（上年结转、现行有效件数、文字和数字雷同）未进行"
+        )
     if agencies_differ(report.agency, prev.agency):
-        return (f"所给的上一年度报告属于“{prev.agency}”，与本报告的“{report.agency}”不是同一机关，"
-                f"跨年度核对未进行")
+        return f"所给的上一年度报告属于“{prev.agency}”，与本报告的“{report.agency}”不是同一机关，跨年度核对未进行"
     return None
 
 
@@ -88,16 +94,21 @@ def _status(ctx: Context, keys: Iterable[str], previous_keys: Iterable[str]) -> 
 # Y701
 
 
-@rule("Y701", "carried-over-mismatch", "cross_year", Severity.WARNING,
-      "本年“上年结转”≠ 上一年度报告的“结转下年度继续办理”",
-      checks="表三每一列（六类申请人及总计）：本年度“二、上年结转政府信息公开申请数量”应等于上一年度报告"
-             "“四、结转下年度继续办理”的同一列；每列不相等时各报一条，两个单元格都列出。任一方空白或无法读取的列"
-             "报“无法核对”。上一年度报告不是前一年的、或属于另一机关时，本规则只报一条说明，不作核对。",
-      basis="上年结转是上一年度末尚未办结的申请，即上一年度报告所填的结转下年度继续办理（国办公开办函〔2021〕30号、"
-            "〔2019〕60号格式表三）；机构改革等原因确有出入的，应在报告中说明。",
-      example="2024 年度报告自然人列上年结转 0；2023 年度报告自然人列结转下年度继续办理 3。",
-      correct="2024 年度报告自然人列上年结转 3（或在报告中说明出入的原因）。",
-      needs_previous=True)
+@rule(
+    "Y701",
+    "carried-over-mismatch",
+    "cross_year",
+    Severity.WARNING,
+    "本年“上年结转”≠ 上一年度报告的“结转下年度继续办理”",
+    checks="表三每一列（六类申请人及总计）：本年度“二、上年结转政府信息公开申请数量”应等于上一年度报告"
+    "“四、结转下年度继续办理”的同一列；每列不相等时各报一条，两个单元格都列出。任一方空白或无法读取的列"
+    "报“无法核对”。上一年度报告不是前一年的、或属于另一机关时，本规则只报一条说明，不作核对。",
+    basis="上年结转是上一年度末尚未办结的申请，即上一年度报告所填的结转下年度继续办理（国办公开办函〔2021〕30号、"
+    "〔2019〕60号格式表三）；机构改革等原因确有出入的，应在报告中说明。",
+    example="2024 年度报告自然人列上年结转 0；2023 年度报告自然人列结转下年度继续办理 3。",
+    correct="2024 年度报告自然人列上年结转 3（或在报告中说明出入的原因）。",
+    needs_previous=True,
+)
 def carried_over_mismatch(ctx: Context) -> Iterable[Hit]:
     why = _why_not_comparable(ctx)
     if why is not None:
@@ -111,15 +122,23 @@ def carried_over_mismatch(ctx: Context) -> Iterable[Hit]:
         refs = (ctx.ref(this_key), ctx.ref(prev_key, report=prev))
         if this_value is None or prev_value is None:
             which = "本年度“上年结转”" if this_value is None else "上一年度“结转下年度继续办理”"
-            yield Hit(f"{label}列：{which}空白或无法读取，无法核对上下年度的结转是否相接", refs,
-                      Status.NOT_ASSESSABLE, subject=column)
+            yield Hit(
+                f"{label}列：{which}空白或无法读取，无法核对上下年度的结转是否相接",
+                refs,
+                Status.NOT_ASSESSABLE,
+                subject=column,
+            )
             continue
         if this_value == prev_value:
             continue
         refs = (ctx.ref(this_key, expected=_plain(prev_value)), ctx.ref(prev_key, report=prev))
-        yield Hit(f"{label}列：本年度“上年结转”印为 {_plain(this_value)}，上一年度（{prev.year} 年）报告"
-                  f"“结转下年度继续办理”印为 {_plain(prev_value)}，两者应当相等",
-                  refs, _status(ctx, [this_key], [prev_key]), subject=column)
+        yield Hit(
+            f"{label}列：本年度“上年结转”印为 {_plain(this_value)}，上一年度（{prev.year} 年）报告"
+            f"“结转下年度继续办理”印为 {_plain(prev_value)}，两者应当相等",
+            refs,
+            _status(ctx, [this_key], [prev_key]),
+            subject=column,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -128,15 +147,20 @@ def carried_over_mismatch(ctx: Context) -> Iterable[Hit]:
 _STOCKS: tuple[tuple[str, str], ...] = (("regulations", "规章"), ("normative_documents", "行政规范性文件"))
 
 
-@rule("Y702", "in-force-count-implausible", "cross_year", Severity.INFO,
-      "现行有效件数 ≠ 上年现行有效件数 + 本年制发 − 本年废止",
-      checks="2021 年格式（两个年度都是）表二的规章和行政规范性文件：本年“现行有效件数”一般应等于上一年度报告的"
-             "“现行有效件数”加本年“本年制发件数”减“本年废止件数”。文件也会到期失效或被修改，故只作提示，"
-             "请核对数字或在报告中说明差异。任一数字空白或无法读取时报“无法核对”。",
-      basis="国办公开办函〔2021〕30号格式表二“第二十条第（一）项”：本年制发件数、本年废止件数、现行有效件数。",
-      example="2023 年度现行有效规范性文件 5 件；2024 年度制发 3 件、废止 0 件，现行有效印为 12 件。",
-      correct="现行有效 8 件，或说明另有 4 件文件的来由（如划转、清理口径变化）。",
-      needs_previous=True)
+@rule(
+    "Y702",
+    "in-force-count-implausible",
+    "cross_year",
+    Severity.INFO,
+    "现行有效件数 ≠ 上年现行有效件数 + 本年制发 − 本年废止",
+    checks="2021 年格式（两个年度都是）表二的规章和行政规范性文件：本年“现行有效件数”一般应等于上一年度报告的"
+    "“现行有效件数”加本年“本年制发件数”减“本年废止件数”。文件也会到期失效或被修改，故只作提示，"
+    "请核对数字或在报告中说明差异。任一数字空白或无法读取时报“无法核对”。",
+    basis="国办公开办函〔2021〕30号格式表二“第二十条第（一）项”：本年制发件数、本年废止件数、现行有效件数。",
+    example="2023 年度现行有效规范性文件 5 件；2024 年度制发 3 件、废止 0 件，现行有效印为 12 件。",
+    correct="现行有效 8 件，或说明另有 4 件文件的来由（如划转、清理口径变化）。",
+    needs_previous=True,
+)
 def in_force_count_implausible(ctx: Context) -> Iterable[Hit]:
     prev = ctx.previous
     if prev is None or not comparable(ctx) or ctx.report.format != "2021" or prev.format != "2021":
@@ -147,17 +171,30 @@ def in_force_count_implausible(ctx: Context) -> Iterable[Hit]:
         added, removed = ctx.report.value(issued), ctx.report.value(repealed)
         if now is None or before is None or added is None or removed is None:
             refs = (ctx.ref(in_force), ctx.ref(issued), ctx.ref(repealed), ctx.ref(in_force, report=prev))
-            yield Hit(f"{label}：现行有效件数、本年制发件数、本年废止件数或上一年度的现行有效件数"
-                      f"空白或无法读取，无法核对", refs, Status.NOT_ASSESSABLE, subject=row)
+            yield Hit(
+                f"{label}：现行有效件数、本年制发件数、本年废止件数或上一年度的现行有效件数空白或无法读取，无法核对",
+                refs,
+                Status.NOT_ASSESSABLE,
+                subject=row,
+            )
             continue
         expected = Decimal(before) + Decimal(added) - Decimal(removed)
         if Decimal(now) == expected:
             continue
-        refs = (ctx.ref(in_force, expected=_plain(expected)), ctx.ref(issued), ctx.ref(repealed),
-                ctx.ref(in_force, report=prev))
-        yield Hit(f"{label}：现行有效件数印为 {_plain(now)}，而上一年度 {_plain(before)} + 本年制发 {_plain(added)}"
-                  f" − 本年废止 {_plain(removed)} = {_plain(expected)}（相差 {_plain(Decimal(now) - expected)}），"
-                  f"请核对或说明", refs, _status(ctx, [in_force, issued, repealed], [in_force]), subject=row)
+        refs = (
+            ctx.ref(in_force, expected=_plain(expected)),
+            ctx.ref(issued),
+            ctx.ref(repealed),
+            ctx.ref(in_force, report=prev),
+        )
+        yield Hit(
+            f"{label}：现行有效件数印为 {_plain(now)}，而上一年度 {_plain(before)} + 本年制发 {_plain(added)}"
+            f" − 本年废止 {_plain(removed)} = {_plain(expected)}（相差 {_plain(Decimal(now) - expected)}），"
+            f"请核对或说明",
+            refs,
+            _status(ctx, [in_force, issued, repealed], [in_force]),
+            subject=row,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -165,8 +202,16 @@ def in_force_count_implausible(ctx: Context) -> Iterable[Hit]:
 
 SHINGLE = 8  # characters: long enough that a shared shingle is shared wording, not a shared phrase
 _MIN_SHINGLES = 30  # fewer than this in either narrative: too little text to judge
-_BOILERPLATE = ("政府信息公开条例", "国办公开办函", "统计期限", "如对本报告", "本报告由", "本报告中", "电子版",
-                "信息处理费")
+_BOILERPLATE = (
+    "政府信息公开条例",
+    "国办公开办函",
+    "统计期限",
+    "如对本报告",
+    "本报告由",
+    "本报告中",
+    "电子版",
+    "信息处理费",
+)
 _YEAR = re.compile(rf"(?:19|20)\d{{2}}(?=年)|[二〇零○]{{2}}[{_NUMERALS}○零]{{2}}(?=年)")
 _ENUMERATOR = re.compile(rf"^(?:[（(][{_NUMERALS}\d]+[）)]|[{_NUMERALS}]+[、．.]|\d+[、．.]|[{_NUMERALS}]是)")
 _HEADING = re.compile(r"[^，,、：:]{0,12}(?:情况|方面)")  # a sub-heading of section 一: 政府信息公开平台建设情况
@@ -203,7 +248,7 @@ def sentences(text: str) -> list[str]:
 
 def shingles(text: str) -> set[str]:
     """Character shingles (runs of `SHINGLE` characters) of the narrative sentences of `text`."""
-    return {s[i:i + SHINGLE] for s in sentences(text) for i in range(len(s) - SHINGLE + 1)}
+    return {s[i : i + SHINGLE] for s in sentences(text) for i in range(len(s) - SHINGLE + 1)}
 
 
 def narrative(report: Report) -> dict[int, str]:
@@ -226,27 +271,35 @@ def similarity(report: Report, previous: Report) -> tuple[float, int, dict[int, 
     return len(mine & before) / len(mine), len(mine), per_section
 
 
-@rule("Y703", "text-copied-from-previous", "cross_year", Severity.WARNING,
-      "报告文字与上一年度报告高度雷同",
-      checks="比较叙述部分（一、总体情况，五、存在的主要问题及改进情况，六、其他需要报告的事项；不含表格）："
-             "把本年度这三部分的文字切成连续 8 个字的片段，计算其中在上一年度报告同样三部分中也出现的片段所占比例，"
-             "超过阈值（默认 50%）即报告。比较前去掉标题、小标题、序号、空格和换行，年份和其他数字一律视为相同"
-             "（“2023年”与“2024年”、“受理申请21件”与“受理申请17件”不算差别），并剔除每年照例出现的套话："
-             "引用《中华人民共和国政府信息公开条例》或国办公开办函的说明、统计期限、"
-             "联系方式、信息处理费说明等。任一年度叙述文字过少时报“无法核对”。",
-      basis="条例第四十九条、第五十条：年度报告报告的是本机关上一年度的工作情况；地方考核把年报与往年或其他单位雷同"
-            "列为扣分情形，照抄照搬的由主管部门依第四十七条督促整改或通报批评。",
-      example="2024 年度报告的总体情况、存在问题和改进措施与 2023 年度报告逐句相同，只把“2023年”改为“2024年”。",
-      correct="总体情况写本年度的具体工作和数字，存在问题写本年度发现的问题及上年问题的整改情况。",
-      needs_previous=True)
+@rule(
+    "Y703",
+    "text-copied-from-previous",
+    "cross_year",
+    Severity.WARNING,
+    "报告文字与上一年度报告高度雷同",
+    checks="比较叙述部分（一、总体情况，五、存在的主要问题及改进情况，六、其他需要报告的事项；不含表格）："
+    "把本年度这三部分的文字切成连续 8 个字的片段，计算其中在上一年度报告同样三部分中也出现的片段所占比例，"
+    "超过阈值（默认 50%）即报告。比较前去掉标题、小标题、序号、空格和换行，年份和其他数字一律视为相同"
+    "（“2023年”与“2024年”、“受理申请21件”与“受理申请17件”不算差别），并剔除每年照例出现的套话："
+    "引用《中华人民共和国政府信息公开条例》或国办公开办函的说明、统计期限、"
+    "联系方式、信息处理费说明等。任一年度叙述文字过少时报“无法核对”。",
+    basis="条例第四十九条、第五十条：年度报告报告的是本机关上一年度的工作情况；地方考核把年报与往年或其他单位雷同"
+    "列为扣分情形，照抄照搬的由主管部门依第四十七条督促整改或通报批评。",
+    example="2024 年度报告的总体情况、存在问题和改进措施与 2023 年度报告逐句相同，只把“2023年”改为“2024年”。",
+    correct="总体情况写本年度的具体工作和数字，存在问题写本年度发现的问题及上年问题的整改情况。",
+    needs_previous=True,
+)
 def text_copied_from_previous(ctx: Context) -> Iterable[Hit]:
     prev = ctx.previous
     if prev is None or not comparable(ctx):
         return
     result = similarity(ctx.report, prev)
     if result is None:
-        yield Hit("本年度或上一年度报告的叙述部分（一、五、六）文字过少，无法比较文字雷同",
-                  status=Status.NOT_ASSESSABLE, subject="narrative")
+        yield Hit(
+            "本年度或上一年度报告的叙述部分（一、五、六）文字过少，无法比较文字雷同",
+            status=Status.NOT_ASSESSABLE,
+            subject="narrative",
+        )
         return
     share, count, per_section = result
     threshold = ctx.options.similarity_threshold
@@ -254,9 +307,12 @@ def text_copied_from_previous(ctx: Context) -> Iterable[Hit]:
         return
     detail = "，".join(f"{'一二三四五六'[n - 1]} {v:.0%}" for n, v in per_section.items())
     first = ctx.report.section(max(per_section, key=per_section.__getitem__))
-    yield Hit(f"叙述部分与上一年度（{prev.year} 年）报告高度雷同：本年度 {count} 个连续 8 字的文字片段中"
-              f"有 {share:.0%} 在上一年度报告中出现（阈值 {threshold:.0%}；各部分：{detail}）",
-              location=first.location if first else None, subject="narrative")
+    yield Hit(
+        f"叙述部分与上一年度（{prev.year} 年）报告高度雷同：本年度 {count} 个连续 8 字的文字片段中"
+        f"有 {share:.0%} 在上一年度报告中出现（阈值 {threshold:.0%}；各部分：{detail}）",
+        location=first.location if first else None,
+        subject="narrative",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -276,15 +332,20 @@ def _stock(key: str) -> bool:
     return key.endswith((".in_force", ".total_published", ".previous"))
 
 
-@rule("Y704", "figures-identical-to-previous", "cross_year", Severity.WARNING,
-      "表格数字与上一年度报告完全相同",
-      checks="同一格式的两个年度报告，表二、表三、表四的每一个单元格都与上一年度相同，且本年度有非零的数字"
-             "（现行有效件数这类存量数字除外）。全为 0 或空白的表格（没有申请、没有制发文件的机关）不报告。",
-      basis="年度报告的表格统计报告年度 1 月 1 日至 12 月 31 日的情况（条例第五十条、国办公开办函〔2021〕30号格式）；"
-            "有实际业务的机关各项数字逐格与上年相同，通常是照抄了上一年度的表格，地方考核将其列为扣分情形。",
-      example="2024 年度报告的本年新收申请、办理结果、行政许可、行政处罚等数字与 2023 年度报告逐格相同。",
-      correct="按本年度的台账重新统计各项数字。",
-      needs_previous=True)
+@rule(
+    "Y704",
+    "figures-identical-to-previous",
+    "cross_year",
+    Severity.WARNING,
+    "表格数字与上一年度报告完全相同",
+    checks="同一格式的两个年度报告，表二、表三、表四的每一个单元格都与上一年度相同，且本年度有非零的数字"
+    "（现行有效件数这类存量数字除外）。全为 0 或空白的表格（没有申请、没有制发文件的机关）不报告。",
+    basis="年度报告的表格统计报告年度 1 月 1 日至 12 月 31 日的情况（条例第五十条、国办公开办函〔2021〕30号格式）；"
+    "有实际业务的机关各项数字逐格与上年相同，通常是照抄了上一年度的表格，地方考核将其列为扣分情形。",
+    example="2024 年度报告的本年新收申请、办理结果、行政许可、行政处罚等数字与 2023 年度报告逐格相同。",
+    correct="按本年度的台账重新统计各项数字。",
+    needs_previous=True,
+)
 def figures_identical_to_previous(ctx: Context) -> Iterable[Hit]:
     prev = ctx.previous
     if prev is None or not comparable(ctx) or ctx.report.format is None or ctx.report.format != prev.format:
@@ -295,6 +356,9 @@ def figures_identical_to_previous(ctx: Context) -> Iterable[Hit]:
     active = [k for k in keys if not _stock(k) and ctx.report.value(k) not in (None, 0)]
     if not active:
         return
-    yield Hit(f"表格的 {len(keys)} 个单元格与上一年度（{prev.year} 年）报告逐格相同，其中 {len(active)} 个本年度的"
-              f"数字不为 0，疑似照抄上一年度的表格", tuple(ctx.ref(k) for k in active), subject="tables")
-
+    yield Hit(
+        f"表格的 {len(keys)} 个单元格与上一年度（{prev.year} 年）报告逐格相同，其中 {len(active)} 个本年度的"
+        f"数字不为 0，疑似照抄上一年度的表格",
+        tuple(ctx.ref(k) for k in active),
+        subject="tables",
+    )

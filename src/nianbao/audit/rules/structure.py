@@ -43,8 +43,10 @@ class Numbering:
     number: int | None
 
 
-_NUMBERING = re.compile(r"^(?P<part>第)?(?P<open>[（(])?(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<close>[）)])?"
-                        r"(?P<tail>部分)?\s*(?P<punct>[、.．,，:：]?)$")
+_NUMBERING = re.compile(
+    r"^(?P<part>第)?(?P<open>[（(])?(?P<n>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<close>[）)])?"
+    r"(?P<tail>部分)?\s*(?P<punct>[、.．,，:：]?)$"
+)
 
 
 def _chinese_value(text: str) -> int | None:
@@ -88,15 +90,20 @@ def _no_text(report: Report) -> bool:
     return not report.text.strip()
 
 
-@rule("S401", "section-missing", "structure", Severity.ERROR,
-      "缺少规定的部分",
-      checks="年度报告应依次包括六个部分：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
-             "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
-             "每缺少一个部分报告一项。",
-      basis="《政府信息公开条例》第五十条；国办公开办函〔2021〕30号、〔2019〕60号年度报告格式所列六个部分。",
-      example="报告在“四、政府信息公开行政复议、行政诉讼情况”之后直接落款，未写“五、存在的主要问题及改进情况”"
-              "和“六、其他需要报告的事项”。",
-      correct="六个部分齐全；没有需要报告的其他事项时，第六部分写明“无”。")
+@rule(
+    "S401",
+    "section-missing",
+    "structure",
+    Severity.ERROR,
+    "缺少规定的部分",
+    checks="年度报告应依次包括六个部分：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+    "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
+    "每缺少一个部分报告一项。",
+    basis="《政府信息公开条例》第五十条；国办公开办函〔2021〕30号、〔2019〕60号年度报告格式所列六个部分。",
+    example="报告在“四、政府信息公开行政复议、行政诉讼情况”之后直接落款，未写“五、存在的主要问题及改进情况”"
+    "和“六、其他需要报告的事项”。",
+    correct="六个部分齐全；没有需要报告的其他事项时，第六部分写明“无”。",
+)
 def section_missing(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if _no_text(report):
@@ -108,12 +115,17 @@ def section_missing(ctx: Context) -> Iterable[Hit]:
             yield Hit(f"未找到{section_label(spec.number)}（按标题和编号查找，均未找到）", subject=str(spec.number))
 
 
-@rule("S402", "sections-out-of-order", "structure", Severity.ERROR,
-      "各部分顺序与格式不符",
-      checks="各部分应按一至六的顺序印出；按报告实际印出的顺序核对。",
-      basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式规定的六个部分及其顺序。",
-      example="“三、收到和处理政府信息公开申请情况”印在“二、主动公开政府信息情况”之前。",
-      correct="依次印出一、总体情况，二、主动公开政府信息情况，三、收到和处理政府信息公开申请情况……")
+@rule(
+    "S402",
+    "sections-out-of-order",
+    "structure",
+    Severity.ERROR,
+    "各部分顺序与格式不符",
+    checks="各部分应按一至六的顺序印出；按报告实际印出的顺序核对。",
+    basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式规定的六个部分及其顺序。",
+    example="“三、收到和处理政府信息公开申请情况”印在“二、主动公开政府信息情况”之前。",
+    correct="依次印出一、总体情况，二、主动公开政府信息情况，三、收到和处理政府信息公开申请情况……",
+)
 def sections_out_of_order(ctx: Context) -> Iterable[Hit]:
     sections = ctx.report.sections
     numbers = [s.number for s in sections]
@@ -121,18 +133,27 @@ def sections_out_of_order(ctx: Context) -> Iterable[Hit]:
         return
     misplaced = [s for i, s in enumerate(sections) if i > 0 and s.number < sections[i - 1].number]
     first = misplaced[0]
-    yield Hit(f"各部分未按规定顺序印出：实际顺序为 {' → '.join(chinese_numeral(n) for n in numbers)}"
-              f"（{section_label(first.number)}印在第{chinese_numeral(sections[sections.index(first) - 1].number)}"
-              f"部分之后）", location=first.location, subject="order")
+    yield Hit(
+        f"各部分未按规定顺序印出：实际顺序为 {' → '.join(chinese_numeral(n) for n in numbers)}"
+        f"（{section_label(first.number)}印在第{chinese_numeral(sections[sections.index(first) - 1].number)}"
+        f"部分之后）",
+        location=first.location,
+        subject="order",
+    )
 
 
-@rule("S403", "section-numbering-mixed", "structure", Severity.WARNING,
-      "各部分编号样式混用或与序号不符",
-      checks="六个部分的编号应使用同一种样式（通常为“一、”至“六、”），且每个编号就是该部分自己的序号；"
-             "“一、”与“1、”“3、”混用，或第五部分印为“四、”（编号错位）均报告一项，列出实际印出的各编号。",
-      basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式以“一、”至“六、”编排六个部分。",
-      example="“1、总体情况”“二、主动公开政府信息情况”“3、收到和处理政府信息公开申请情况”……",
-      correct="“一、总体情况”“二、主动公开政府信息情况”“三、收到和处理政府信息公开申请情况”……")
+@rule(
+    "S403",
+    "section-numbering-mixed",
+    "structure",
+    Severity.WARNING,
+    "各部分编号样式混用或与序号不符",
+    checks="六个部分的编号应使用同一种样式（通常为“一、”至“六、”），且每个编号就是该部分自己的序号；"
+    "“一、”与“1、”“3、”混用，或第五部分印为“四、”（编号错位）均报告一项，列出实际印出的各编号。",
+    basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式以“一、”至“六、”编排六个部分。",
+    example="“1、总体情况”“二、主动公开政府信息情况”“3、收到和处理政府信息公开申请情况”……",
+    correct="“一、总体情况”“二、主动公开政府信息情况”“三、收到和处理政府信息公开申请情况”……",
+)
 def section_numbering_mixed(ctx: Context) -> Iterable[Hit]:
     sections = ctx.report.sections
     if len(sections) < 2:
@@ -144,14 +165,20 @@ def section_numbering_mixed(ctx: Context) -> Iterable[Hit]:
     if len(styles) > 1:
         problems.append("编号样式混用（" + "、".join(f"“{st}”式" if st else "无编号" for st in styles) + "）")
     if shifted:
-        problems.append("编号与部分序号不符（" + "；".join(
-            f"{section_label(s.number)}印为“{s.numbering}”" for s, _ in shifted) + "）")
+        problems.append(
+            "编号与部分序号不符（"
+            + "；".join(f"{section_label(s.number)}印为“{s.numbering}”" for s, _ in shifted)
+            + "）"
+        )
     if not problems:
         return
     printed = "/".join(s.numbering or "（无编号）" for s in sections)
     location = (shifted[0][0] if shifted else next(s for s, n in parsed if n.style != parsed[0][1].style)).location
-    yield Hit(f"各部分编号依次印为 {printed}：{'；'.join(problems)}。各部分为 {_printed_outline(sections)}",
-              location=location, subject="numbering")
+    yield Hit(
+        f"各部分编号依次印为 {printed}：{'；'.join(problems)}。各部分为 {_printed_outline(sections)}",
+        location=location,
+        subject="numbering",
+    )
 
 
 def _top_level_styles(sections: list[Section]) -> set[str]:
@@ -163,15 +190,20 @@ def _top_level_styles(sections: list[Section]) -> set[str]:
 _LINE_NUMBERING = re.compile(r"^[ \t\u3000#*>]*(?P<numbering>(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．])")
 
 
-@rule("S404", "subtopic-numbered-as-section", "structure", Severity.WARNING,
-      "总体情况中的小标题使用了部分一级的编号",
-      checks="第一部分“总体情况”中的小标题（主动公开、依申请公开、政府信息管理、平台建设、监督保障等）"
-             "如在行首使用与六个部分相同样式的编号（如“二、”），读者会误以为是报告的下一部分；"
-             "小标题应使用下一级编号（如“（一）”）。",
-      basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式：六个部分以“一、”至“六、”编排，"
-            "总体情况的各方面内容属于第一部分之下。",
-      example="“一、总体情况”之下另起一行“二、依申请公开情况”，随后才是“二、主动公开政府信息情况”。",
-      correct="“一、总体情况”之下写“（一）主动公开情况”“（二）依申请公开情况”……")
+@rule(
+    "S404",
+    "subtopic-numbered-as-section",
+    "structure",
+    Severity.WARNING,
+    "总体情况中的小标题使用了部分一级的编号",
+    checks="第一部分“总体情况”中的小标题（主动公开、依申请公开、政府信息管理、平台建设、监督保障等）"
+    "如在行首使用与六个部分相同样式的编号（如“二、”），读者会误以为是报告的下一部分；"
+    "小标题应使用下一级编号（如“（一）”）。",
+    basis="国办公开办函〔2021〕30号、〔2019〕60号年度报告格式：六个部分以“一、”至“六、”编排，"
+    "总体情况的各方面内容属于第一部分之下。",
+    example="“一、总体情况”之下另起一行“二、依申请公开情况”，随后才是“二、主动公开政府信息情况”。",
+    correct="“一、总体情况”之下写“（一）主动公开情况”“（二）依申请公开情况”……",
+)
 def subtopic_numbered_as_section(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     overview = report.section(1)
@@ -190,22 +222,30 @@ def subtopic_numbered_as_section(ctx: Context) -> Iterable[Hit]:
         return
     shown = "；".join(f"“{ln[:24]}{'…' if len(ln) > 24 else ''}”" for ln in lines[:5])
     more = f"等 {len(lines)} 行" if len(lines) > 5 else f"共 {len(lines)} 行"
-    yield Hit(f"{section_label(1)}中有行首使用部分一级编号的小标题：{shown}（{more}），"
-              "容易被当作报告的另一部分；小标题宜改用“（一）”等下一级编号",
-              location=overview.location, subject="section-1")
+    yield Hit(
+        f"{section_label(1)}中有行首使用部分一级编号的小标题：{shown}（{more}），"
+        "容易被当作报告的另一部分；小标题宜改用“（一）”等下一级编号",
+        location=overview.location,
+        subject="section-1",
+    )
 
 
 MIN_PROBLEMS_CJK = 15
 _EMPTY_WORDS = {"无", "暂无", "没有", "无问题", "暂无问题"}
 
 
-@rule("S405", "problems-section-empty", "structure", Severity.WARNING,
-      "“存在的主要问题及改进情况”空白或流于形式",
-      checks=f"第五部分应写明本机关政府信息公开工作存在的具体问题和改进措施；正文为空、只写“无”“暂无”，"
-             f"或不足 {MIN_PROBLEMS_CJK} 个汉字的，报告一项。",
-      basis="《政府信息公开条例》第五十条第（四）项：年度报告应当包括“政府信息公开工作存在的主要问题及改进情况”。",
-      example="“五、存在的主要问题及改进情况　无。”",
-      correct="“五、存在的主要问题及改进情况　一是依申请公开答复文书不够规范……下一步将制定答复模板，加强培训。”")
+@rule(
+    "S405",
+    "problems-section-empty",
+    "structure",
+    Severity.WARNING,
+    "“存在的主要问题及改进情况”空白或流于形式",
+    checks=f"第五部分应写明本机关政府信息公开工作存在的具体问题和改进措施；正文为空、只写“无”“暂无”，"
+    f"或不足 {MIN_PROBLEMS_CJK} 个汉字的，报告一项。",
+    basis="《政府信息公开条例》第五十条第（四）项：年度报告应当包括“政府信息公开工作存在的主要问题及改进情况”。",
+    example="“五、存在的主要问题及改进情况　无。”",
+    correct="“五、存在的主要问题及改进情况　一是依申请公开答复文书不够规范……下一步将制定答复模板，加强培训。”",
+)
 def problems_section_empty(ctx: Context) -> Iterable[Hit]:
     section = ctx.report.section(5)
     if section is None:
@@ -221,27 +261,36 @@ def problems_section_empty(ctx: Context) -> Iterable[Hit]:
         what = f"正文只写“{text}”"
     else:
         what = f"正文只有 {cjk} 个汉字（“{text[:30]}”）"
-    yield Hit(f"{section_label(5)}{what}，未写明存在的具体问题和改进措施", location=section.location,
-              subject="section-5")
+    yield Hit(
+        f"{section_label(5)}{what}，未写明存在的具体问题和改进措施", location=section.location, subject="section-5"
+    )
 
 
 _PROMPT = re.compile(r"[（(]\s*请(?:在此)?(?:填写|补充|说明)[^）)]*[）)]")
 
 
-@rule("S406", "template-prompt-not-replaced", "structure", Severity.ERROR,
-      "正文仍是模板的填写提示",
-      checks="各部分正文中仍留有模板的填写提示（如“（请在此填写总体情况……）”“（请填写存在的主要问题……）”），"
-             "说明这一部分尚未撰写。`nianbao template` 生成的空白报告在这些位置放有提示。",
-      basis="《政府信息公开条例》第五十条：年度报告应当包括总体情况、存在的主要问题及改进情况等内容；"
-            "提示文字不是报告内容，不得发布。",
-      example="“一、总体情况　（请在此填写总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）”",
-      correct="“一、总体情况　2025年，我局认真贯彻落实《条例》……”")
+@rule(
+    "S406",
+    "template-prompt-not-replaced",
+    "structure",
+    Severity.ERROR,
+    "正文仍是模板的填写提示",
+    checks="各部分正文中仍留有模板的填写提示（如“（请在此填写总体情况……）”“（请填写存在的主要问题……）”），"
+    "说明这一部分尚未撰写。`nianbao template` 生成的空白报告在这些位置放有提示。",
+    basis="《政府信息公开条例》第五十条：年度报告应当包括总体情况、存在的主要问题及改进情况等内容；"
+    "提示文字不是报告内容，不得发布。",
+    example="“一、总体情况　（请在此填写总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）”",
+    correct="“一、总体情况　2025年，我局认真贯彻落实《条例》……”",
+)
 def template_prompt_not_replaced(ctx: Context) -> Iterable[Hit]:
     for section in ctx.report.sections:
         m = _PROMPT.search(section.narrative or section.text)
         if m:
-            yield Hit(f"{section_label(section.number)}正文仍是填写提示“{m.group()[:40]}”，尚未撰写",
-                      location=section.location, subject=f"section-{section.number}")
+            yield Hit(
+                f"{section_label(section.number)}正文仍是填写提示“{m.group()[:40]}”，尚未撰写",
+                location=section.location,
+                subject=f"section-{section.number}",
+            )
     m = _PROMPT.search(ctx.report.preamble)
     if m:
         yield Hit(f"报告开头仍是填写提示“{m.group()[:40]}”", subject="preamble")

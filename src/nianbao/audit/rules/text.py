@@ -60,7 +60,7 @@ def preamble(report: Report) -> str:
     printed = [c for c in first.numbering + first.heading if not c.isspace()]
     heading = re.compile(r"\s*".join(map(re.escape, printed)))
     starts = [m.start() for m in heading.finditer(report.text, 0, at)]
-    return report.text[:starts[-1]] if starts else report.text[:at]
+    return report.text[: starts[-1]] if starts else report.text[:at]
 
 
 def section_offset(report: Report, section: Section) -> int:
@@ -147,20 +147,28 @@ _AFTER_APPLICATION_FIGURES = re.compile(r"(?:信息公开|依申请|公开申请
 QUANTITIES: dict[str, Quantity] = {
     "received": Quantity(
         "收到的政府信息公开申请数",
-        re.compile(rf"(?:收到|受理|接收|接到|新收|收悉)(?P<mid>{_NC}{{0,30}}?)申请(?:公开|事项)?{_TAIL}{NUM}(?:件|份|个)"),
-        (Alternative(("applications.new.total",)),
-         Alternative(("applications.new.total", "applications.carried_over.total"))),
+        re.compile(
+            rf"(?:收到|受理|接收|接到|新收|收悉)(?P<mid>{_NC}{{0,30}}?)申请(?:公开|事项)?{_TAIL}{NUM}(?:件|份|个)"
+        ),
+        (
+            Alternative(("applications.new.total",)),
+            Alternative(("applications.new.total", "applications.carried_over.total")),
+        ),
         skip_prefix=re.compile(_PART_OF_WHOLE + _CHANNELS + r"|自然人|法人|企业"),
         skip_phrase=re.compile(_OTHER_MATTERS + r"|补正|延期|转办"),
-        also=_received_alternatives),
+        also=_received_alternatives,
+    ),
     "handled": Quantity(
         "办结（答复）的政府信息公开申请数",
         re.compile(rf"(?:办结|答复|办理完毕|办理完成|办理)(?P<mid>{_NC}{{0,20}}?)(?:完毕|完成)?{_TAIL}{NUM}件"),
         (Alternative(("applications.total.total",)),),
         context=re.compile(r"申请"),
-        skip_prefix=re.compile(_PART_OF_WHOLE + r"|按时|按期|超期|逾期|延期|当场|当日|网上|线上|予以|不予|部分|告知|"
-                                                r"无法|已公开|转|电话|书面|口头|期限|时限"),
-        skip_phrase=re.compile(_OTHER_MATTERS)),
+        skip_prefix=re.compile(
+            _PART_OF_WHOLE + r"|按时|按期|超期|逾期|延期|当场|当日|网上|线上|予以|不予|部分|告知|"
+            r"无法|已公开|转|电话|书面|口头|期限|时限"
+        ),
+        skip_phrase=re.compile(_OTHER_MATTERS),
+    ),
     "carried_forward": Quantity(
         "结转下年度继续办理的申请数",
         re.compile(rf"结转(?P<mid>(?:{_NC}|\d{{4}}年度?){{0,15}}?){_TAIL}{NUM}件"),
@@ -168,7 +176,8 @@ QUANTITIES: dict[str, Quantity] = {
         context=re.compile(r"申请|办结|办理|受理|收到"),
         skip_prefix=re.compile(_PART_OF_WHOLE),
         skip_phrase=re.compile(r"复议|诉讼|案件|资金|经费|项目|元"),
-        also=_carried_alternatives),
+        also=_carried_alternatives,
+    ),
     "review": Quantity(
         "政府信息公开行政复议案件数",
         re.compile(rf"行政复议(?:案件|申请|案)?{_TAIL}{NUM}(?:件|起|宗|个|次)"),
@@ -176,7 +185,8 @@ QUANTITIES: dict[str, Quantity] = {
         context=_ABOUT_DISCLOSURE,
         whole_item=True,
         clause_context=True,
-        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS)),
+        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS),
+    ),
     "litigation": Quantity(
         "政府信息公开行政诉讼案件数",
         re.compile(rf"行政诉讼(?:案件|案)?{_TAIL}{NUM}(?:件|起|宗|个|次)"),
@@ -184,39 +194,52 @@ QUANTITIES: dict[str, Quantity] = {
         context=_ABOUT_DISCLOSURE,
         whole_item=True,
         clause_context=True,
-        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS + r"|复议后|直接起诉")),
+        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS + r"|复议后|直接起诉"),
+    ),
     "review_and_litigation": Quantity(
         "政府信息公开行政复议和行政诉讼案件数（合计）",
-        re.compile(rf"行政(?:复议(?:案件)?(?:和|及|、|与)行政诉讼|诉讼(?:案件)?(?:和|及|、|与)行政复议)"
-                   rf"(?:案件)?{_TAIL}{NUM}(?:件|起|宗)"),
+        re.compile(
+            rf"行政(?:复议(?:案件)?(?:和|及|、|与)行政诉讼|诉讼(?:案件)?(?:和|及|、|与)行政复议)"
+            rf"(?:案件)?{_TAIL}{NUM}(?:件|起|宗)"
+        ),
         (Alternative(("review.total", "litigation_direct.total", "litigation_after_review.total")),),
         context=_ABOUT_DISCLOSURE,
         whole_item=True,
         clause_context=True,
-        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS)),
+        skip_prefix=re.compile(_PART_OF_WHOLE + _CASE_PARTS),
+    ),
     "in_force": Quantity(
         "现行有效的行政规范性文件数",
-        re.compile(rf"(?:现行有效(?:的)?(?:行政)?规范性文件|(?:行政)?规范性文件(?:现行有效|有效)(?:的)?){_TAIL}{NUM}"
-                   r"(?:件|个|份|部)"),
+        re.compile(
+            rf"(?:现行有效(?:的)?(?:行政)?规范性文件|(?:行政)?规范性文件(?:现行有效|有效)(?:的)?){_TAIL}{NUM}"
+            r"(?:件|个|份|部)"
+        ),
         (Alternative(("active.normative_documents.in_force",)),),
         formats=("2021",),
-        skip_prefix=re.compile(_PART_OF_WHOLE)),
+        skip_prefix=re.compile(_PART_OF_WHOLE),
+    ),
     "issued": Quantity(
         "本年制发的行政规范性文件数",
         re.compile(rf"(?:制发|印发|出台|制定)(?:的)?(?:行政)?规范性文件{_TAIL}{NUM}件"),
         (Alternative(("active.normative_documents.issued",)),),
         formats=("2021",),
         context=re.compile(r"本年|全年|年内|今年|当年|20\d\d年"),
-        skip_prefix=re.compile(_PART_OF_WHOLE + r"|累计|历年|以来|清理|废止|起草|审查|备案|解读|征求")),
+        skip_prefix=re.compile(_PART_OF_WHOLE + r"|累计|历年|以来|清理|废止|起草|审查|备案|解读|征求"),
+    ),
     "published_2019": Quantity(
         "本年新公开的规范性文件数",
-        re.compile(rf"(?:(?:行政法规|法规|规章)[、和及与]?)*(?:行政)?规范性文件(?:类)?(?:信息|文件)?{_TAIL}{NUM}"
-                   r"(?:条|件|个|份|篇)"),
+        re.compile(
+            rf"(?:(?:行政法规|法规|规章)[、和及与]?)*(?:行政)?规范性文件(?:类)?(?:信息|文件)?{_TAIL}{NUM}"
+            r"(?:条|件|个|份|篇)"
+        ),
         (),
         formats=("2019",),
         context=re.compile(r"公开|发布"),
-        skip_prefix=re.compile(r"清理|废止|失效|备案|审查|审核|起草|征求|解读|现行有效|制定|制作|印发|出台|代表|部门|乡镇|街道"),
-        also=_published_alternatives),
+        skip_prefix=re.compile(
+            r"清理|废止|失效|备案|审查|审核|起草|征求|解读|现行有效|制定|制作|印发|出台|代表|部门|乡镇|街道"
+        ),
+        also=_published_alternatives,
+    ),
 }
 
 
@@ -232,12 +255,15 @@ def claims(report: Report, text: str) -> Iterator[Claim]:
             if fmt not in q.formats:
                 continue
             for m in q.pattern.finditer(sentence):
-                before = sentence[:m.start("n")]
+                before = sentence[: m.start("n")]
                 if q.context is not None and not q.context.search(before):
                     continue
-                prefix = sentence[clause_start(sentence, m.start()):m.start()]
-                if q.clause_context and q.context is not None and not (
-                        q.context.search(prefix + m.group(0)) or _AFTER_APPLICATION_FIGURES.search(before)):
+                prefix = sentence[clause_start(sentence, m.start()) : m.start()]
+                if (
+                    q.clause_context
+                    and q.context is not None
+                    and not (q.context.search(prefix + m.group(0)) or _AFTER_APPLICATION_FIGURES.search(before))
+                ):
                     continue
                 if q.skip_prefix is not None and q.skip_prefix.search(prefix):
                     continue
@@ -286,8 +312,13 @@ def _judge(ctx: Context, claim: Claim, section: Section) -> Hit | None:
     table = "；或".join(_sum_text(report, a, t) for a, t in known)
     status = Status.UNCERTAIN if unsure_keys(report) & set(keys) else Status.FAILED
     title = QUANTITIES[claim.quantity].title
-    return Hit(f"{section_label(section.number)}写“{claim.phrase}”（{title} {claim.number}），与表格不符：{table}",
-               refs, status, section.location, subject=claim.phrase)
+    return Hit(
+        f"{section_label(section.number)}写“{claim.phrase}”（{title} {claim.number}），与表格不符：{table}",
+        refs,
+        status,
+        section.location,
+        subject=claim.phrase,
+    )
 
 
 def _sum_text(report: Report, alternative: Alternative, total: Decimal) -> str:
@@ -303,17 +334,22 @@ def _printed_value(report: Report, key: str) -> str:
     return "" if value is None else _plain(Decimal(value))
 
 
-@rule("T501", "narrative-contradicts-table", "text", Severity.ERROR,
-      "正文所述数字与表格不符",
-      checks="第一、五、六部分正文中明确指向表格某一数量的数字，与表格所印数值核对：收到申请数（等于本年新收，"
-             "或本年新收加上年结转）、办结（答复）申请数（办理结果总计）、结转下年度数、因政府信息公开引起的行政复议"
-             "和行政诉讼案件数、现行有效和本年制发的行政规范性文件数（2021 年格式）、本年新公开的规范性文件数"
-             "（2019 年格式）。只在措辞明确对应该数量时核对；“其中”“通过网络”“某部门代表”等只说一部分的表述不核对；"
-             "表格单元格空白时不核对。",
-      basis="《政府信息公开条例》第五十条：年度报告的文字与统计表同为报告内容，应当一致；"
-            "年度报告格式表二、表三、表四所列数量。",
-      example="正文：“集中发布现行有效行政规范性文件393件”；表二“行政规范性文件·现行有效件数”印为 470。",
-      correct="正文与表格一致：“集中发布现行有效行政规范性文件470件”，或更正表格。")
+@rule(
+    "T501",
+    "narrative-contradicts-table",
+    "text",
+    Severity.ERROR,
+    "正文所述数字与表格不符",
+    checks="第一、五、六部分正文中明确指向表格某一数量的数字，与表格所印数值核对：收到申请数（等于本年新收，"
+    "或本年新收加上年结转）、办结（答复）申请数（办理结果总计）、结转下年度数、因政府信息公开引起的行政复议"
+    "和行政诉讼案件数、现行有效和本年制发的行政规范性文件数（2021 年格式）、本年新公开的规范性文件数"
+    "（2019 年格式）。只在措辞明确对应该数量时核对；“其中”“通过网络”“某部门代表”等只说一部分的表述不核对；"
+    "表格单元格空白时不核对。",
+    basis="《政府信息公开条例》第五十条：年度报告的文字与统计表同为报告内容，应当一致；"
+    "年度报告格式表二、表三、表四所列数量。",
+    example="正文：“集中发布现行有效行政规范性文件393件”；表二“行政规范性文件·现行有效件数”印为 470。",
+    correct="正文与表格一致：“集中发布现行有效行政规范性文件470件”，或更正表格。",
+)
 def narrative_contradicts_table(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if report.format is None:
@@ -335,16 +371,22 @@ _NO_APPLICATIONS = re.compile(
     r"(?:(?:未|没有|尚未|未曾)(?:收到|接到|受理|接收|收悉)(?P<mid>[^\d，,：:；;]{0,20}?)"
     r"(?:政府信息公开申请|信息公开申请|公开申请|依申请公开)"
     r"|(?:无|没有|未有|暂无)(?:政府信息公开申请|信息公开申请|依申请公开)(?:政府信息|信息)?)"
-    r"(?:的)?(?:情况|事项)?(?=$|[，,：:；;])")
+    r"(?:的)?(?:情况|事项)?(?=$|[，,：:；;])"
+)
 
 
-@rule("T502", "no-applications-claimed-but-table-nonzero", "text", Severity.ERROR,
-      "正文称未收到申请，表格却有新收申请",
-      checks="第一、五、六部分正文称本年未收到（没有、无）政府信息公开申请，而表三“一、本年新收政府信息公开申请数量”"
-             "总计大于 0。表格该单元格空白时不核对。",
-      basis="《政府信息公开条例》第五十条第（二）项；年度报告格式表三“一、本年新收政府信息公开申请数量”。",
-      example="正文：“本年度我局未收到政府信息公开申请”；表三本年新收总计印为 3。",
-      correct="正文写“本年度收到政府信息公开申请3件”，与表格一致。")
+@rule(
+    "T502",
+    "no-applications-claimed-but-table-nonzero",
+    "text",
+    Severity.ERROR,
+    "正文称未收到申请，表格却有新收申请",
+    checks="第一、五、六部分正文称本年未收到（没有、无）政府信息公开申请，而表三“一、本年新收政府信息公开申请数量”"
+    "总计大于 0。表格该单元格空白时不核对。",
+    basis="《政府信息公开条例》第五十条第（二）项；年度报告格式表三“一、本年新收政府信息公开申请数量”。",
+    example="正文：“本年度我局未收到政府信息公开申请”；表三本年新收总计印为 3。",
+    correct="正文写“本年度收到政府信息公开申请3件”，与表格一致。",
+)
 def no_applications_claimed(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     new = report.value("applications.new.total")
@@ -358,10 +400,13 @@ def no_applications_claimed(ctx: Context) -> Iterable[Hit]:
             mid = m.groupdict().get("mid") or ""
             if re.search(r"复议|诉讼|许可|补正", mid):
                 continue
-            yield Hit(f"{section_label(section.number)}写“{m.group(0)}”，但表三本年新收政府信息公开申请总计印为 "
-                      f"{_plain(Decimal(new))}",
-                      (ctx.ref("applications.new.total", expected=_plain(Decimal(new))),), location=section.location,
-                      subject=m.group(0))
+            yield Hit(
+                f"{section_label(section.number)}写“{m.group(0)}”，但表三本年新收政府信息公开申请总计印为 "
+                f"{_plain(Decimal(new))}",
+                (ctx.ref("applications.new.total", expected=_plain(Decimal(new))),),
+                location=section.location,
+                subject=m.group(0),
+            )
             return
 
 
@@ -393,7 +438,7 @@ def _year_phrases(text: str) -> Iterator[tuple[str, int]]:
     for m in _OWN_WORK.finditer(squeezed):
         start = max(clause_start(squeezed, m.start()), squeezed.rfind("。", 0, m.start()) + 1)
         stop = _CLAUSE_END.search(squeezed, m.end())
-        clause = squeezed[start:stop.start() if stop else len(squeezed)]
+        clause = squeezed[start : stop.start() if stop else len(squeezed)]
         if _in_title_marks(squeezed, m.start()) or _NOT_OWN.search(clause):
             continue
         found.append((m.start(), m.end(), m.group(0), int(m["year"])))
@@ -405,14 +450,19 @@ def _year_phrases(text: str) -> Iterator[tuple[str, int]]:
         yield phrase, year
 
 
-@rule("T503", "text-year-not-report-year", "text", Severity.WARNING,
-      "正文所写年度与报告年度不符",
-      checks="标题、导语和第一部分中的统计期限（“统计期限自X年1月1日起至X年12月31日止”）及报告自述年度"
-             "（“现将X年度……”“X年度政府信息公开工作”）应为报告年度；写成其他年份多为沿用上一年报告的文字。"
-             "下一年度的工作安排（如“2025年，我局将……”）和引用的其他文件不核对。",
-      basis="年度报告格式及地方标准（如 DB51/T 2660—2019 §2.1）：统计期限为报告年度 1 月 1 日至 12 月 31 日。",
-      example="2024 年度报告导语写“本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止”。",
-      correct="“本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止”。")
+@rule(
+    "T503",
+    "text-year-not-report-year",
+    "text",
+    Severity.WARNING,
+    "正文所写年度与报告年度不符",
+    checks="标题、导语和第一部分中的统计期限（“统计期限自X年1月1日起至X年12月31日止”）及报告自述年度"
+    "（“现将X年度……”“X年度政府信息公开工作”）应为报告年度；写成其他年份多为沿用上一年报告的文字。"
+    "下一年度的工作安排（如“2025年，我局将……”）和引用的其他文件不核对。",
+    basis="年度报告格式及地方标准（如 DB51/T 2660—2019 §2.1）：统计期限为报告年度 1 月 1 日至 12 月 31 日。",
+    example="2024 年度报告导语写“本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止”。",
+    correct="“本报告所列数据的统计期限自2024年1月1日起至2024年12月31日止”。",
+)
 def text_year_not_report_year(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if report.year is None:
@@ -425,8 +475,11 @@ def text_year_not_report_year(ctx: Context) -> Iterable[Hit]:
             continue
         seen.add(phrase)
         where = overview.location if overview and overview.text and squeeze(overview.text).find(phrase) >= 0 else None
-        yield Hit(f"“{phrase}”写的是 {year} 年，而本报告是 {report.year} 年度报告（可能沿用了其他年度报告的文字）",
-                  location=where, subject=phrase)
+        yield Hit(
+            f"“{phrase}”写的是 {year} 年，而本报告是 {report.year} 年度报告（可能沿用了其他年度报告的文字）",
+            location=where,
+            subject=phrase,
+        )
 
 
 # --- T504: words of a higher level of government --------------------------------------------------
@@ -454,20 +507,25 @@ def _higher_level_uses(text: str, word: str) -> list[int]:
     for m in re.finditer(re.escape(word), squeezed):
         if _in_title_marks(squeezed, m.start()):
             continue  # 《全省……要点》: a higher level's document, rightly cited
-        if _CITING.search(squeezed[max(0, m.start() - 4):m.start()]):
+        if _CITING.search(squeezed[max(0, m.start() - 4) : m.start()]):
             continue
         out.append(m.start())
     return out
 
 
-@rule("T504", "higher-level-words", "text", Severity.WARNING,
-      "下级机关的报告使用上级政府的表述",
-      checks="省级以下（机关名称含区、县、市等而不含省）机关的报告中出现“全省”等上级政府的表述（可在设置 "
-             "higher_level_words 中修改），多为照抄上级报告；引用上级文件名（《…》内）和“按照全省……”"
-             "“在全省……”等引述不报告。",
-      basis="《政府信息公开条例》第五十条：年度报告反映的是本行政机关的政府信息公开工作情况。",
-      example="通化市二道江区审计局的报告写“组织推动全省政府信息公开工作”。",
-      correct="“组织推动本单位政府信息公开工作”。")
+@rule(
+    "T504",
+    "higher-level-words",
+    "text",
+    Severity.WARNING,
+    "下级机关的报告使用上级政府的表述",
+    checks="省级以下（机关名称含区、县、市等而不含省）机关的报告中出现“全省”等上级政府的表述（可在设置 "
+    "higher_level_words 中修改），多为照抄上级报告；引用上级文件名（《…》内）和“按照全省……”"
+    "“在全省……”等引述不报告。",
+    basis="《政府信息公开条例》第五十条：年度报告反映的是本行政机关的政府信息公开工作情况。",
+    example="通化市二道江区审计局的报告写“组织推动全省政府信息公开工作”。",
+    correct="“组织推动本单位政府信息公开工作”。",
+)
 def higher_level_words(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if not report.agency or not below_provincial_level(report.agency):
@@ -479,11 +537,15 @@ def higher_level_words(ctx: Context) -> Iterable[Hit]:
         for section, text in parts:
             squeezed = squeeze(text)
             for at in _higher_level_uses(text, word):
-                found.append((section, squeezed[max(0, at - 8):at + len(word) + 10]))
+                found.append((section, squeezed[max(0, at - 8) : at + len(word) + 10]))
         if not found:
             continue
         section, context = found[0]
         where = f"{section_label(section.number)}" if section else "导语"
         location: Location | None = section.location if section else None
-        yield Hit(f"{report.agency}的报告出现“{word}” {len(found)} 处，如{where}“…{context}…”；"
-                  f"这是上级政府的表述，{report.agency}不是省级机关", location=location, subject=word)
+        yield Hit(
+            f"{report.agency}的报告出现“{word}” {len(found)} 处，如{where}“…{context}…”；"
+            f"这是上级政府的表述，{report.agency}不是省级机关",
+            location=location,
+            subject=word,
+        )

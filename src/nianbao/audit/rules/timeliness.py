@@ -19,7 +19,8 @@ from nianbao.audit.registry import Context, Hit, rule
 _PLACE = ("省", "市", "区", "县", "旗", "州", "盟", "镇", "乡")  # a bare place name: the area's own report
 _TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 _DISTRICT_COMMITTEE = re.compile(
-    r"(?:开发|高新|新|园|示范|试验|实验|保税|合作|度假|景|旅游|功能|集聚|港|自贸|工业|产业)区(?:管委会|管理委员会)$")
+    r"(?:开发|高新|新|园|示范|试验|实验|保税|合作|度假|景|旅游|功能|集聚|港|自贸|工业|产业)区(?:管委会|管理委员会)$"
+)
 
 
 def is_government(agency: str) -> bool:
@@ -48,17 +49,22 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-@rule("D601", "published-after-deadline", "timeliness", Severity.WARNING,
-      "报告发布（落款）日期晚于法定公布期限",
-      checks="报告所印的发布或落款日期不得晚于报告年度次年的 1 月 31 日（县级以上人民政府部门）或 3 月 31 日"
-             "（县级以上地方人民政府：名称以“人民政府”“政府”结尾，或只是地名如“平潭综合实验区”“沭阳县”，"
-             "或是开发区、高新区等的管委会）。"
-             "未印日期的报告不作判断；从名称无法判断机关类别时按较宽的 3 月 31 日核对。",
-      basis="《中华人民共和国政府信息公开条例》第四十九条：县级以上人民政府部门应当在每年 1 月 31 日前公布本行政机关"
-            "上一年度政府信息公开工作年度报告；县级以上地方人民政府的政府信息公开工作主管部门应当在每年 3 月 31 日前"
-            "公布本级政府上一年度政府信息公开工作年度报告。",
-      example="某区审计局 2023 年度报告落款日期为 2024 年 2 月 20 日。",
-      correct="落款日期不晚于 2024 年 1 月 31 日（区人民政府的报告不晚于 2024 年 3 月 31 日）。")
+@rule(
+    "D601",
+    "published-after-deadline",
+    "timeliness",
+    Severity.WARNING,
+    "报告发布（落款）日期晚于法定公布期限",
+    checks="报告所印的发布或落款日期不得晚于报告年度次年的 1 月 31 日（县级以上人民政府部门）或 3 月 31 日"
+    "（县级以上地方人民政府：名称以“人民政府”“政府”结尾，或只是地名如“平潭综合实验区”“沭阳县”，"
+    "或是开发区、高新区等的管委会）。"
+    "未印日期的报告不作判断；从名称无法判断机关类别时按较宽的 3 月 31 日核对。",
+    basis="《中华人民共和国政府信息公开条例》第四十九条：县级以上人民政府部门应当在每年 1 月 31 日前公布本行政机关"
+    "上一年度政府信息公开工作年度报告；县级以上地方人民政府的政府信息公开工作主管部门应当在每年 3 月 31 日前"
+    "公布本级政府上一年度政府信息公开工作年度报告。",
+    example="某区审计局 2023 年度报告落款日期为 2024 年 2 月 20 日。",
+    correct="落款日期不晚于 2024 年 1 月 31 日（区人民政府的报告不晚于 2024 年 3 月 31 日）。",
+)
 def published_after_deadline(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if report.date is None:
@@ -78,22 +84,29 @@ def published_after_deadline(ctx: Context) -> Iterable[Hit]:
     else:
         kind = f"{report.agency}属政府部门，期限为"
     late = (report.date - deadline).days
-    yield Hit(f"报告日期 {_cn(report.date)} 晚于法定公布期限（{kind} {_cn(deadline)}），逾期 {late} 天",
-              subject="date")
+    yield Hit(f"报告日期 {_cn(report.date)} 晚于法定公布期限（{kind} {_cn(deadline)}），逾期 {late} 天", subject="date")
 
 
-@rule("D602", "date-before-year-end", "timeliness", Severity.WARNING,
-      "报告日期不晚于报告年度的 12 月 31 日",
-      checks="报告所印的发布或落款日期应晚于报告年度的 12 月 31 日：年度报告统计全年数据，年度结束前不能成稿。"
-             "未印日期的报告不作判断。",
-      basis="统计期限为报告年度 1 月 1 日至 12 月 31 日；条例第四十九条规定公布上一年度的报告。",
-      example="2023 年度报告落款日期为 2023 年 12 月 20 日（或误写为 2023 年 1 月 15 日，应为 2024 年）。",
-      correct="落款日期为 2024 年 1 月 15 日。")
+@rule(
+    "D602",
+    "date-before-year-end",
+    "timeliness",
+    Severity.WARNING,
+    "报告日期不晚于报告年度的 12 月 31 日",
+    checks="报告所印的发布或落款日期应晚于报告年度的 12 月 31 日：年度报告统计全年数据，年度结束前不能成稿。"
+    "未印日期的报告不作判断。",
+    basis="统计期限为报告年度 1 月 1 日至 12 月 31 日；条例第四十九条规定公布上一年度的报告。",
+    example="2023 年度报告落款日期为 2023 年 12 月 20 日（或误写为 2023 年 1 月 15 日，应为 2024 年）。",
+    correct="落款日期为 2024 年 1 月 15 日。",
+)
 def date_before_year_end(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     if report.date is None or report.year is None:
         return
     year_end = dt.date(report.year, 12, 31)
     if report.date <= year_end:
-        yield Hit(f"报告日期 {_cn(report.date)} 不晚于报告年度的最后一天（{_cn(year_end)}），"
-                  f"{report.year} 年度的报告应在次年编制公布，请核对年份是否写错", subject="date")
+        yield Hit(
+            f"报告日期 {_cn(report.date)} 不晚于报告年度的最后一天（{_cn(year_end)}），"
+            f"{report.year} 年度的报告应在次年编制公布，请核对年份是否写错",
+            subject="date",
+        )

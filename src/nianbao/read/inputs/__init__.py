@@ -19,8 +19,20 @@ from nianbao.read.options import ReadOptions
 __all__ = ["KINDS", "SIGNED", "SUFFIXES", "read_input", "sniff"]
 
 #: The file suffixes the reader knows, and the input kind of each (a file's first bytes are looked at first).
-KINDS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-         ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf", ".doc": "doc", ".wps": "doc"}
+KINDS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".wps": "doc",
+}
 #: The suffixes of `KINDS`, in its order.
 SUFFIXES: tuple[str, ...] = tuple(KINDS)
 
@@ -47,6 +59,7 @@ def sniff(path: Path, head: bytes) -> str:
         if markup:
             return "html"
         from nianbao.read.inputs.txt import looks_like_text
+
         return "txt" if looks_like_text(head) else "mismatch"
     if kind:
         return kind
@@ -80,20 +93,26 @@ def read_input(path: str | os.PathLike[str], file: str, options: ReadOptions) ->
     kind = sniff(p, head)
     if kind == "mismatch":
         named = SIGNED[KINDS[p.suffix.lower()]]
-        raise ReadError(file, f"扩展名为 {p.suffix}，但文件内容不是 {named} 格式，也不是文本"
-                              "（文件已损坏，或扩展名与内容不符）")
+        raise ReadError(
+            file, f"扩展名为 {p.suffix}，但文件内容不是 {named} 格式，也不是文本（文件已损坏，或扩展名与内容不符）"
+        )
     if kind == "pdf":
         from nianbao.read.inputs.pdf import read_pdf
+
         return read_pdf(p, file, options)
     if kind == "docx":
         from nianbao.read.inputs.docx import read_docx
+
         return read_docx(p, file, options)
     if kind == "doc":
         from nianbao.read.inputs.doc import read_doc
+
         return read_doc(p, file, options)
     data = p.read_bytes()
     if kind == "html":
         from nianbao.read.inputs.html import read_html
+
         return read_html(data, file, options)
     from nianbao.read.inputs.txt import read_text
+
     return read_text(data, file, kind, options)

@@ -36,16 +36,31 @@ def read_doc(path: Path, file: str, options: ReadOptions) -> Document:
     """The .doc/.wps file as a Document (its conversion read as docx), or a ReadError naming `file`."""
     exe = soffice()
     if exe is None:
-        raise ReadError(file, "读取 .doc/.wps 文件需要 LibreOffice（soffice），本机未安装；"
-                              "请安装 LibreOffice，或把文件另存为 .docx")
+        raise ReadError(
+            file, "读取 .doc/.wps 文件需要 LibreOffice（soffice），本机未安装；请安装 LibreOffice，或把文件另存为 .docx"
+        )
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         source = Path(tmp) / f"input{path.suffix.lower() or '.doc'}"
         shutil.copyfile(path, source)
-        cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, str(source)]
+        cmd = [
+            exe,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=options.convert_timeout_s, check=False,
-                           preexec_fn=lift_address_limit())
+            subprocess.run(
+                cmd,
+                capture_output=True,
+                timeout=options.convert_timeout_s,
+                check=False,
+                preexec_fn=lift_address_limit(),
+            )
         except subprocess.TimeoutExpired:
             raise ReadError(file, f"LibreOffice 转换超时（{options.convert_timeout_s} 秒）") from None
         converted = source.with_suffix(".docx")

@@ -38,13 +38,17 @@ def check_archive(path: Path, file: str, options: ReadOptions) -> None:
     if body is None:
         raise ReadError(file, "不是 Word 文档（压缩包中没有 word/document.xml）")
     if total > max_unpacked or total / packed > max_ratio:
-        raise ReadError(file, f"压缩包解压后过大（{total / 1048576:.0f} MB，压缩比 {total / packed:.0f}:1），"
-                              "疑似压缩炸弹，拒绝读取")
+        raise ReadError(
+            file, f"压缩包解压后过大（{total / 1048576:.0f} MB，压缩比 {total / packed:.0f}:1），疑似压缩炸弹，拒绝读取"
+        )
     ratio = body.file_size / (body.compress_size or 1)
     if body.file_size > max_body or ratio > max_ratio:
-        raise ReadError(file, f"Word 正文（word/document.xml）解压后 {body.file_size / 1048576:.0f} MB，"
-                              f"压缩比 {ratio:.0f}:1，超过上限（{max_body / 1048576:.0f} MB，"
-                              f"{max_ratio}:1），不是年度报告，拒绝读取")
+        raise ReadError(
+            file,
+            f"Word 正文（word/document.xml）解压后 {body.file_size / 1048576:.0f} MB，"
+            f"压缩比 {ratio:.0f}:1，超过上限（{max_body / 1048576:.0f} MB，"
+            f"{max_ratio}:1），不是年度报告，拒绝读取",
+        )
 
 
 _P, _T, _TAB, _BR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br")

@@ -19,9 +19,45 @@ from nianbao.read.options import ReadOptions
 from nianbao.report import Location
 
 _SKIP = ["script", "style", "noscript", "template", "iframe", "select", "button", "svg", "object", "embed"]
-_BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "h1", "h2", "h3", "h4",
-          "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "form", "center",
-          "address", "figure", "figcaption", "hr", "body", "td", "th", "caption", "tbody", "thead"}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "form",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "hr",
+    "body",
+    "td",
+    "th",
+    "caption",
+    "tbody",
+    "thead",
+}
 _META_TITLE = ("ArticleTitle", "title", "og:title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
@@ -30,10 +66,48 @@ _MARK = "\ue000"  # a private-use character, removed from the page first
 # The page's nesting and its count of tags are bounded (`ReadOptions.max_html_depth`, `max_html_tags`).
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
 #: Elements without an end tag, or whose end tag may be left out: they do not nest in practice.
-_FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                   "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
-                   "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body", "basefont",
-                   "frame", "keygen", "command"})
+_FLAT = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "rb",
+        "rt",
+        "rp",
+        "html",
+        "head",
+        "body",
+        "basefont",
+        "frame",
+        "keygen",
+        "command",
+    }
+)
 
 
 def nesting_depth(text: str) -> int:

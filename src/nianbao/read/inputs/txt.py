@@ -22,8 +22,10 @@ from nianbao.read.errors import ReadError
 from nianbao.read.options import ReadOptions
 from nianbao.report import Location
 
-FOOTER = re.compile(r"^\s*(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-                    r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+FOOTER = re.compile(
+    r"^\s*(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 _HEADER = re.compile(r"^(标题|发布时间|发布日期|文号|发布机构|栏目|原文链接|本地目录|索引号|来源)\s*[:：]\s*(.*)$")
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -40,8 +42,12 @@ def decode(data: bytes, file: str) -> str:
 def _decode(data: bytes, file: str) -> str:
     if not data.strip():
         raise ReadError(file, "文件为空")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF32_LE, "utf-32")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(enc)
@@ -85,9 +91,17 @@ def _control_byte_ratio(sample: bytes) -> float:
 def _plausible(ch: str) -> bool:
     """A character of Chinese or ASCII text (CJK ideographs and punctuation, full-width forms, ASCII, spaces)."""
     o = ord(ch)
-    return (0x20 <= o < 0x7F or ch in "\t\n\r\f" or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or 0x3400 <= o <= 0x4DBF or 0xA0 <= o <= 0x17F
-            or 0x2460 <= o <= 0x25FF)
+    return (
+        0x20 <= o < 0x7F
+        or ch in "\t\n\r\f"
+        or 0x4E00 <= o <= 0x9FFF
+        or 0x3000 <= o <= 0x303F
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x2000 <= o <= 0x206F
+        or 0x3400 <= o <= 0x4DBF
+        or 0xA0 <= o <= 0x17F
+        or 0x2460 <= o <= 0x25FF
+    )
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -144,8 +158,10 @@ def to_document(text: str, kind: str, options: ReadOptions) -> Document:
     doc = Document(kind=kind)
     start = _read_crawler_header(lines, doc)
     tab_lines = [ln for ln in lines[start:] if "\t" in ln]
-    word_cells = bool(tab_lines) and sum(1 for ln in tab_lines if ln.startswith("\t") and ln.count("\t") == 1) \
-        > len(tab_lines) * 0.6
+    word_cells = (
+        bool(tab_lines)
+        and sum(1 for ln in tab_lines if ln.startswith("\t") and ln.count("\t") == 1) > len(tab_lines) * 0.6
+    )
     row: list[str] = []
     locs: list[Location] = []
     most = options.max_row_cells
@@ -172,8 +188,11 @@ def to_document(text: str, kind: str, options: ReadOptions) -> Document:
         elif "\t" in line.strip("\n") and line.strip():
             row_cells_allowed(line.count("\t") + 1, f"第 {number} 行", most)
             cells, offsets = _split_keep(line, "\t")
-            doc.blocks.append(Block.row(cells, [Location(line=number, start=a, end=a + len(c))
-                                                for c, a in zip(cells, offsets, strict=True)]))
+            doc.blocks.append(
+                Block.row(
+                    cells, [Location(line=number, start=a, end=a + len(c)) for c, a in zip(cells, offsets, strict=True)]
+                )
+            )
             continue
         elif line.lstrip().startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 3:
             if _MD_RULE.match(line.strip()):
@@ -182,8 +201,15 @@ def to_document(text: str, kind: str, options: ReadOptions) -> Document:
             inner = line.strip()[1:-1]
             base = line.index("|") + 1
             cells, offsets = _split_keep(inner, "|")
-            doc.blocks.append(Block.row(cells, [Location(line=number, start=base + a, end=base + a + len(c))
-                                                for c, a in zip(cells, offsets, strict=True)]))
+            doc.blocks.append(
+                Block.row(
+                    cells,
+                    [
+                        Location(line=number, start=base + a, end=base + a + len(c))
+                        for c, a in zip(cells, offsets, strict=True)
+                    ],
+                )
+            )
             continue
         if line.strip():
             doc.blocks.append(Block.line(line, Location(line=number, start=0, end=len(line))))

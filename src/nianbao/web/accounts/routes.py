@@ -55,16 +55,24 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @pages.post("/login")
-def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
-          password: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form()] = "/") -> Response:
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     try:
         with _signing_in(request) as session:
             user = authenticate(session, username, password, _address(request), _limits(request))
             sessions.sign_in(request, session, user.id)
     except AccountError as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 400
-        return page(request, "login.html", {"next": _safe_next(next), "error": str(exc), "username": username},
-                    status_code=status)
+        return page(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": str(exc), "username": username},
+            status_code=status,
+        )
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -82,6 +90,7 @@ def home(request: Request, viewer: CurrentViewer) -> Response:
 # ---------------------------------------------------------------------------------------------
 # API
 # ---------------------------------------------------------------------------------------------
+
 
 class Credentials(BaseModel):
     username: str = Field(min_length=1, max_length=60)
@@ -105,19 +114,30 @@ class SessionOut(BaseModel):
 
 
 def _me(viewer: Viewer) -> Me:
-    return Me(id=viewer.id, username=viewer.username, display_name=viewer.display_name, role=viewer.role,
-              role_label=viewer.role_label, agency_id=viewer.agency_id, agency_name=viewer.agency_name,
-              agency_ids=sorted(viewer.scope) if viewer.scope is not None else None)
+    return Me(
+        id=viewer.id,
+        username=viewer.username,
+        display_name=viewer.display_name,
+        role=viewer.role,
+        role_label=viewer.role_label,
+        agency_id=viewer.agency_id,
+        agency_name=viewer.agency_name,
+        agency_ids=sorted(viewer.scope) if viewer.scope is not None else None,
+    )
 
 
-@api.post("/session", response_model=SessionOut,
-          responses={400: {"description": "用户名或密码不正确"}, 429: {"description": "登录失败次数过多"}})
+@api.post(
+    "/session",
+    response_model=SessionOut,
+    responses={400: {"description": "用户名或密码不正确"}, 429: {"description": "登录失败次数过多"}},
+)
 def api_login(request: Request, credentials: Credentials) -> SessionOut:
     """Sign in with JSON; the session cookie is set and the CSRF token returned."""
     try:
         with _signing_in(request) as session:
-            user = authenticate(session, credentials.username, credentials.password, _address(request),
-                                _limits(request))
+            user = authenticate(
+                session, credentials.username, credentials.password, _address(request), _limits(request)
+            )
             token = sessions.sign_in(request, session, user.id)
             return SessionOut(csrf_token=token, user=_me(viewer_of(session, user)))
     except TooManyAttempts as exc:

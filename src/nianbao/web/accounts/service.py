@@ -36,8 +36,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def create_user(session: Session, username: str, password: str, role: str, agency: Agency | None, *,
-                display_name: str = "", fast_hash: bool = False, check_password: bool = True) -> User:
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    agency: Agency | None,
+    *,
+    display_name: str = "",
+    fast_hash: bool = False,
+    check_password: bool = True,
+) -> User:
     username = username.strip()
     if not username:
         raise AccountError("用户名不能为空")
@@ -49,8 +58,13 @@ def create_user(session: Session, username: str, password: str, role: str, agenc
         raise AccountError(problem)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"用户名“{username}”已存在")
-    user = User(username=username, display_name=display_name.strip() or username, role=role,
-                agency_id=agency.id if agency else None, password_hash=hash_password(password, fast=fast_hash))
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        agency_id=agency.id if agency else None,
+        password_hash=hash_password(password, fast=fast_hash),
+    )
     session.add(user)
     session.flush()
     return user
@@ -66,8 +80,10 @@ def set_password(session: Session, user: User, password: str, *, fast_hash: bool
 
 def _failures(session: Session, which: ColumnElement[bool], since: dt.datetime) -> tuple[int, dt.datetime | None]:
     row = session.execute(
-        select(func.count(), func.min(LoginAttempt.at)).where(LoginAttempt.ok.is_(False), LoginAttempt.at >= since,
-                                                              which)).one()
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.ok.is_(False), LoginAttempt.at >= since, which
+        )
+    ).one()
     first = row[1]
     if first is not None and first.tzinfo is None:
         first = first.replace(tzinfo=dt.UTC)
@@ -118,11 +134,20 @@ def authenticate(session: Session, username: str, password: str, address: str, l
     with Session(session.get_bind()) as own:
         by_address, first_address = _failures(own, LoginAttempt.address == address, since)
         by_account, first_account = _failures(own, LoginAttempt.username == username, since)
-        known = own.scalar(select(LoginAttempt.id).where(
-            LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.ok.is_(True),
-            LoginAttempt.at >= now - dt.timedelta(days=limits.known_days)).limit(1)) is not None
-        found = own.execute(select(User.id, User.active, User.password_hash)
-                            .where(User.username == username)).first()
+        known = (
+            own.scalar(
+                select(LoginAttempt.id)
+                .where(
+                    LoginAttempt.username == username,
+                    LoginAttempt.address == address,
+                    LoginAttempt.ok.is_(True),
+                    LoginAttempt.at >= now - dt.timedelta(days=limits.known_days),
+                )
+                .limit(1)
+            )
+            is not None
+        )
+        found = own.execute(select(User.id, User.active, User.password_hash).where(User.username == username)).first()
     if by_address >= limits.max_failures:
         raise _wait(first_address, limits, now)
     if by_account >= limits.max_failures and not known:

@@ -41,10 +41,17 @@ class UserOut(BaseModel):
 
 
 def _user(user: User) -> UserOut:
-    return UserOut(id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-                   role_label=ROLE_LABELS.get(user.role, user.role), agency_id=user.agency_id,
-                   agency_name=user.agency.name if user.agency else "", active=user.active,
-                   created_at=user.created_at)
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_label=ROLE_LABELS.get(user.role, user.role),
+        agency_id=user.agency_id,
+        agency_name=user.agency.name if user.agency else "",
+        active=user.active,
+        created_at=user.created_at,
+    )
 
 
 class UserIn(BaseModel):
@@ -102,8 +109,10 @@ class CalendarLoadedOut(CalendarOut):
 
 
 class CalendarIn(BaseModel):
-    text: str = Field(max_length=service.MAX_CALENDAR_CHARS,
-                      description="每行“2027-01-01 休”或“2027-02-07 班”，“year: 2027”声明该年已完整录入")
+    text: str = Field(
+        max_length=service.MAX_CALENDAR_CHARS,
+        description="每行“2027-01-01 休”或“2027-02-07 班”，“year: 2027”声明该年已完整录入",
+    )
     replace: bool = Field(False, description="true：先清除已存的全部覆盖")
 
 
@@ -117,29 +126,53 @@ def users(session: DB, viewer: Admin) -> list[UserOut]:
     return [_user(u) for u in service.list_users(session)]
 
 
-@api.post("/admin/users", response_model=UserOut, status_code=201, tags=["管理"],
-          responses={400: {"description": "填写有误"}, 409: {"description": "用户名已存在"}})
+@api.post(
+    "/admin/users",
+    response_model=UserOut,
+    status_code=201,
+    tags=["管理"],
+    responses={400: {"description": "填写有误"}, 409: {"description": "用户名已存在"}},
+)
 def create_user(request: Request, session: DB, viewer: Admin, body: UserIn) -> UserOut:
     """新建用户。"""
     try:
-        user = service.new_user(session, body.username, body.password, body.role, body.agency_id,
-                                display_name=body.display_name, fast_hash=_settings_fast(request))
+        user = service.new_user(
+            session,
+            body.username,
+            body.password,
+            body.role,
+            body.agency_id,
+            display_name=body.display_name,
+            fast_hash=_settings_fast(request),
+        )
     except AdminError as exc:
         raise _refused(exc) from None
     return _user(user)
 
 
-@api.patch("/admin/users/{user_id}", response_model=UserOut, tags=["管理"],
-           responses={400: {"description": "填写有误"}, 404: {"description": "用户不存在"},
-                      409: {"description": "会使系统没有启用的管理员"}})
+@api.patch(
+    "/admin/users/{user_id}",
+    response_model=UserOut,
+    tags=["管理"],
+    responses={
+        400: {"description": "填写有误"},
+        404: {"description": "用户不存在"},
+        409: {"description": "会使系统没有启用的管理员"},
+    },
+)
 def patch_user(request: Request, session: DB, viewer: Admin, user_id: Id, body: UserPatch) -> UserOut:
     """修改用户：姓名、角色、机关、启用或停用、重设密码（只改所给字段）。"""
     user = service.get_user(session, user_id)
     if user is None:
         raise not_found("用户")
-    change = UserChange(display_name=body.display_name, role=body.role,
-                        set_agency="agency_id" in body.model_fields_set, agency_id=body.agency_id,
-                        active=body.active, password=body.password)
+    change = UserChange(
+        display_name=body.display_name,
+        role=body.role,
+        set_agency="agency_id" in body.model_fields_set,
+        agency_id=body.agency_id,
+        active=body.active,
+        password=body.password,
+    )
     try:
         service.update_user(session, viewer, user, change, fast_hash=_settings_fast(request))
     except AdminError as exc:
@@ -151,8 +184,12 @@ class SignedOut(BaseModel):
     revoked: int = Field(description="结束的会话数")
 
 
-@api.delete("/admin/users/{user_id}/sessions", response_model=SignedOut, tags=["管理"],
-            responses={404: {"description": "用户不存在"}})
+@api.delete(
+    "/admin/users/{user_id}/sessions",
+    response_model=SignedOut,
+    tags=["管理"],
+    responses={404: {"description": "用户不存在"}},
+)
 def sign_out_everywhere(session: DB, viewer: Admin, user_id: Id) -> SignedOut:
     """让该用户在所有设备上退出登录（其全部会话立即失效）。"""
     user = service.get_user(session, user_id)
@@ -176,8 +213,13 @@ def _agency_out(session: DB, viewer: Admin, agency: Agency) -> AgencyOut:
     return AgencyOut(id=node.id, name=node.name, level=node.level, parent_id=node.parent_id, depth=node.depth)
 
 
-@api.post("/admin/agencies", response_model=AgencyOut, status_code=201, tags=["管理"],
-          responses={400: {"description": "填写有误"}, 409: {"description": "机关已存在"}})
+@api.post(
+    "/admin/agencies",
+    response_model=AgencyOut,
+    status_code=201,
+    tags=["管理"],
+    responses={400: {"description": "填写有误"}, 409: {"description": "机关已存在"}},
+)
 def create_agency(session: DB, viewer: Admin, body: AgencyIn) -> AgencyOut:
     """新建机关（层级：人民政府或政府部门；可指定上级机关）。"""
     try:
@@ -187,17 +229,30 @@ def create_agency(session: DB, viewer: Admin, body: AgencyIn) -> AgencyOut:
     return _agency_out(session, viewer, agency)
 
 
-@api.patch("/admin/agencies/{agency_id}", response_model=AgencyOut, tags=["管理"],
-           responses={400: {"description": "填写有误"}, 404: {"description": "机关不存在"},
-                      409: {"description": "名称重复，或会形成上下级循环"}})
+@api.patch(
+    "/admin/agencies/{agency_id}",
+    response_model=AgencyOut,
+    tags=["管理"],
+    responses={
+        400: {"description": "填写有误"},
+        404: {"description": "机关不存在"},
+        409: {"description": "名称重复，或会形成上下级循环"},
+    },
+)
 def patch_agency(session: DB, viewer: Admin, agency_id: Id, body: AgencyPatch) -> AgencyOut:
     """改名、改层级或改上级机关（parent_id 为 null 表示最上级）；形成循环的修改被拒绝。"""
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise not_found("机关")
     try:
-        service.update_agency(session, agency, name=body.name, level=body.level,
-                              set_parent="parent_id" in body.model_fields_set, parent_id=body.parent_id)
+        service.update_agency(
+            session,
+            agency,
+            name=body.name,
+            level=body.level,
+            set_parent="parent_id" in body.model_fields_set,
+            parent_id=body.parent_id,
+        )
     except AdminError as exc:
         raise _refused(exc) from None
     return _agency_out(session, viewer, agency)
@@ -205,8 +260,9 @@ def patch_agency(session: DB, viewer: Admin, agency_id: Id, body: AgencyPatch) -
 
 def _calendar(session: DB) -> CalendarOut:
     state = service.calendar_state(session)
-    return CalendarOut(days=[CalendarDayOut(day=d, workday=w, note=n) for d, w, n in state.days],
-                       years=state.years, text=state.text)
+    return CalendarOut(
+        days=[CalendarDayOut(day=d, workday=w, note=n) for d, w, n in state.days], years=state.years, text=state.text
+    )
 
 
 @api.get("/admin/calendar", response_model=CalendarOut, tags=["管理"])
@@ -215,18 +271,24 @@ def calendar(session: DB, viewer: Admin) -> CalendarOut:
     return _calendar(session)
 
 
-@api.put("/admin/calendar", response_model=CalendarLoadedOut, tags=["管理"],
-         responses={422: {"description": "内容无法识别（指明行号）"}})
+@api.put(
+    "/admin/calendar",
+    response_model=CalendarLoadedOut,
+    tags=["管理"],
+    responses={422: {"description": "内容无法识别（指明行号）"}},
+)
 def put_calendar(request: Request, session: DB, viewer: Admin, body: CalendarIn) -> CalendarLoadedOut:
     """导入工作日历覆盖：与已存内容合并，或 replace=true 时整体替换；未办结案件的答复期限随之重算。"""
     try:
-        loaded = service.load_calendar_text(session, body.text, request.app.state.settings.today(),
-                                            replace=body.replace)
+        loaded = service.load_calendar_text(
+            session, body.text, request.app.state.settings.today(), replace=body.replace
+        )
     except AdminError as exc:
         raise HTTPException(422, str(exc)) from None
     state = _calendar(session)
-    return CalendarLoadedOut(**state.model_dump(), stored_days=loaded.days, new_years=loaded.years,
-                             refreshed_cases=loaded.refreshed)
+    return CalendarLoadedOut(
+        **state.model_dump(), stored_days=loaded.days, new_years=loaded.years, refreshed_cases=loaded.refreshed
+    )
 
 
 @api.get("/agencies", response_model=list[AgencyOut], tags=["机关"])

@@ -36,15 +36,24 @@ def _fast(request: Request) -> bool:
     return bool(request.app.state.settings.fast_password_hashes)
 
 
-def _admin_page(request: Request, session: DB, viewer: Viewer, *, error: str = "", status: int = 200,
-                calendar_text: str = "") -> Response:
+def _admin_page(
+    request: Request, session: DB, viewer: Viewer, *, error: str = "", status: int = 200, calendar_text: str = ""
+) -> Response:
     state = service.calendar_state(session)
     context: dict[str, Any] = {
-        "title": "系统管理", "users": service.list_users(session), "agencies": agency_tree(session, viewer),
-        "roles": [(r, ROLE_LABELS[r]) for r in ROLES], "role_labels": ROLE_LABELS, "levels": LEVELS, "calendar": state,
-        "calendar_text": calendar_text, "library_years": LIBRARY_YEARS, "deadlines": load_deadlines(session),
+        "title": "系统管理",
+        "users": service.list_users(session),
+        "agencies": agency_tree(session, viewer),
+        "roles": [(r, ROLE_LABELS[r]) for r in ROLES],
+        "role_labels": ROLE_LABELS,
+        "levels": LEVELS,
+        "calendar": state,
+        "calendar_text": calendar_text,
+        "library_years": LIBRARY_YEARS,
+        "deadlines": load_deadlines(session),
         "calendar_notice": calendar_store.load_calendar(session).notice(request.app.state.settings.today()),
-        "flash": request.session.pop("admin_flash", ""), "error": error,
+        "flash": request.session.pop("admin_flash", ""),
+        "error": error,
     }
     return page(request, "admin/index.html", context, status_code=status)
 
@@ -74,11 +83,26 @@ def admin_page(request: Request, session: DB, viewer: Admin) -> Response:
 
 
 @pages.post("/admin/users")
-def create_user(request: Request, session: DB, viewer: Admin, username: Text = "", display_name: Text = "",
-                role: Text = "", agency_id: Text = "", password: Text = "") -> Response:
+def create_user(
+    request: Request,
+    session: DB,
+    viewer: Admin,
+    username: Text = "",
+    display_name: Text = "",
+    role: Text = "",
+    agency_id: Text = "",
+    password: Text = "",
+) -> Response:
     try:
-        user = service.new_user(session, username, password, role, _id(agency_id, "机关"),
-                                display_name=display_name, fast_hash=_fast(request))
+        user = service.new_user(
+            session,
+            username,
+            password,
+            role,
+            _id(agency_id, "机关"),
+            display_name=display_name,
+            fast_hash=_fast(request),
+        )
     except AdminError as exc:
         return _refused(request, session, viewer, exc)
     return _done(request, f"已创建用户“{user.username}”", "users")
@@ -119,12 +143,20 @@ def sign_out_everywhere(request: Request, session: DB, viewer: Admin, user_id: i
 
 
 @pages.post("/admin/users/{user_id}")
-def edit_user(request: Request, session: DB, viewer: Admin, user_id: int, display_name: Text = "",
-              role: Text = "", agency_id: Text = "") -> Response:
+def edit_user(
+    request: Request,
+    session: DB,
+    viewer: Admin,
+    user_id: int,
+    display_name: Text = "",
+    role: Text = "",
+    agency_id: Text = "",
+) -> Response:
     user = _user_or_404(session, user_id)
     try:
-        change = UserChange(display_name=display_name, role=role or None, set_agency=True,
-                            agency_id=_id(agency_id, "机关"))
+        change = UserChange(
+            display_name=display_name, role=role or None, set_agency=True, agency_id=_id(agency_id, "机关")
+        )
         service.update_user(session, viewer, user, change)
     except AdminError as exc:
         return _refused(request, session, viewer, exc)
@@ -132,8 +164,9 @@ def edit_user(request: Request, session: DB, viewer: Admin, user_id: int, displa
 
 
 @pages.post("/admin/agencies")
-def create_agency(request: Request, session: DB, viewer: Admin, name: Text = "", level: Text = "",
-                  parent_id: Text = "") -> Response:
+def create_agency(
+    request: Request, session: DB, viewer: Admin, name: Text = "", level: Text = "", parent_id: Text = ""
+) -> Response:
     try:
         agency = service.new_agency(session, name, level, _id(parent_id, "上级机关"))
     except AdminError as exc:
@@ -142,23 +175,41 @@ def create_agency(request: Request, session: DB, viewer: Admin, name: Text = "",
 
 
 @pages.post("/admin/agencies/{agency_id}")
-def edit_agency(request: Request, session: DB, viewer: Admin, agency_id: int, name: Text = "",
-                level: Text = "", parent_id: Text = "") -> Response:
+def edit_agency(
+    request: Request,
+    session: DB,
+    viewer: Admin,
+    agency_id: int,
+    name: Text = "",
+    level: Text = "",
+    parent_id: Text = "",
+) -> Response:
     agency = session.get(Agency, agency_id) if 0 < agency_id < 2**31 else None
     if agency is None:
         raise not_found("机关")
     try:
-        service.update_agency(session, agency, name=name or None, level=level or None, set_parent=True,
-                              parent_id=_id(parent_id, "上级机关"))
+        service.update_agency(
+            session,
+            agency,
+            name=name or None,
+            level=level or None,
+            set_parent=True,
+            parent_id=_id(parent_id, "上级机关"),
+        )
     except AdminError as exc:
         return _refused(request, session, viewer, exc)
     return _done(request, f"已修改机关“{agency.name}”", "agencies")
 
 
 @pages.post("/admin/calendar")
-def load_calendar(request: Request, session: DB, viewer: Admin,
-                        text: Annotated[str, Form(max_length=service.MAX_CALENDAR_CHARS)] = "",
-                        file: Annotated[UploadFile | None, File()] = None, replace: Text = "") -> Response:
+def load_calendar(
+    request: Request,
+    session: DB,
+    viewer: Admin,
+    text: Annotated[str, Form(max_length=service.MAX_CALENDAR_CHARS)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    replace: Text = "",
+) -> Response:
     content = text
     if file is not None and file.filename:
         data = file.file.read(MAX_CALENDAR_FILE + 1)
@@ -172,17 +223,23 @@ def load_calendar(request: Request, session: DB, viewer: Admin,
         except AdminError as exc:
             return _refused(request, session, viewer, exc, calendar_text=text)
     try:
-        loaded = service.load_calendar_text(session, content, request.app.state.settings.today(),
-                                            replace=replace == "1")
+        loaded = service.load_calendar_text(
+            session, content, request.app.state.settings.today(), replace=replace == "1"
+        )
     except AdminError as exc:
-        return _refused(request, session, viewer, exc, calendar_text=content[:service.MAX_CALENDAR_CHARS])
-    return _done(request, f"已导入工作日历：{loaded.days} 个日期，新声明 {loaded.years} 个完整年份；"
-                          f"{loaded.refreshed} 个未办结案件的答复期限随之重新计算（已记入案件事件）", "calendar")
+        return _refused(request, session, viewer, exc, calendar_text=content[: service.MAX_CALENDAR_CHARS])
+    return _done(
+        request,
+        f"已导入工作日历：{loaded.days} 个日期，新声明 {loaded.years} 个完整年份；"
+        f"{loaded.refreshed} 个未办结案件的答复期限随之重新计算（已记入案件事件）",
+        "calendar",
+    )
 
 
 @pages.post("/admin/deadlines")
-def set_deadlines(request: Request, session: DB, viewer: Admin, government: Text = "",
-                  department: Text = "") -> Response:
+def set_deadlines(
+    request: Request, session: DB, viewer: Admin, government: Text = "", department: Text = ""
+) -> Response:
     try:
         chosen = Deadlines(government=parse_month_day(government), department=parse_month_day(department))
     except ValueError as exc:

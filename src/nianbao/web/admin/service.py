@@ -54,6 +54,7 @@ def clean_text(value: str, what: str, limit: int, *, required: bool = True) -> s
 # Users
 # --------------------------------------------------------------------------------------------
 
+
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).options(joinedload(User.agency)).order_by(User.id)))
 
@@ -71,8 +72,16 @@ def _agency(session: Session, agency_id: int | None) -> Agency | None:
     return found
 
 
-def new_user(session: Session, username: str, password: str, role: str, agency_id: int | None, *,
-             display_name: str = "", fast_hash: bool = False) -> User:
+def new_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    agency_id: int | None,
+    *,
+    display_name: str = "",
+    fast_hash: bool = False,
+) -> User:
     """A new active user (AdminError with the accounts service's message when refused)."""
     username = clean_text(username, "用户名", 60)
     display_name = clean_text(display_name, "姓名", 100, required=False)
@@ -80,15 +89,15 @@ def new_user(session: Session, username: str, password: str, role: str, agency_i
         raise AdminError(f"用户名“{username}”已存在", conflict=True)
     agency = _agency(session, agency_id)
     try:
-        return create_user(session, username, password, role, agency, display_name=display_name,
-                           fast_hash=fast_hash)
+        return create_user(session, username, password, role, agency, display_name=display_name, fast_hash=fast_hash)
     except AccountError as exc:
         raise AdminError(str(exc)) from None
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.role == "admin",
-                                                                        User.active.is_(True))) or 0
+    return (
+        session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))) or 0
+    )
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,7 @@ class UserChange:
     password: str | None = None
 
 
-def update_user(session: Session, acting: Viewer, user: User, change: UserChange, *,
-                fast_hash: bool = False) -> User:
+def update_user(session: Session, acting: Viewer, user: User, change: UserChange, *, fast_hash: bool = False) -> User:
     """Applies `change` to `user`; AdminError when refused (nothing is changed then)."""
     role = user.role if change.role is None else change.role
     if role not in ROLES:
@@ -143,6 +151,7 @@ def sign_out_everywhere(session: Session, user: User) -> int:
 # Agencies
 # --------------------------------------------------------------------------------------------
 
+
 def _level(level: str) -> str:
     if level not in LEVELS:
         raise AdminError(f"机关层级“{level}”无效，应为 government（人民政府）或 department（政府部门）")
@@ -160,8 +169,15 @@ def new_agency(session: Session, name: str, level: str, parent_id: int | None) -
         raise AdminError(str(exc)) from None
 
 
-def update_agency(session: Session, agency: Agency, *, name: str | None = None, level: str | None = None,
-                  set_parent: bool = False, parent_id: int | None = None) -> Agency:
+def update_agency(
+    session: Session,
+    agency: Agency,
+    *,
+    name: str | None = None,
+    level: str | None = None,
+    set_parent: bool = False,
+    parent_id: int | None = None,
+) -> Agency:
     """Renames, changes the level or the parent (None: top level); a cycle is refused (nothing changed)."""
     if level is not None:
         level = _level(level)
@@ -188,6 +204,7 @@ def update_agency(session: Session, agency: Agency, *, name: str | None = None, 
 # The working-day calendar
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CalendarState:
     days: list[tuple[dt.date, bool, str]]
@@ -199,8 +216,12 @@ class CalendarState:
 
 
 def calendar_state(session: Session) -> CalendarState:
-    days = [(d, w, n) for d, w, n in session.execute(
-        select(CalendarDay.day, CalendarDay.workday, CalendarDay.note).order_by(CalendarDay.day))]
+    days = [
+        (d, w, n)
+        for d, w, n in session.execute(
+            select(CalendarDay.day, CalendarDay.workday, CalendarDay.note).order_by(CalendarDay.day)
+        )
+    ]
     years = list(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
     return CalendarState(days, years)
 

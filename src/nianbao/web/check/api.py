@@ -76,12 +76,15 @@ def _clean(text: str | None) -> str | None:
 
 
 @api.get("/reports", response_model=ReportList)
-def list_reports(session: DB, viewer: CurrentViewer,
-                 year: Annotated[int | None, Query(ge=2008, le=2100, description="报告年度")] = None,
-                 agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="机关编号")] = None,
-                 q: Annotated[str | None, Query(max_length=100, description="机关名称或文件名的一部分")] = None,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> ReportList:
+def list_reports(
+    session: DB,
+    viewer: CurrentViewer,
+    year: Annotated[int | None, Query(ge=2008, le=2100, description="报告年度")] = None,
+    agency_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="机关编号")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="机关名称或文件名的一部分")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> ReportList:
     """The checked reports in your scope, newest first (only the metadata and counts; no file is read)."""
     text = _clean(q)
     rows = visible_reports(session, viewer, year=year, agency_id=agency_id, q=text, limit=limit, offset=offset)
@@ -90,9 +93,17 @@ def list_reports(session: DB, viewer: CurrentViewer,
 
 
 def _job_out(job: JobView) -> JobOut:
-    return JobOut(id=job.id, state="done" if job.done else job.state, done=job.done, total=job.total,
-                  finished=job.finished, stored=job.stored, refused=job.refused,
-                  results=[_result_out(r) for r in job.results], status_url=f"/api/v1/upload-jobs/{job.id}")
+    return JobOut(
+        id=job.id,
+        state="done" if job.done else job.state,
+        done=job.done,
+        total=job.total,
+        finished=job.finished,
+        stored=job.stored,
+        refused=job.refused,
+        results=[_result_out(r) for r in job.results],
+        status_url=f"/api/v1/upload-jobs/{job.id}",
+    )
 
 
 def _answer(job: JobView) -> Response | JobOut:
@@ -106,17 +117,26 @@ def _answer(job: JobView) -> Response | JobOut:
     return JSONResponse(body, status_code=refusal_status(job.results))
 
 
-@api.post("/reports", status_code=202, response_model=JobOut,
-          responses={201: {"description": "已处理完（在 wait 秒内）：至少一份已保存；未接收的文件及原因一并列出"},
-                     202: {"description": "已接收，正在后台读取：按 status_url（Location）查询进度和结果"},
-                     404: {"description": "归属机关不存在或不在您的职责范围内"},
-                     413: {"description": "所有文件都超过大小上限"}, 415: {"description": "所有文件类型都不受支持"},
-                     422: {"description": "没有一份文件被接收（原因见 detail 和 results）"}})
-def upload_reports(request: Request, viewer: CurrentViewer,
-                   files: Annotated[list[UploadFile], File(description="一份或多份报告文件")],
-                   agency_id: Annotated[int | None, Form(ge=1, le=2**31 - 1, description="归属机关编号")] = None,
-                   wait: Annotated[float, Query(ge=0, le=60, description="最多等待处理完成的秒数（默认不等待）")] = 0,
-                   ) -> Response | JobOut:
+@api.post(
+    "/reports",
+    status_code=202,
+    response_model=JobOut,
+    responses={
+        201: {"description": "已处理完（在 wait 秒内）：至少一份已保存；未接收的文件及原因一并列出"},
+        202: {"description": "已接收，正在后台读取：按 status_url（Location）查询进度和结果"},
+        404: {"description": "归属机关不存在或不在您的职责范围内"},
+        413: {"description": "所有文件都超过大小上限"},
+        415: {"description": "所有文件类型都不受支持"},
+        422: {"description": "没有一份文件被接收（原因见 detail 和 results）"},
+    },
+)
+def upload_reports(
+    request: Request,
+    viewer: CurrentViewer,
+    files: Annotated[list[UploadFile], File(description="一份或多份报告文件")],
+    agency_id: Annotated[int | None, Form(ge=1, le=2**31 - 1, description="归属机关编号")] = None,
+    wait: Annotated[float, Query(ge=0, le=60, description="最多等待处理完成的秒数（默认不等待）")] = 0,
+) -> Response | JobOut:
     """Uploads one or more report files for checking. Each is read in a worker process (with a time and a
     memory limit), matched to an agency, checked and stored as checked (submitting is a separate act). The
     answer is 202 with the job's URL at once, or the results when the job ends within `wait` seconds."""
@@ -133,8 +153,13 @@ def upload_job(request: Request, session: DB, viewer: CurrentViewer, job_id: Rep
 
 
 def _result_out(r: FileResult) -> FileResultOut:
-    return FileResultOut(filename=r.filename, ok=r.ok, message=r.message, reason=r.reason,
-                         report=report_out(r.report) if r.report is not None else None)
+    return FileResultOut(
+        filename=r.filename,
+        ok=r.ok,
+        message=r.message,
+        reason=r.reason,
+        report=report_out(r.report) if r.report is not None else None,
+    )
 
 
 @api.get("/reports/{report_id}", response_model=ReportDetail, responses=ERRORS)
@@ -143,11 +168,16 @@ def get_one(session: DB, viewer: CurrentViewer, report_id: ReportId) -> ReportDe
     stored = get_report(session, viewer, report_id)
     _, findings = _audit(session, stored)
     report = report_of(stored)
-    comments = session.scalars(select(Comment).where(Comment.report_id == stored.id)
-                               .options(joinedload(Comment.user)).order_by(Comment.id))
-    return ReportDetail(**report_out(stored).model_dump(), title=report.title,
-                        cells=report.to_exchange()["cells"], findings=findings,
-                        comments=[comment_out(c) for c in comments])
+    comments = session.scalars(
+        select(Comment).where(Comment.report_id == stored.id).options(joinedload(Comment.user)).order_by(Comment.id)
+    )
+    return ReportDetail(
+        **report_out(stored).model_dump(),
+        title=report.title,
+        cells=report.to_exchange()["cells"],
+        findings=findings,
+        comments=[comment_out(c) for c in comments],
+    )
 
 
 @api.get("/reports/{report_id}/audit", response_model=AuditOut, responses=ERRORS)
@@ -155,14 +185,25 @@ def get_audit(session: DB, viewer: CurrentViewer, report_id: ReportId) -> AuditO
     """The findings of the report, with the reviews that apply (kept across re-uploads)."""
     stored = get_report(session, viewer, report_id)
     audit, findings = _audit(session, stored)
-    return AuditOut(report_id=stored.id, file=audit.file, agency=audit.agency, year=audit.year, format=audit.format,
-                    counts=audit.counts(), findings=findings)
+    return AuditOut(
+        report_id=stored.id,
+        file=audit.file,
+        agency=audit.agency,
+        year=audit.year,
+        format=audit.format,
+        counts=audit.counts(),
+        findings=findings,
+    )
 
 
-@api.put("/reports/{report_id}/findings/{fingerprint}", response_model=FindingOut,
-         responses={**ERRORS, 403: {"description": "仅审核人员、监管人员和管理员可以复核"}})
-def put_review(session: DB, viewer: CurrentViewer, report_id: ReportId, fingerprint: Fingerprint,
-               body: ReviewIn) -> FindingOut:
+@api.put(
+    "/reports/{report_id}/findings/{fingerprint}",
+    response_model=FindingOut,
+    responses={**ERRORS, 403: {"description": "仅审核人员、监管人员和管理员可以复核"}},
+)
+def put_review(
+    session: DB, viewer: CurrentViewer, report_id: ReportId, fingerprint: Fingerprint, body: ReviewIn
+) -> FindingOut:
     """Confirms or dismisses a finding, or clears the verdict (reviewers, supervisors, administrators)."""
     stored = get_report(session, viewer, report_id)
     try:
@@ -187,10 +228,16 @@ def post_comment(session: DB, viewer: CurrentViewer, report_id: ReportId, body: 
     return comment_out(comment)
 
 
-@api.post("/reports/{report_id}/submit", response_model=ReportOut,
-          responses={**ERRORS, 403: {"description": "无权提交该机关的报告"},
-                     409: {"description": "已提交，或文件所印机关与归属机关不一致（须填写理由）"},
-                     422: {"description": "核查发现错误，不能提交"}})
+@api.post(
+    "/reports/{report_id}/submit",
+    response_model=ReportOut,
+    responses={
+        **ERRORS,
+        403: {"description": "无权提交该机关的报告"},
+        409: {"description": "已提交，或文件所印机关与归属机关不一致（须填写理由）"},
+        422: {"description": "核查发现错误，不能提交"},
+    },
+)
 def post_submit(session: DB, viewer: CurrentViewer, report_id: ReportId, body: SubmitIn) -> ReportOut:
     """Submits a checked upload as the agency's report (an upload is only a check until then): it must have no
     errors, and the agency printed in the file must be the report's agency, or `reason` says why not."""
@@ -202,8 +249,11 @@ def post_submit(session: DB, viewer: CurrentViewer, report_id: ReportId, body: S
     return report_out(stored)
 
 
-@api.post("/reports/{report_id}/return", response_model=ReportOut,
-          responses={**ERRORS, 403: {"description": "仅政务公开监管人员和管理员可以退回报告"}})
+@api.post(
+    "/reports/{report_id}/return",
+    response_model=ReportOut,
+    responses={**ERRORS, 403: {"description": "仅政务公开监管人员和管理员可以退回报告"}},
+)
 def post_return(session: DB, viewer: CurrentViewer, report_id: ReportId, body: ReturnIn) -> ReportOut:
     """Returns the report for correction with a note (supervisors and administrators)."""
     stored = get_report(session, viewer, report_id)

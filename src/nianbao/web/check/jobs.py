@@ -119,11 +119,18 @@ def _entry(n: int, result: FileResult) -> dict[str, Any]:
 def create_job(session: Session, viewer: Viewer, agency_id: int | None, taken: Taken) -> UploadJob:
     """The job row, with the files refused at once already among its results."""
     now = _now()
-    job = UploadJob(user_id=viewer.id, agency_id=agency_id, state="queued" if taken.to_read else "done",
-                    total=len(taken.files), finished=len(taken.refused),
-                    results=json.dumps([_entry(n, r) for n, (_, _, r) in enumerate(taken.files) if r is not None],
-                                       ensure_ascii=False),
-                    created_at=now, updated_at=now)
+    job = UploadJob(
+        user_id=viewer.id,
+        agency_id=agency_id,
+        state="queued" if taken.to_read else "done",
+        total=len(taken.files),
+        finished=len(taken.refused),
+        results=json.dumps(
+            [_entry(n, r) for n, (_, _, r) in enumerate(taken.files) if r is not None], ensure_ascii=False
+        ),
+        created_at=now,
+        updated_at=now,
+    )
     session.add(job)
     session.flush()
     return job
@@ -140,8 +147,9 @@ def _read(name: str, content: bytes, limits: Limits) -> Parsed:
     try:
         outcome = shared_pool().run(read_upload, name, content, time_limit=limits.seconds)
     except (JobTimeout, JobMemoryExceeded, JobCrashed) as exc:
-        reason = "timeout" if isinstance(exc, JobTimeout) else "memory" if isinstance(exc, JobMemoryExceeded) \
-            else "crashed"
+        reason = (
+            "timeout" if isinstance(exc, JobTimeout) else "memory" if isinstance(exc, JobMemoryExceeded) else "crashed"
+        )
         raise UploadRefused(f"文件“{name}”{exc}，未保存", reason=reason) from None
     except JobError as exc:
         log.error("reading %s failed in the pool: %s", name, exc)
@@ -154,8 +162,18 @@ def _read(name: str, content: bytes, limits: Limits) -> Parsed:
     return Parsed(outcome.report, outcome.lines)
 
 
-def _record(factory: sessionmaker[Session], job_id: int, n: int, viewer: Viewer, agency_id: int | None, name: str,
-            content: bytes, parsed: Parsed | None, refusal: FileResult | None, limits: Limits) -> None:
+def _record(
+    factory: sessionmaker[Session],
+    job_id: int,
+    n: int,
+    viewer: Viewer,
+    agency_id: int | None,
+    name: str,
+    content: bytes,
+    parsed: Parsed | None,
+    refusal: FileResult | None,
+    limits: Limits,
+) -> None:
     """Stores one file (when it was read) and adds its result to the job, in one transaction."""
     with factory() as session, session.begin():
         job = session.get(UploadJob, job_id)  # one thread writes a job: no lock needed
@@ -166,8 +184,9 @@ def _record(factory: sessionmaker[Session], job_id: int, n: int, viewer: Viewer,
             assert parsed is not None
             try:
                 with session.begin_nested():
-                    stored = store_report(session, viewer, name, content, agency_id=agency_id,
-                                          max_bytes=limits.max_bytes, parsed=parsed)
+                    stored = store_report(
+                        session, viewer, name, content, agency_id=agency_id, max_bytes=limits.max_bytes, parsed=parsed
+                    )
             except UploadRefused as exc:
                 result = FileResult(name, message=str(exc), reason=exc.reason)
             except CheckError as exc:
@@ -184,13 +203,13 @@ def _record(factory: sessionmaker[Session], job_id: int, n: int, viewer: Viewer,
         remember(stored, parsed)
 
 
-def run_job(factory: sessionmaker[Session], job_id: int, viewer: Viewer, agency_id: int | None, taken: Taken,
-            limits: Limits) -> None:
+def run_job(
+    factory: sessionmaker[Session], job_id: int, viewer: Viewer, agency_id: int | None, taken: Taken, limits: Limits
+) -> None:
     """Reads, checks and stores the job's files one after another; every file ends with a result."""
     try:
         with factory() as session, session.begin():
-            session.execute(update(UploadJob).where(UploadJob.id == job_id)
-                            .values(state="running", updated_at=_now()))
+            session.execute(update(UploadJob).where(UploadJob.id == job_id).values(state="running", updated_at=_now()))
         for n, (name, path, _) in enumerate(taken.files):
             if path is None:
                 continue  # refused at once: already among the results
@@ -210,22 +229,34 @@ def run_job(factory: sessionmaker[Session], job_id: int, viewer: Viewer, agency_
             except SQLAlchemyError as exc:
                 log.exception("storing %s failed", name)
                 why = "数据库繁忙" if db.is_busy(exc) else "数据库拒绝保存"
-                _record(factory, job_id, n, viewer, agency_id, name, content, None,
-                        FileResult(name, message=f"文件“{name}”未保存：{why}，请稍后重新上传", reason="busy"), limits)
+                _record(
+                    factory,
+                    job_id,
+                    n,
+                    viewer,
+                    agency_id,
+                    name,
+                    content,
+                    None,
+                    FileResult(name, message=f"文件“{name}”未保存：{why}，请稍后重新上传", reason="busy"),
+                    limits,
+                )
     except Exception:
         log.exception("upload job %s failed", job_id)
     finally:
         discard(taken)
 
 
-def start(factory: sessionmaker[Session], job_id: int, viewer: Viewer, agency_id: int | None, taken: Taken,
-          limits: Limits) -> Future[None]:
+def start(
+    factory: sessionmaker[Session], job_id: int, viewer: Viewer, agency_id: int | None, taken: Taken, limits: Limits
+) -> Future[None]:
     return runner().submit(run_job, factory, job_id, viewer, agency_id, taken, limits)
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading a job back
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class JobView:
@@ -258,14 +289,25 @@ def job_view(session: Session, viewer: Viewer, job_id: int, limits: Limits) -> J
         raise not_found("上传任务")
     entries: list[dict[str, Any]] = sorted(json.loads(job.results), key=lambda e: int(e.get("n", 0)))
     ids = [e["report_id"] for e in entries if "report_id" in e]
-    rows = {r.id: r for r in session.scalars(
-        select(StoredReport).where(StoredReport.id.in_(ids)).options(joinedload(StoredReport.agency)))} if ids else {}
+    rows = (
+        {
+            r.id: r
+            for r in session.scalars(
+                select(StoredReport).where(StoredReport.id.in_(ids)).options(joinedload(StoredReport.agency))
+            )
+        }
+        if ids
+        else {}
+    )
     results: list[FileResult] = []
     for e in entries:
         if "report_id" in e:
             row = rows.get(e["report_id"])
-            results.append(FileResult(e["filename"], report=row) if row is not None else
-                           FileResult(e["filename"], message=f"文件“{e['filename']}”的报告已被删除", reason="error"))
+            results.append(
+                FileResult(e["filename"], report=row)
+                if row is not None
+                else FileResult(e["filename"], message=f"文件“{e['filename']}”的报告已被删除", reason="error")
+            )
         else:
             results.append(FileResult(e["filename"], message=e.get("message", ""), reason=e.get("reason", "")))
     quiet = _now() - _aware(job.updated_at)

@@ -78,8 +78,7 @@ def refuse_early(filename: str, size: int, max_bytes: int | None) -> None:
     suffix = PurePosixPath(filename).suffix.lower()
     if suffix not in SUFFIXES:
         shown = f"“{suffix}”" if suffix else "（无扩展名）"
-        raise UploadRefused(f"文件“{filename}”的类型不受支持：扩展名{shown}，只接受 {SUFFIX_NAMES} 文件",
-                            reason="type")
+        raise UploadRefused(f"文件“{filename}”的类型不受支持：扩展名{shown}，只接受 {SUFFIX_NAMES} 文件", reason="type")
 
 
 def parse_bytes(filename: str, content: bytes) -> Parsed:

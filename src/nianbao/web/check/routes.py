@@ -55,46 +55,80 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
-def _list_context(request: Request, session: DB, viewer: Viewer, *, year: int | None = None,
-                  agency: int | None = None, q: str = "", page_no: int = 1) -> dict[str, object]:
+def _list_context(
+    request: Request,
+    session: DB,
+    viewer: Viewer,
+    *,
+    year: int | None = None,
+    agency: int | None = None,
+    q: str = "",
+    page_no: int = 1,
+) -> dict[str, object]:
     q = q.strip()[:100]
     total = count_visible(session, viewer, year=year, agency_id=agency, q=q or None)
     pages_count = max(1, -(-total // PAGE_SIZE))
     page_no = min(max(1, page_no), pages_count)
-    items = listed_reports(session, viewer, year=year, agency_id=agency, q=q or None, limit=PAGE_SIZE,
-                           offset=(page_no - 1) * PAGE_SIZE)
+    items = listed_reports(
+        session, viewer, year=year, agency_id=agency, q=q or None, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE
+    )
     base = {k: v for k, v in (("year", year), ("agency", agency), ("q", q)) if v}
 
     def url(n: int) -> str:
         return "/check?" + urlencode({**base, "page": n})
 
     settings = request.app.state.settings
-    return {"items": items, "total": total, "years": visible_years(session, viewer),
-            "agencies": scope_agencies(session, viewer), "year": year, "agency": agency, "q": q,
-            "filtered": bool(base), "page": page_no, "pages": pages_count,
-            "prev_url": url(page_no - 1) if page_no > 1 else None,
-            "next_url": url(page_no + 1) if page_no < pages_count else None,
-            "max_mb": megabytes(settings.max_upload_bytes), "accept": ACCEPT, "results": None, "upload_error": None}
+    return {
+        "items": items,
+        "total": total,
+        "years": visible_years(session, viewer),
+        "agencies": scope_agencies(session, viewer),
+        "year": year,
+        "agency": agency,
+        "q": q,
+        "filtered": bool(base),
+        "page": page_no,
+        "pages": pages_count,
+        "prev_url": url(page_no - 1) if page_no > 1 else None,
+        "next_url": url(page_no + 1) if page_no < pages_count else None,
+        "max_mb": megabytes(settings.max_upload_bytes),
+        "accept": ACCEPT,
+        "results": None,
+        "upload_error": None,
+    }
 
 
 @pages.get("/check")
-def list_page(request: Request, session: DB, viewer: CurrentViewer, year: Annotated[str, Query(max_length=20)] = "",
-              agency: Annotated[str, Query(max_length=20)] = "", q: Annotated[str, Query(max_length=200)] = "",
-              page_no: Annotated[str, Query(alias="page", max_length=20)] = "") -> Response:
+def list_page(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    year: Annotated[str, Query(max_length=20)] = "",
+    agency: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    page_no: Annotated[str, Query(alias="page", max_length=20)] = "",
+) -> Response:
     """The checked reports in scope, newest first, with filters and the upload form."""
-    return page(request, "check/list.html",
-                _list_context(request, session, viewer, year=_int(year), agency=_int(agency), q=q,
-                              page_no=_int(page_no) or 1))
+    return page(
+        request,
+        "check/list.html",
+        _list_context(request, session, viewer, year=_int(year), agency=_int(agency), q=q, page_no=_int(page_no) or 1),
+    )
 
 
 @pages.post("/check")
-def upload(request: Request, viewer: CurrentViewer, files: Annotated[list[UploadFile | str] | None, File()] = None,
-           agency_id: Annotated[str, Form(max_length=20)] = "") -> Response:
+def upload(
+    request: Request,
+    viewer: CurrentViewer,
+    files: Annotated[list[UploadFile | str] | None, File()] = None,
+    agency_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
     """Takes the files and starts their job (each file read in a worker process, checked and stored; one bad
     file does not stop the others). A small upload done within a moment shows its result at once; else the
     job's page follows its progress."""
-    incoming = [Incoming(f.filename or "", f.file) for f in files or []
-                if not isinstance(f, str) and (f.filename or f.size)]
+    incoming = [
+        Incoming(f.filename or "", f.file) for f in files or [] if not isinstance(f, str) and (f.filename or f.size)
+    ]
     if not incoming:
         with request.app.state.sessions() as session:
             ctx = _list_context(request, session, viewer)
@@ -163,8 +197,11 @@ def audit_html_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
 def audit_json_download(session: DB, viewer: CurrentViewer, report_id: ReportId) -> Response:
     """The findings as JSON (the shape of `nianbao check --output json`)."""
     stored, audit = _checked(session, viewer, report_id)
-    return Response(views.audit_json(stored, audit), media_type="application/json",
-                    headers={"Content-Disposition": attachment(views.download_name(stored, ".json"))})
+    return Response(
+        views.audit_json(stored, audit),
+        media_type="application/json",
+        headers={"Content-Disposition": attachment(views.download_name(stored, ".json"))},
+    )
 
 
 @pages.get("/check/{report_id}/file")
@@ -172,14 +209,19 @@ def original_file(session: DB, viewer: CurrentViewer, report_id: ReportId) -> Re
     """The file as uploaded (always a download: an html file is never rendered here)."""
     stored = get_report(session, viewer, report_id)
     media = views.MEDIA_TYPES.get(stored.kind, "application/octet-stream")
-    return Response(stored.content, media_type=media,
-                    headers={"Content-Disposition": attachment(stored.filename)})
+    return Response(stored.content, media_type=media, headers={"Content-Disposition": attachment(stored.filename)})
 
 
 @pages.post("/check/{report_id}/findings/{fingerprint}")
-def review(request: Request, session: DB, viewer: CurrentViewer, report_id: ReportId, fingerprint: Fingerprint,
-           decision: Annotated[str, Form(max_length=20)] = "",
-           note: Annotated[str, Form(max_length=4000)] = "") -> Response:
+def review(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    report_id: ReportId,
+    fingerprint: Fingerprint,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     """Confirms or dismisses a finding (reviewers); htmx gets the finding's block back, a form a redirect."""
     stored = get_report(session, viewer, report_id)
     try:
@@ -194,8 +236,9 @@ def review(request: Request, session: DB, viewer: CurrentViewer, report_id: Repo
 
 
 @pages.post("/check/{report_id}/comments")
-def comment(session: DB, viewer: CurrentViewer, report_id: ReportId,
-            text: Annotated[str, Form(max_length=20000)] = "") -> Response:
+def comment(
+    session: DB, viewer: CurrentViewer, report_id: ReportId, text: Annotated[str, Form(max_length=20000)] = ""
+) -> Response:
     """Adds a comment (anyone who may see the report)."""
     stored = get_report(session, viewer, report_id)
     try:
@@ -206,8 +249,13 @@ def comment(session: DB, viewer: CurrentViewer, report_id: ReportId,
 
 
 @pages.post("/check/{report_id}/submit")
-def submit(request: Request, session: DB, viewer: CurrentViewer, report_id: ReportId,
-           reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
+def submit(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    report_id: ReportId,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
     """Submits the checked upload as the agency's report; a refusal is shown on the report's page."""
     stored = get_report(session, viewer, report_id)
     try:
@@ -216,14 +264,16 @@ def submit(request: Request, session: DB, viewer: CurrentViewer, report_id: Repo
         ctx = views.report_context(session, viewer, stored, csrf.token(request))
         ctx["submit_error"] = str(exc)
         ctx["submit_needs_reason"] = isinstance(exc, SubmitRefused) and exc.needs_reason
-        return page(request, "check/report.html", ctx,
-                    status_code=exc.status if isinstance(exc, SubmitRefused) else 422)
+        return page(
+            request, "check/report.html", ctx, status_code=exc.status if isinstance(exc, SubmitRefused) else 422
+        )
     return RedirectResponse(f"/check/{stored.id}", status_code=303)
 
 
 @pages.post("/check/{report_id}/return")
-def give_back(session: DB, viewer: CurrentViewer, report_id: ReportId,
-              note: Annotated[str, Form(max_length=4000)] = "") -> Response:
+def give_back(
+    session: DB, viewer: CurrentViewer, report_id: ReportId, note: Annotated[str, Form(max_length=4000)] = ""
+) -> Response:
     """Returns the report for correction (supervisors and administrators)."""
     stored = get_report(session, viewer, report_id)
     try:

@@ -44,8 +44,10 @@ class FileResultOut(BaseModel):
     filename: str
     ok: bool = Field(description="是否已保存并核查")
     message: str = Field(description="未接收的原因（中文）")
-    reason: str = Field(description="未接收的类别：empty、too_large、type、unreadable、agency、too_many、"
-                                    "timeout（读取超时）、memory（内存超限）、crashed、busy、interrupted、error")
+    reason: str = Field(
+        description="未接收的类别：empty、too_large、type、unreadable、agency、too_many、"
+        "timeout（读取超时）、memory（内存超限）、crashed、busy、interrupted、error"
+    )
     report: ReportOut | None
 
 
@@ -136,25 +138,51 @@ class ReturnIn(BaseModel):
 
 def report_out(stored: StoredReport) -> ReportOut:
     return ReportOut(
-        id=stored.id, agency_id=stored.agency_id, agency_name=stored.agency.name if stored.agency else None,
-        printed_agency=stored.printed_agency, owner_id=stored.owner_id, year=stored.year, format=stored.format,
-        filename=stored.filename, kind=stored.kind, source=stored.source, errors=stored.errors,
-        warnings=stored.warnings, infos=stored.infos, status=stored.status, status_note=stored.status_note,
-        published=stored.published, uploaded_by=stored.uploaded_by, uploaded_at=stored.uploaded_at,
-        submitted_by=stored.submitted_by, submitted_at=stored.submitted_at, url=f"/check/{stored.id}")
+        id=stored.id,
+        agency_id=stored.agency_id,
+        agency_name=stored.agency.name if stored.agency else None,
+        printed_agency=stored.printed_agency,
+        owner_id=stored.owner_id,
+        year=stored.year,
+        format=stored.format,
+        filename=stored.filename,
+        kind=stored.kind,
+        source=stored.source,
+        errors=stored.errors,
+        warnings=stored.warnings,
+        infos=stored.infos,
+        status=stored.status,
+        status_note=stored.status_note,
+        published=stored.published,
+        uploaded_by=stored.uploaded_by,
+        uploaded_at=stored.uploaded_at,
+        submitted_by=stored.submitted_by,
+        submitted_at=stored.submitted_at,
+        url=f"/check/{stored.id}",
+    )
 
 
 def finding_out(f: Finding, review: FindingReview | None) -> FindingOut:
     d = f.to_dict()
     return FindingOut(
-        fingerprint=f.fingerprint, rule=f.rule, name=f.name, family=f.family, severity=d["severity"],
-        status=f.status.value, message=f.message, keys=list(f.keys),
-        cells=[CellOut(**c.to_dict()) for c in f.cells], location=d["location"],
+        fingerprint=f.fingerprint,
+        rule=f.rule,
+        name=f.name,
+        family=f.family,
+        severity=d["severity"],
+        status=f.status.value,
+        message=f.message,
+        keys=list(f.keys),
+        cells=[CellOut(**c.to_dict()) for c in f.cells],
+        location=d["location"],
         review=ReviewOut(decision=review.decision, note=review.note, user_id=review.user_id, at=review.at)
-        if review is not None else None)
+        if review is not None
+        else None,
+    )
 
 
 def comment_out(c: Comment) -> CommentOut:
     user: User | None = c.user
-    return CommentOut(id=c.id, user_id=c.user_id, user_name=(user.display_name or user.username) if user else "",
-                      text=c.text, at=c.at)
+    return CommentOut(
+        id=c.id, user_id=c.user_id, user_name=(user.display_name or user.username) if user else "", text=c.text, at=c.at
+    )

@@ -87,9 +87,14 @@ def match_agency(session: Session, viewer: Viewer, printed: str | None) -> Agenc
     exact = [aid for aid, name in names if name == want]
     if exact:
         return session.get(Agency, exact[0]) if len(exact) == 1 else None
-    inside = sorted(((len(name), aid) for aid, name in names
-                     if (len(name) >= MIN_CONTAINED and name in want) or (len(want) >= MIN_CONTAINED and want in name)),
-                    reverse=True)
+    inside = sorted(
+        (
+            (len(name), aid)
+            for aid, name in names
+            if (len(name) >= MIN_CONTAINED and name in want) or (len(want) >= MIN_CONTAINED and want in name)
+        ),
+        reverse=True,
+    )
     if not inside or (len(inside) > 1 and inside[0][0] == inside[1][0]):
         return None
     return session.get(Agency, inside[0][1])
@@ -126,14 +131,20 @@ def previous_row(session: Session, stored: StoredReport) -> StoredReport | None:
     if stored.agency_id is None or stored.year is None:
         return None
     return session.scalars(
-        select(StoredReport).where(StoredReport.agency_id == stored.agency_id, StoredReport.year == stored.year - 1)
-        .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc()).limit(1)).first()
+        select(StoredReport)
+        .where(StoredReport.agency_id == stored.agency_id, StoredReport.year == stored.year - 1)
+        .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc())
+        .limit(1)
+    ).first()
 
 
 def reviews_of(session: Session, stored: StoredReport) -> dict[str, FindingReview]:
     """The verdicts that apply to this report's findings, by fingerprint."""
-    rows = session.scalars(select(FindingReview).where(FindingReview.owner_id == stored.owner_id,
-                                                       FindingReview.subject == subject_of(stored)))
+    rows = session.scalars(
+        select(FindingReview).where(
+            FindingReview.owner_id == stored.owner_id, FindingReview.subject == subject_of(stored)
+        )
+    )
     return {r.fingerprint: r for r in rows}
 
 
@@ -143,8 +154,9 @@ def audit_of(session: Session, stored: StoredReport, previous: Report | None = N
     return audit_with(session, stored, reviews_of(session, stored), previous)
 
 
-def audit_with(session: Session, stored: StoredReport, reviews: dict[str, FindingReview],
-               previous: Report | None = None) -> Audit:
+def audit_with(
+    session: Session, stored: StoredReport, reviews: dict[str, FindingReview], previous: Report | None = None
+) -> Audit:
     """`audit_of` with the verdicts already fetched (`reviews_of`)."""
     report = report_of(stored)
     if previous is None:
@@ -164,9 +176,18 @@ def _set_counts(stored: StoredReport, audit: Audit) -> None:
     stored.infos = sum(1 for f in counted if f.severity is Severity.INFO)
 
 
-def store_report(session: Session, viewer: Viewer, filename: str, content: bytes, *, agency_id: int | None = None,
-                 source: str = "upload", max_bytes: int | None = None, submit: bool = False,
-                 parsed: Parsed | None = None) -> StoredReport:
+def store_report(
+    session: Session,
+    viewer: Viewer,
+    filename: str,
+    content: bytes,
+    *,
+    agency_id: int | None = None,
+    source: str = "upload",
+    max_bytes: int | None = None,
+    submit: bool = False,
+    parsed: Parsed | None = None,
+) -> StoredReport:
     """Reads, matches, checks and stores one report file; UploadRefused (Chinese message) if it is not taken.
 
     It is stored ``checked``: a check, not a submission (see `submit_stored`), unless `submit` is given by a
@@ -193,14 +214,28 @@ def store_report(session: Session, viewer: Viewer, filename: str, content: bytes
     matched = chosen or match_agency(session, viewer, report.agency)
     owner_id = matched.id if matched is not None else viewer.agency_id
     if owner_id is None:
-        raise UploadRefused(f"文件“{name}”：报告所印机关“{report.agency or '未识别'}”与系统中的机关对不上，"
-                            "请选择归属机关后重新上传", reason="agency")
+        raise UploadRefused(
+            f"文件“{name}”：报告所印机关“{report.agency or '未识别'}”与系统中的机关对不上，请选择归属机关后重新上传",
+            reason="agency",
+        )
     stored = StoredReport(
-        owner_id=owner_id, agency_id=matched.id if matched is not None else None,
-        printed_agency=_CONTROL.sub("", report.agency or "")[:200], year=report.year, format=report.format,
-        filename=name, kind=report.kind, source=source, content=content,
-        status="submitted" if submit else "checked", status_note="", published=report.date, uploaded_by=viewer.id,
-        uploaded_at=_now(), submitted_by=viewer.id if submit else None, submitted_at=_now() if submit else None)
+        owner_id=owner_id,
+        agency_id=matched.id if matched is not None else None,
+        printed_agency=_CONTROL.sub("", report.agency or "")[:200],
+        year=report.year,
+        format=report.format,
+        filename=name,
+        kind=report.kind,
+        source=source,
+        content=content,
+        status="submitted" if submit else "checked",
+        status_note="",
+        published=report.date,
+        uploaded_by=viewer.id,
+        uploaded_at=_now(),
+        submitted_by=viewer.id if submit else None,
+        submitted_at=_now() if submit else None,
+    )
     session.add(stored)
     session.flush()
     remember(stored, parsed)
@@ -218,8 +253,9 @@ def _text(value: str, what: str, limit: int, *, required: bool) -> str:
     return value
 
 
-def review_finding(session: Session, viewer: Viewer, stored: StoredReport, fingerprint: str, decision: str,
-                   note: str = "") -> Audit:
+def review_finding(
+    session: Session, viewer: Viewer, stored: StoredReport, fingerprint: str, decision: str, note: str = ""
+) -> Audit:
     """Records (or with "clear" removes) a reviewer's verdict on a finding; returns the audit as it now is.
 
     403 for people who do not review, 404 for a fingerprint that is not a finding of this report.
@@ -233,8 +269,11 @@ def review_finding(session: Session, viewer: Viewer, stored: StoredReport, finge
     finding = next((f for f in audit.findings if f.fingerprint == fingerprint), None)
     if finding is None:
         raise not_found("核查意见")
-    key = (FindingReview.owner_id == stored.owner_id, FindingReview.subject == subject_of(stored),
-           FindingReview.fingerprint == fingerprint)
+    key = (
+        FindingReview.owner_id == stored.owner_id,
+        FindingReview.subject == subject_of(stored),
+        FindingReview.fingerprint == fingerprint,
+    )
     existing = session.scalars(select(FindingReview).where(*key)).first()
     if decision == "clear":
         if existing is not None:
@@ -243,9 +282,17 @@ def review_finding(session: Session, viewer: Viewer, stored: StoredReport, finge
         if existing is None:
             try:
                 with session.begin_nested():
-                    session.add(FindingReview(owner_id=stored.owner_id, subject=subject_of(stored),
-                                              fingerprint=fingerprint, decision=decision, note=note,
-                                              user_id=viewer.id, at=_now()))
+                    session.add(
+                        FindingReview(
+                            owner_id=stored.owner_id,
+                            subject=subject_of(stored),
+                            fingerprint=fingerprint,
+                            decision=decision,
+                            note=note,
+                            user_id=viewer.id,
+                            at=_now(),
+                        )
+                    )
             except IntegrityError:  # another reviewer recorded one at the same moment: ours replaces it
                 existing = session.scalars(select(FindingReview).where(*key)).one()
         if existing is not None:
@@ -258,8 +305,9 @@ def review_finding(session: Session, viewer: Viewer, stored: StoredReport, finge
 
 def add_comment(session: Session, viewer: Viewer, stored: StoredReport, text: str) -> Comment:
     """A remark on the report by anyone who may see it (a reviewer's question, a clerk's answer)."""
-    comment = Comment(report_id=stored.id, user_id=viewer.id,
-                      text=_text(text, "评论内容", MAX_COMMENT, required=True), at=_now())
+    comment = Comment(
+        report_id=stored.id, user_id=viewer.id, text=_text(text, "评论内容", MAX_COMMENT, required=True), at=_now()
+    )
     session.add(comment)
     session.flush()
     return comment
@@ -306,11 +354,21 @@ def submit_stored(session: Session, viewer: Viewer, stored: StoredReport, reason
         agency = session.get(Agency, stored.agency_id)
         printed = stored.printed_agency or "（未识别）"
         if not reason:
-            raise SubmitRefused(f"文件所印机关“{printed}”与报告归属机关“{agency.name if agency else ''}”不一致，"
-                                "报告未提交；如确为该机关的报告，请填写理由后再提交", status=409, needs_reason=True)
-        session.add(Comment(report_id=stored.id, user_id=viewer.id, at=_now(),
-                            text=f"提交时确认：文件所印机关“{printed}”与归属机关“{agency.name if agency else ''}”"
-                                 f"不一致。理由：{reason}"))
+            raise SubmitRefused(
+                f"文件所印机关“{printed}”与报告归属机关“{agency.name if agency else ''}”不一致，"
+                "报告未提交；如确为该机关的报告，请填写理由后再提交",
+                status=409,
+                needs_reason=True,
+            )
+        session.add(
+            Comment(
+                report_id=stored.id,
+                user_id=viewer.id,
+                at=_now(),
+                text=f"提交时确认：文件所印机关“{printed}”与归属机关“{agency.name if agency else ''}”"
+                f"不一致。理由：{reason}",
+            )
+        )
     stored.status, stored.status_note = "submitted", ""
     stored.submitted_by, stored.submitted_at = viewer.id, _now()
     session.flush()

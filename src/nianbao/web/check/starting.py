@@ -22,8 +22,7 @@ def limits_of(request: Request) -> jobs.Limits:
     return jobs.Limits(max_bytes=settings.max_upload_bytes, seconds=float(settings.read_seconds))
 
 
-def start_upload(request: Request, viewer: Viewer, incoming: list[Incoming], agency_id: int | None,
-                 wait: float) -> int:
+def start_upload(request: Request, viewer: Viewer, incoming: list[Incoming], agency_id: int | None, wait: float) -> int:
     """Takes the files, starts their job and waits up to `wait` seconds for it; returns the job's id."""
     state = request.app.state
     with state.sessions() as session:

@@ -94,16 +94,27 @@ class Controls:
 
     def __call__(self, finding: Finding) -> str:
         template = TEMPLATES.env.get_template("check/_review.html")
-        return template.render(report_id=self.stored.id, fingerprint=finding.fingerprint,
-                               review=self.reviews.get(finding.fingerprint), can_review=self.viewer.reviews,
-                               csrf_token=self.csrf_token)
+        return template.render(
+            report_id=self.stored.id,
+            fingerprint=finding.fingerprint,
+            review=self.reviews.get(finding.fingerprint),
+            can_review=self.viewer.reviews,
+            csrf_token=self.csrf_token,
+        )
 
 
 def _review_views(session: Session, rows: dict[str, FindingReview]) -> dict[str, ReviewView]:
     names = _names(session, {r.user_id for r in rows.values() if r.user_id is not None})
-    return {fp: ReviewView(r.decision, REVIEW_NAMES.get(r.decision, r.decision), r.note,
-                           names.get(r.user_id, "") if r.user_id is not None else "", _aware(r.at))
-            for fp, r in rows.items()}
+    return {
+        fp: ReviewView(
+            r.decision,
+            REVIEW_NAMES.get(r.decision, r.decision),
+            r.note,
+            names.get(r.user_id, "") if r.user_id is not None else "",
+            _aware(r.at),
+        )
+        for fp, r in rows.items()
+    }
 
 
 @dataclass
@@ -127,35 +138,51 @@ def checked(session: Session, viewer: Viewer, stored: StoredReport, csrf_token: 
 
 def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_token: str) -> dict[str, Any]:
     """Everything the report page shows."""
-    ctx: dict[str, Any] = {"r": stored, "agency_label": agency_label(stored),
-                           "printed_differs": printed_differs(stored), "size": size_label(len(stored.content)),
-                           "parts": None, "unreadable": None, "may_submit": may_submit(viewer, stored),
-                           "submit_error": "", "submit_needs_reason": False}
+    ctx: dict[str, Any] = {
+        "r": stored,
+        "agency_label": agency_label(stored),
+        "printed_differs": printed_differs(stored),
+        "size": size_label(len(stored.content)),
+        "parts": None,
+        "unreadable": None,
+        "may_submit": may_submit(viewer, stored),
+        "submit_error": "",
+        "submit_needs_reason": False,
+    }
     try:
         found = checked(session, viewer, stored, csrf_token)
     except UploadRefused as exc:
         ctx["unreadable"] = f"报告文件已无法重新读取：{exc}"
     else:
         actions: Actions = found.controls
-        ctx["parts"] = audit_parts(found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1,
-                                   actions=actions)
+        ctx["parts"] = audit_parts(
+            found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1, actions=actions
+        )
         ctx["report"] = found.report
         ctx["unassessed"] = sum(1 for f in found.audit.findings if f.status.value == "not_assessable")
-    comments = list(session.scalars(select(Comment).where(Comment.report_id == stored.id)
-                                    .options(joinedload(Comment.user)).order_by(Comment.id)))
+    comments = list(
+        session.scalars(
+            select(Comment).where(Comment.report_id == stored.id).options(joinedload(Comment.user)).order_by(Comment.id)
+        )
+    )
     history: list[Listed] = same_subject(session, viewer, stored)
     uploader = _names(session, {stored.uploaded_by} if stored.uploaded_by is not None else set())
-    ctx.update(comments=comments, history=history, newer=[h for h in history if h.report.id > stored.id],
-               uploader=uploader.get(stored.uploaded_by or 0, ""))
+    ctx.update(
+        comments=comments,
+        history=history,
+        newer=[h for h in history if h.report.id > stored.id],
+        uploader=uploader.get(stored.uploaded_by or 0, ""),
+    )
     return ctx
 
 
-def finding_fragment(session: Session, viewer: Viewer, stored: StoredReport, fingerprint: str,
-                     csrf_token: str) -> str:
+def finding_fragment(session: Session, viewer: Viewer, stored: StoredReport, fingerprint: str, csrf_token: str) -> str:
     """The block of one finding after a review, and the report's counts (swapped out of band by htmx)."""
     found = checked(session, viewer, stored, csrf_token)
-    block = finding_html(found.report, found.audit, fingerprint, lines=found.lines, prefix=PREFIX,
-                         actions=found.controls) or ""
+    block = (
+        finding_html(found.report, found.audit, fingerprint, lines=found.lines, prefix=PREFIX, actions=found.controls)
+        or ""
+    )
     counts = TEMPLATES.env.get_template("check/_counts.html").render(r=stored, oob=True)
     return block + counts
 
@@ -164,9 +191,13 @@ def finding_fragment(session: Session, viewer: Viewer, stored: StoredReport, fin
 # Downloads
 # ---------------------------------------------------------------------------------------------
 
-MEDIA_TYPES = {"pdf": "application/pdf", "doc": "application/msword",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "txt": "text/plain", "md": "text/plain"}  # html: served as bytes, never rendered
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain",
+    "md": "text/plain",
+}  # html: served as bytes, never rendered
 
 
 def download_name(stored: StoredReport, suffix: str) -> str:
@@ -176,7 +207,11 @@ def download_name(stored: StoredReport, suffix: str) -> str:
 
 def audit_json(stored: StoredReport, audit: Audit) -> str:
     """The audit as JSON, with <, > and & escaped so that no viewer can take it for markup."""
-    data = {"report_id": stored.id, "agency_id": stored.agency_id, "printed_agency": stored.printed_agency,
-            **audit.to_dict()}
+    data = {
+        "report_id": stored.id,
+        "agency_id": stored.agency_id,
+        "printed_agency": stored.printed_agency,
+        **audit.to_dict(),
+    }
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -52,5 +52,7 @@ class Settings:
     today: Callable[[], dt.date] = dt.date.today
 
     def session_lifetimes(self) -> Lifetimes:
-        return Lifetimes(idle=dt.timedelta(hours=max(1, self.session_idle_hours)),
-                         absolute=dt.timedelta(days=max(1, self.session_days)))
+        return Lifetimes(
+            idle=dt.timedelta(hours=max(1, self.session_idle_hours)),
+            absolute=dt.timedelta(days=max(1, self.session_days)),
+        )

@@ -34,7 +34,8 @@ async def csrf_protect(request: Request) -> None:
     expected = request.session.get("csrf")
     sent = request.headers.get(HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         field = form.get(FIELD)
         sent = field if isinstance(field, str) else None

@@ -19,9 +19,20 @@ from nianbao.web.core.templating import page
 
 log = logging.getLogger("nianbao.web")
 
-TITLES = {400: "请求有误", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "不支持的操作",
-          409: "内容已被他人修改", 413: "文件过大", 415: "文件类型不支持", 422: "填写有误", 429: "操作过于频繁",
-          500: "服务器内部错误", 503: "数据库繁忙"}
+TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "无权操作",
+    404: "未找到",
+    405: "不支持的操作",
+    409: "内容已被他人修改",
+    413: "文件过大",
+    415: "文件类型不支持",
+    422: "填写有误",
+    429: "操作过于频繁",
+    500: "服务器内部错误",
+    503: "数据库繁忙",
+}
 
 #: What a writer is told when the database stayed locked by others for the whole busy timeout.
 BUSY = "数据库繁忙，请稍后重试（其他用户正在保存大量数据），本次修改未保存"
@@ -35,8 +46,13 @@ def _error(request: Request, status: int, detail: object, headers: dict[str, str
     if wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     message = detail if isinstance(detail, str) else TITLES.get(status, "请求未能完成")
-    return page(request, "error.html", {"status": status, "title": TITLES.get(status, "请求未能完成"),
-                                        "message": message}, status_code=status, headers=headers)
+    return page(
+        request,
+        "error.html",
+        {"status": status, "title": TITLES.get(status, "请求未能完成"), "message": message},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def _validation_message(exc: RequestValidationError) -> str:

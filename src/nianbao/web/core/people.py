@@ -95,8 +95,15 @@ def scope_of(session: Session, user: User) -> frozenset[int] | None:
 
 
 def viewer_of(session: Session, user: User) -> Viewer:
-    return Viewer(user.id, user.username, user.display_name or user.username, user.role, user.agency_id,
-                  user.agency.name if user.agency else "", scope_of(session, user))
+    return Viewer(
+        user.id,
+        user.username,
+        user.display_name or user.username,
+        user.role,
+        user.agency_id,
+        user.agency.name if user.agency else "",
+        scope_of(session, user),
+    )
 
 
 def current_viewer(request: Request) -> Viewer:

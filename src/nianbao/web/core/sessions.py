@@ -63,8 +63,14 @@ class Lifetimes:
 class SessionData(dict[str, Any]):
     """``request.session``: a dict that knows whether it changed and which row it belongs to."""
 
-    def __init__(self, data: dict[str, Any] | None = None, *, token: str | None = None, row_id: int | None = None,
-                 last_seen: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        row_id: int | None = None,
+        last_seen: dt.datetime | None = None,
+    ) -> None:
         super().__init__(data or {})
         self.token = token
         self.row_id = row_id
@@ -107,6 +113,7 @@ class SessionData(dict[str, Any]):
 # The rows
 # ---------------------------------------------------------------------------------------------
 
+
 def load(factory: sessionmaker[Session], token: str, lifetimes: Lifetimes, now: dt.datetime) -> SessionData | None:
     """The live session of this token, or None (unknown, revoked, idle too long or too old)."""
     with factory() as db:
@@ -123,11 +130,17 @@ def load(factory: sessionmaker[Session], token: str, lifetimes: Lifetimes, now: 
         return SessionData(data if isinstance(data, dict) else {}, token=token, row_id=row.id, last_seen=last_seen)
 
 
-def _insert(db: Session, data: dict[str, Any], user_id: int | None, now: dt.datetime,
-            token: str | None = None) -> tuple[str, int]:
+def _insert(
+    db: Session, data: dict[str, Any], user_id: int | None, now: dt.datetime, token: str | None = None
+) -> tuple[str, int]:
     token = token or secrets.token_urlsafe(32)
-    row = WebSession(token_hash=token_hash(token), user_id=user_id, data=json.dumps(data, ensure_ascii=False),
-                     created_at=now, last_seen=now)
+    row = WebSession(
+        token_hash=token_hash(token),
+        user_id=user_id,
+        data=json.dumps(data, ensure_ascii=False),
+        created_at=now,
+        last_seen=now,
+    )
     db.add(row)
     db.flush()
     return token, row.id
@@ -140,8 +153,11 @@ def save(factory: sessionmaker[Session], state: SessionData, now: dt.datetime) -
         if state.row_id is None:
             state.token, state.row_id = _insert(db, dict(state), user_id, now, state.token)
         else:
-            db.execute(update(WebSession).where(WebSession.id == state.row_id)
-                       .values(data=json.dumps(dict(state), ensure_ascii=False), last_seen=now))
+            db.execute(
+                update(WebSession)
+                .where(WebSession.id == state.row_id)
+                .values(data=json.dumps(dict(state), ensure_ascii=False), last_seen=now)
+            )
     state.modified = False
 
 
@@ -161,14 +177,21 @@ def revoke_user(db: Session, user_id: int, *, keep: Iterable[int] = ()) -> int:
 
 def purge(db: Session, lifetimes: Lifetimes, now: dt.datetime) -> None:
     """Forget rows that can no longer be used (kept a day after revocation, for the record)."""
-    db.execute(delete(WebSession).where(or_(
-        WebSession.last_seen < now - lifetimes.idle, WebSession.created_at < now - lifetimes.absolute,
-        WebSession.revoked_at < now - dt.timedelta(days=1))))
+    db.execute(
+        delete(WebSession).where(
+            or_(
+                WebSession.last_seen < now - lifetimes.idle,
+                WebSession.created_at < now - lifetimes.absolute,
+                WebSession.revoked_at < now - dt.timedelta(days=1),
+            )
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # What handlers call
 # ---------------------------------------------------------------------------------------------
+
 
 def _state(request: Request) -> SessionData:
     state = request.scope.get("session")
@@ -210,9 +233,18 @@ def sign_out(request: Request, db: Session) -> None:
 # The middleware
 # ---------------------------------------------------------------------------------------------
 
+
 class ServerSessions:
-    def __init__(self, app: ASGIApp, *, reader: sessionmaker[Session], writer: sessionmaker[Session],
-                 lifetimes: Lifetimes, secure: bool = False, skip: tuple[str, ...] = ("/static/",)) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        reader: sessionmaker[Session],
+        writer: sessionmaker[Session],
+        lifetimes: Lifetimes,
+        secure: bool = False,
+        skip: tuple[str, ...] = ("/static/",),
+    ) -> None:
         self.app = app
         self.reader = reader
         self.writer = writer

@@ -63,8 +63,13 @@ def nav_for(request: Request) -> list[tuple[str, str, bool]]:
     return shown
 
 
-def page(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,
-         headers: dict[str, str] | None = None) -> HTMLResponse:
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """Render template `name` with the viewer, the CSRF token and the navigation."""
     ctx: dict[str, Any] = {
         "viewer": getattr(request.state, "viewer", None),

@@ -67,10 +67,17 @@ class StatusOut(BaseModel):
     agencies: list[AgencyRowOut]
 
 
-@api.get("/jurisdiction/status", response_model=StatusOut,
-         responses={422: {"description": "年度无效"}, 403: {"description": "经办人员无权查看"}})
-def status(request: Request, session: DB, viewer: Reviewer,
-           years: Annotated[list[str] | None, Query(max_length=20, description=YEARS_HELP)] = None) -> StatusOut:
+@api.get(
+    "/jurisdiction/status",
+    response_model=StatusOut,
+    responses={422: {"description": "年度无效"}, 403: {"description": "经办人员无权查看"}},
+)
+def status(
+    request: Request,
+    session: DB,
+    viewer: Reviewer,
+    years: Annotated[list[str] | None, Query(max_length=20, description=YEARS_HELP)] = None,
+) -> StatusOut:
     """辖区内各机关各年度报告的提交情况（最新一份报告：是否按时、错误和警告数、是否退回）。"""
     today = request.app.state.settings.today()
     try:
@@ -78,14 +85,34 @@ def status(request: Request, session: DB, viewer: Reviewer,
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     matrix = status_matrix(session, viewer, chosen, load_deadlines(session), today)
-    rows = [AgencyRowOut(agency_id=node.id, name=node.name, level=node.level, parent_id=node.parent_id,
-                         depth=node.depth,
-                         cells=[CellOut(year=c.year, deadline=c.deadline, submitted=c.submitted,
-                                        report_id=c.report_id, filename=c.filename, status=c.status,
-                                        on_time=c.on_time, judged_on=c.judged_on, judged_by=c.judged_by,
-                                        overdue=c.overdue, errors=c.errors, warnings=c.warnings,
-                                        versions=c.versions) for c in cells])
-            for node, cells in matrix.rows]
+    rows = [
+        AgencyRowOut(
+            agency_id=node.id,
+            name=node.name,
+            level=node.level,
+            parent_id=node.parent_id,
+            depth=node.depth,
+            cells=[
+                CellOut(
+                    year=c.year,
+                    deadline=c.deadline,
+                    submitted=c.submitted,
+                    report_id=c.report_id,
+                    filename=c.filename,
+                    status=c.status,
+                    on_time=c.on_time,
+                    judged_on=c.judged_on,
+                    judged_by=c.judged_by,
+                    overdue=c.overdue,
+                    errors=c.errors,
+                    warnings=c.warnings,
+                    versions=c.versions,
+                )
+                for c in cells
+            ],
+        )
+        for node, cells in matrix.rows
+    ]
     return StatusOut(years=matrix.years, agencies=rows)
 
 
@@ -130,29 +157,50 @@ class RollupOut(BaseModel):
 
 
 def _source(s: Source) -> SourceOut:
-    return SourceOut(agency_id=s.agency_id, agency_name=s.agency_name, report_id=s.report_id,
-                     filename=s.filename, printed_agency=s.printed_agency)
+    return SourceOut(
+        agency_id=s.agency_id,
+        agency_name=s.agency_name,
+        report_id=s.report_id,
+        filename=s.filename,
+        printed_agency=s.printed_agency,
+    )
 
 
 def _named(n: Named) -> NamedOut:
     return NamedOut(agency_id=n.agency_id, agency_name=n.agency_name, reason=n.reason, report_id=n.report_id)
 
 
-@api.get("/agencies/{agency_id}/rollup/{year}", response_model=RollupOut,
-         responses={404: {"description": "机关不存在或不在职责范围内"}})
+@api.get(
+    "/agencies/{agency_id}/rollup/{year}",
+    response_model=RollupOut,
+    responses={404: {"description": "机关不存在或不在职责范围内"}},
+)
 def agency_rollup(session: DB, viewer: Reviewer, agency_id: AgencyId, year: Year) -> RollupOut:
     """该机关直属下级机关该年度最新报告的逐格合计，与本级报告对照。"""
     agency = agency_in_scope(session, viewer, agency_id)
     view = make_rollup(session, viewer, agency, year)
     r = view.result
     return RollupOut(
-        agency_id=agency.id, agency_name=agency.name, year=year, format=r.format if r else None,
-        own=_source(view.own) if view.own else None, children=[_source(s) for s in view.included],
-        skipped=[_named(n) for n in view.skipped], missing=[_named(n) for n in view.missing],
-        sums={k: _json(v) for k, v in r.sums.items()} if r else {}, blanks=dict(r.blanks) if r else {},
-        differences=[DifferenceOut(key=d.key, label=d.label, sum=_json(d.sum), parent=_json(d.parent),
-                                   difference=_json(d.difference)) for d in (r.differences if r else [])],
-        consistent=r.consistent if r else None, problem=view.problem, own_problem=view.own_problem)
+        agency_id=agency.id,
+        agency_name=agency.name,
+        year=year,
+        format=r.format if r else None,
+        own=_source(view.own) if view.own else None,
+        children=[_source(s) for s in view.included],
+        skipped=[_named(n) for n in view.skipped],
+        missing=[_named(n) for n in view.missing],
+        sums={k: _json(v) for k, v in r.sums.items()} if r else {},
+        blanks=dict(r.blanks) if r else {},
+        differences=[
+            DifferenceOut(
+                key=d.key, label=d.label, sum=_json(d.sum), parent=_json(d.parent), difference=_json(d.difference)
+            )
+            for d in (r.differences if r else [])
+        ],
+        consistent=r.consistent if r else None,
+        problem=view.problem,
+        own_problem=view.own_problem,
+    )
 
 
 class MeasureOut(BaseModel):
@@ -183,17 +231,25 @@ def _plain(value: Number | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-@api.get("/agencies/{agency_id}/trends", response_model=TrendsOut,
-         responses={404: {"description": "机关不存在或不在职责范围内"}})
+@api.get(
+    "/agencies/{agency_id}/trends",
+    response_model=TrendsOut,
+    responses={404: {"description": "机关不存在或不在职责范围内"}},
+)
 def agency_trends(session: DB, viewer: Reviewer, agency_id: AgencyId) -> TrendsOut:
     """历年申请办理结果、申请人类型和复议诉讼数量（本级报告，或无本级报告时的下级合计）。"""
     agency = agency_in_scope(session, viewer, agency_id)
     data = trends(session, viewer, agency)
     return TrendsOut(
-        agency_id=agency.id, agency_name=agency.name,
-        years=[TrendYearOut(year=y.year, source=y.source, source_label=y.source_label,
-                            report_ids=list(y.report_ids)) for y in data.years],
-        series=[MeasureOut(key=m.key, label=m.label, chart=m.chart,
-                           values=[_plain(y.values[m.key]) for y in data.years]) for m in MEASURES],
-        notes=data.notes)
-
+        agency_id=agency.id,
+        agency_name=agency.name,
+        years=[
+            TrendYearOut(year=y.year, source=y.source, source_label=y.source_label, report_ids=list(y.report_ids))
+            for y in data.years
+        ],
+        series=[
+            MeasureOut(key=m.key, label=m.label, chart=m.chart, values=[_plain(y.values[m.key]) for y in data.years])
+            for m in MEASURES
+        ],
+        notes=data.notes,
+    )

@@ -67,8 +67,9 @@ def month_day_text(value: MonthDay) -> str:
 
 def load_deadlines(session: Session) -> Deadlines:
     """The configured deadlines (a stored value that does not parse falls back to the default)."""
-    stored = dict(session.execute(select(Setting.name, Setting.value)
-                                  .where(Setting.name.in_(SETTING_NAMES.values()))).all())
+    stored = dict(
+        session.execute(select(Setting.name, Setting.value).where(Setting.name.in_(SETTING_NAMES.values()))).all()
+    )
     default = Deadlines()
     values: dict[str, MonthDay] = {}
     for level, name in SETTING_NAMES.items():

@@ -80,8 +80,9 @@ def parse_stored(stored: StoredReport) -> tuple[Report | None, str]:
         return None, f"无法读取：{exc}"
 
 
-def latest_reports(session: Session, viewer: Viewer, agencies: list[Agency], years: list[int]) \
-        -> dict[tuple[int, int], StoredReport]:
+def latest_reports(
+    session: Session, viewer: Viewer, agencies: list[Agency], years: list[int]
+) -> dict[tuple[int, int], StoredReport]:
     """The latest stored report of each (agency, year) that has one (content loaded only for those)."""
     ids = latest_ids(session, viewer, [a.id for a in agencies], years)
     if not ids:

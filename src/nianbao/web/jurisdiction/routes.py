@@ -31,17 +31,29 @@ AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @pages.get("/jurisdiction")
-def status_page(request: Request, session: DB, viewer: Reviewer,
-                until: Annotated[int | None, Query(ge=2008, le=2100)] = None) -> Response:
+def status_page(
+    request: Request, session: DB, viewer: Reviewer, until: Annotated[int | None, Query(ge=2008, le=2100)] = None
+) -> Response:
     today = request.app.state.settings.today()
     years = report_years(today, until)
     deadlines = load_deadlines(session)
     matrix = status_matrix(session, viewer, years, deadlines, today)
     parents = {node.parent_id for node, _ in matrix.rows}
-    return page(request, "jurisdiction/status.html", {
-        "title": "辖区汇总", "matrix": matrix, "years": years, "until": years[-1], "parents": parents,
-        "choices": list(range(max(today.year, years[-1]), FIRST_YEAR - 1, -1)), "deadlines": deadlines,
-        "level_labels": LEVEL_LABELS, "today": today})
+    return page(
+        request,
+        "jurisdiction/status.html",
+        {
+            "title": "辖区汇总",
+            "matrix": matrix,
+            "years": years,
+            "until": years[-1],
+            "parents": parents,
+            "choices": list(range(max(today.year, years[-1]), FIRST_YEAR - 1, -1)),
+            "deadlines": deadlines,
+            "level_labels": LEVEL_LABELS,
+            "today": today,
+        },
+    )
 
 
 def _groups(result_format: str, comparisons: list[Comparison]) -> list[tuple[str, list[Comparison]]]:
@@ -57,8 +69,14 @@ def _groups(result_format: str, comparisons: list[Comparison]) -> list[tuple[str
 
 
 @pages.get("/jurisdiction/{agency_id}/rollup/{year}")
-def rollup_page(request: Request, session: DB, viewer: Reviewer, agency_id: AgencyId, year: Year,
-                only: Annotated[str, Query(max_length=10)] = "") -> Response:
+def rollup_page(
+    request: Request,
+    session: DB,
+    viewer: Reviewer,
+    agency_id: AgencyId,
+    year: Year,
+    only: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
     agency = agency_in_scope(session, viewer, agency_id)
     view = make_rollup(session, viewer, agency, year)
     only_diff = only == "diff"
@@ -67,15 +85,34 @@ def rollup_page(request: Request, session: DB, viewer: Reviewer, agency_id: Agen
         shown = [c for c in view.result.comparisons() if c.differs or not only_diff]
         groups = _groups(view.result.format, shown)
     today = request.app.state.settings.today()
-    return page(request, "jurisdiction/rollup.html", {
-        "title": f"{agency.name} {year} 年度下级合计", "view": view, "agency": agency, "year": year,
-        "groups": groups, "only_diff": only_diff, "years": report_years(today, max(year, today.year - 1), 8)})
+    return page(
+        request,
+        "jurisdiction/rollup.html",
+        {
+            "title": f"{agency.name} {year} 年度下级合计",
+            "view": view,
+            "agency": agency,
+            "year": year,
+            "groups": groups,
+            "only_diff": only_diff,
+            "years": report_years(today, max(year, today.year - 1), 8),
+        },
+    )
 
 
 @pages.get("/jurisdiction/{agency_id}/trends")
 def trends_page(request: Request, session: DB, viewer: Reviewer, agency_id: AgencyId) -> Response:
     agency = agency_in_scope(session, viewer, agency_id)
     data = trends(session, viewer, agency)
-    return page(request, "jurisdiction/trends.html", {
-        "title": f"{agency.name} 历年趋势", "agency": agency, "data": data, "charts": charts(data),
-        "measures": MEASURES, "has_children": bool(child_agencies(session, viewer, agency))})
+    return page(
+        request,
+        "jurisdiction/trends.html",
+        {
+            "title": f"{agency.name} 历年趋势",
+            "agency": agency,
+            "data": data,
+            "charts": charts(data),
+            "measures": MEASURES,
+            "has_children": bool(child_agencies(session, viewer, agency)),
+        },
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -114,8 +115,10 @@ def agency_tree(session: Session, viewer: Viewer) -> list[Node]:
 def report_filter(viewer: Viewer, agency_ids: Sequence[int]) -> list[ColumnElement[bool]]:
     """Conditions on `reports`: submitted (an upload only checked does not count), of one of `agency_ids`,
     held within the viewer's scope."""
-    found: list[ColumnElement[bool]] = [StoredReport.agency_id.in_(agency_ids),
-                                        StoredReport.status.in_(SUBMITTED_STATUSES)]
+    found: list[ColumnElement[bool]] = [
+        StoredReport.agency_id.in_(agency_ids),
+        StoredReport.status.in_(SUBMITTED_STATUSES),
+    ]
     if viewer.scope is not None:
         found.append(StoredReport.owner_id.in_(viewer.scope))
     return found
@@ -123,9 +126,17 @@ def report_filter(viewer: Viewer, agency_ids: Sequence[int]) -> list[ColumnEleme
 
 #: When the report was handed in: its submission (before migration 0006, its upload).
 SUBMITTED_AT = func.coalesce(StoredReport.submitted_at, StoredReport.uploaded_at)
-_LATEST_COLUMNS = (StoredReport.id, StoredReport.agency_id, StoredReport.year, StoredReport.status,
-                   StoredReport.errors, StoredReport.warnings, StoredReport.published, SUBMITTED_AT,
-                   StoredReport.filename)
+_LATEST_COLUMNS = (
+    StoredReport.id,
+    StoredReport.agency_id,
+    StoredReport.year,
+    StoredReport.status,
+    StoredReport.errors,
+    StoredReport.warnings,
+    StoredReport.published,
+    SUBMITTED_AT,
+    StoredReport.filename,
+)
 
 
 Row = tuple[int, int, int, str, int, int, dt.date | None, dt.datetime, str]
@@ -135,16 +146,18 @@ def _rows(session: Session, viewer: Viewer, agency_ids: Sequence[int], years: Se
     """The report rows (newest first within each agency and year), without their content."""
     if not agency_ids or not years:
         return []
-    query = (select(*_LATEST_COLUMNS)
-             .where(StoredReport.year.in_(years), *report_filter(viewer, agency_ids))
-             .order_by(StoredReport.agency_id, StoredReport.year, SUBMITTED_AT.desc(),
-                       StoredReport.id.desc()))
-    return [row for row in session.execute(query).all()  # type: ignore[misc]
-            if row[1] is not None and row[2] is not None]
+    query = (
+        select(*_LATEST_COLUMNS)
+        .where(StoredReport.year.in_(years), *report_filter(viewer, agency_ids))
+        .order_by(StoredReport.agency_id, StoredReport.year, SUBMITTED_AT.desc(), StoredReport.id.desc())
+    )
+    found = [row for row in session.execute(query).all() if row[1] is not None and row[2] is not None]
+    return cast("list[Row]", found)  # agency_id and year are not None: filtered just above
 
 
-def latest_ids(session: Session, viewer: Viewer, agency_ids: Sequence[int], years: Sequence[int]) \
-        -> dict[tuple[int, int], int]:
+def latest_ids(
+    session: Session, viewer: Viewer, agency_ids: Sequence[int], years: Sequence[int]
+) -> dict[tuple[int, int], int]:
     """The id of the latest stored report of each (agency, year) that has one."""
     found: dict[tuple[int, int], int] = {}
     for row in _rows(session, viewer, agency_ids, years):
@@ -152,8 +165,9 @@ def latest_ids(session: Session, viewer: Viewer, agency_ids: Sequence[int], year
     return found
 
 
-def status_matrix(session: Session, viewer: Viewer, years: Sequence[int], deadlines: Deadlines,
-                  today: dt.date) -> Matrix:
+def status_matrix(
+    session: Session, viewer: Viewer, years: Sequence[int], deadlines: Deadlines, today: dt.date
+) -> Matrix:
     """The matrix of the viewer's jurisdiction for `years` (two queries, no parsing)."""
     nodes = agency_tree(session, viewer)
     latest: dict[tuple[int, int], Row] = {}
@@ -173,9 +187,21 @@ def status_matrix(session: Session, viewer: Viewer, years: Sequence[int], deadli
                 continue
             rid, _, _, status, errors, warnings, published, uploaded_at, filename = found
             judged_on = published if published is not None else local_date(uploaded_at)
-            cells.append(CellStatus(node.id, year, due, report_id=rid, filename=filename, status=status,
-                                    errors=errors, warnings=warnings, judged_on=judged_on,
-                                    judged_by="published" if published is not None else "uploaded",
-                                    on_time=judged_on <= due, versions=versions[(node.id, year)]))
+            cells.append(
+                CellStatus(
+                    node.id,
+                    year,
+                    due,
+                    report_id=rid,
+                    filename=filename,
+                    status=status,
+                    errors=errors,
+                    warnings=warnings,
+                    judged_on=judged_on,
+                    judged_by="published" if published is not None else "uploaded",
+                    on_time=judged_on <= due,
+                    versions=versions[(node.id, year)],
+                )
+            )
         out.append((node, cells))
     return Matrix(list(years), out)

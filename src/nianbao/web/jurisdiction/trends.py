@@ -31,8 +31,12 @@ from nianbao.web.jurisdiction.status import report_filter
 MAX_YEARS = 15
 
 OUTCOME_GROUPS: tuple[tuple[str, str], ...] = (
-    ("granted", "予以公开"), ("partially_granted", "部分公开"), ("withheld", "不予公开"),
-    ("unavailable", "无法提供"), ("not_processed", "不予处理"), ("other_handling", "其他处理"),
+    ("granted", "予以公开"),
+    ("partially_granted", "部分公开"),
+    ("withheld", "不予公开"),
+    ("unavailable", "无法提供"),
+    ("not_processed", "不予处理"),
+    ("other_handling", "其他处理"),
 )
 
 
@@ -70,8 +74,9 @@ def measure(values: Mapping[str, Number | None], key: str) -> Number | None:
     kind, _, name = key.partition(".")
     if kind == "outcome":
         whole, prefix = f"applications.{name}.total", f"applications.{name}."
-        keys = [k for k in values if k == whole or (k.startswith(prefix) and k.endswith(".total")
-                                                    and k.count(".") == 3)]
+        keys = [
+            k for k in values if k == whole or (k.startswith(prefix) and k.endswith(".total") and k.count(".") == 3)
+        ]
         return _add(values, keys)
     if kind == "applicant":
         columns = APPLICANT_TYPES[:1] if name == "natural_person" else APPLICANT_TYPES[1:]
@@ -110,8 +115,9 @@ def _values(report_values: Mapping[str, Number | None]) -> dict[str, Number | No
 
 
 def report_years_of(session: Session, viewer: Viewer, agency_ids: list[int]) -> list[int]:
-    query = select(StoredReport.year).distinct().where(StoredReport.year.is_not(None),
-                                                       *report_filter(viewer, agency_ids))
+    query = (
+        select(StoredReport.year).distinct().where(StoredReport.year.is_not(None), *report_filter(viewer, agency_ids))
+    )
     return sorted(y for y in session.scalars(query).all() if y is not None)[-MAX_YEARS:]
 
 

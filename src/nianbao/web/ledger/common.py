@@ -84,8 +84,14 @@ def int_or_none(value: str | None) -> int | None:
     return None
 
 
-def parse_filters(status: str | None, applicant_type: str | None, received_from: str | None,
-                  received_to: str | None, outcome: str | None, q: str | None) -> tuple[Filters, list[str]]:
+def parse_filters(
+    status: str | None,
+    applicant_type: str | None,
+    received_from: str | None,
+    received_to: str | None,
+    outcome: str | None,
+    q: str | None,
+) -> tuple[Filters, list[str]]:
     """The list filters from a page's query string: what is understood, and a note for what is not."""
     notes: list[str] = []
 

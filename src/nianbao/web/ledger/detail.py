@@ -43,11 +43,14 @@ class Progress:
     @classmethod
     def of(cls, events: list[Event]) -> Progress:
         n = Counter(e.kind for e in events)
-        return cls(correction_pending=n["correction_requested"] > n["correction_received"],
-                   corrections=n["correction_requested"],
-                   consultation_open=n["consultation_opened"] > n["consultation_closed"],
-                   fee_open=n["fee_notice"] > n["fee_paid"], extended=n["extension"] > 0,
-                   answered=n["answered"] > 0)
+        return cls(
+            correction_pending=n["correction_requested"] > n["correction_received"],
+            corrections=n["correction_requested"],
+            consultation_open=n["consultation_opened"] > n["consultation_closed"],
+            fee_open=n["fee_notice"] > n["fee_paid"],
+            extended=n["extension"] > 0,
+            answered=n["answered"] > 0,
+        )
 
 
 @dataclass
@@ -104,22 +107,23 @@ def _safe(compute: Callable[[], str]) -> str:
         return ""
 
 
-def _hints(case: Application, p: Progress, found: Deadline | None, calendar: WorkingCalendar,
-           fee: fees.FeeQuote | None) -> dict[str, str]:
+def _hints(
+    case: Application, p: Progress, found: Deadline | None, calendar: WorkingCalendar, fee: fees.FeeQuote | None
+) -> dict[str, str]:
     regime = deadlines.regime_for(case.received)
     notice_by = _safe(lambda: cn_date(deadlines.correction_notice_due(case.received, calendar)))
     hints = {
         "correction_requested": "条例第三十条：申请内容不明确的，应自收到申请之日起7个工作日内一次性告知申请人补正"
-                                + (f"，最迟 {notice_by}" if notice_by else "")
-                                + "。发出补正通知后答复期限暂停，收到补正后重新计算。",
+        + (f"，最迟 {notice_by}" if notice_by else "")
+        + "。发出补正通知后答复期限暂停，收到补正后重新计算。",
         "correction_received": "收到申请人补正后的申请，答复期限自该日起重新计算（条例第三十条）。",
         "extension": f"需要延长答复期限的，应在期限届满前经政府信息公开工作机构负责人同意并告知申请人，"
-                     f"最长不超过{regime.max_extension_days}个工作日（{regime.extension_article}）。只能延期一次。",
+        f"最长不超过{regime.max_extension_days}个工作日（{regime.extension_article}）。只能延期一次。",
         "consultation_opened": "征求第三方或其他机关意见（条例第三十二条、第三十四条）：对方自收到之日起15个工作日内"
-                               "提出意见；征求意见所需时间不计入答复期限。",
+        "提出意见；征求意见所需时间不计入答复期限。",
         "consultation_closed": "收到意见或意见期限届满后登记，答复期限恢复计算。",
         "fee_notice": "依据国办函〔2020〕109号发出收费通知；申请人应自收到通知次日起20个工作日内缴费，"
-                      "缴费期间按配置不计入答复期限。",
+        "缴费期间按配置不计入答复期限。",
         "fee_paid": "申请人缴费（或缴费期限届满）后登记，答复期限恢复计算。",
         "answered": "答复书送达申请人的日期。送达后请办结并选择办理结果。",
         "close": "选择表三中的办理结果行（区分处理的，只计“部分公开”）。办结后不能再登记办理事件。",
@@ -156,8 +160,19 @@ def view(session: Session, case: Application, today: dt.date, calendar: WorkingC
     steps = _offered(progress) if case.status == "open" else []
     regime = deadlines.regime_for(case.received)
     defaults = {"on": max(today, case.received).isoformat(), "days": str(regime.max_extension_days)}
-    return CaseView(case, events, found, problem, left, closed_note, progress, steps,
-                    _hints(case, progress, found, calendar, fee), fee, defaults)
+    return CaseView(
+        case,
+        events,
+        found,
+        problem,
+        left,
+        closed_note,
+        progress,
+        steps,
+        _hints(case, progress, found, calendar, fee),
+        fee,
+        defaults,
+    )
 
 
 def event_details(e: Event) -> list[str]:

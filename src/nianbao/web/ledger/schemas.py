@@ -19,8 +19,9 @@ class CaseRowOut(BaseModel):
     agency_name: str
     reference: str = Field(description="本机关的案号，如 2026-0042")
     received: dt.date = Field(description="收到申请日期（条例第三十一条）")
-    applicant_type: str = Field(description="申请人类型：natural_person、commercial、research、nonprofit、"
-                                            "legal_services、other_org")
+    applicant_type: str = Field(
+        description="申请人类型：natural_person、commercial、research、nonprofit、legal_services、other_org"
+    )
     applicant_type_label: str = Field(description="申请人类型的中文名称")
     applicant: str
     summary: str = Field(description="申请内容摘要")
@@ -42,13 +43,17 @@ class CasePage(BaseModel):
 
 
 class CaseIn(BaseModel):
-    agency_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
-                                  description="机关编号；经办人员可省略（本机关），管理员必填")
+    agency_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="机关编号；经办人员可省略（本机关），管理员必填"
+    )
     reference: str = Field(min_length=1, max_length=100, description="案号（本机关内唯一）")
     received: dt.date | None = Field(default=None, description="收到申请日期；省略为今天")
     arrived: dt.date | None = Field(default=None, description="到达日期（可选，不晚于收到日期）")
-    channel: str = Field(default="other", max_length=20, description="申请渠道：in_person、post、letter、online、"
-                                                                     "fax、other 或中文名称（当面、邮寄……）")
+    channel: str = Field(
+        default="other",
+        max_length=20,
+        description="申请渠道：in_person、post、letter、online、fax、other 或中文名称（当面、邮寄……）",
+    )
     applicant_type: str = Field(max_length=20, description="申请人类型的键或中文名称（自然人、商业企业……）")
     applicant: str = Field(default="", max_length=200)
     contact: str = Field(default="", max_length=200)
@@ -56,10 +61,13 @@ class CaseIn(BaseModel):
 
 
 class EventIn(BaseModel):
-    kind: str = Field(max_length=40, description="correction_requested（补正通知）、correction_received（收到补正）、"
-                                                 "extension（延期）、consultation_opened（征求意见）、"
-                                                 "consultation_closed、fee_notice（收费通知）、fee_paid（缴费）、"
-                                                 "answered（答复送达），或其中文名称")
+    kind: str = Field(
+        max_length=40,
+        description="correction_requested（补正通知）、correction_received（收到补正）、"
+        "extension（延期）、consultation_opened（征求意见）、"
+        "consultation_closed、fee_notice（收费通知）、fee_paid（缴费）、"
+        "answered（答复送达），或其中文名称",
+    )
     on: dt.date | None = Field(default=None, description="日期；省略为今天")
     until: dt.date | None = Field(default=None, description="补正通知给申请人的补正期限")
     approver: str = Field(default="", max_length=100, description="延期的批准人")
@@ -70,8 +78,9 @@ class EventIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    outcome: str = Field(max_length=80, description="表三的办理结果行，如 granted、partially_granted、"
-                                                    "withheld.third_party_rights")
+    outcome: str = Field(
+        max_length=80, description="表三的办理结果行，如 granted、partially_granted、withheld.third_party_rights"
+    )
     on: dt.date | None = Field(default=None, description="办结日期；省略为今天")
     note: str = Field(default="", max_length=20000)
     expected_version: int | None = Version
@@ -79,8 +88,11 @@ class CloseIn(BaseModel):
 
 class AppealIn(BaseModel):
     reference: str = Field(min_length=1, max_length=100, description="复议或诉讼的案号")
-    route: str = Field(max_length=40, description="review（行政复议）、litigation_direct（未经复议直接起诉）、"
-                                                  "litigation_after_review（复议后起诉）或中文名称")
+    route: str = Field(
+        max_length=40,
+        description="review（行政复议）、litigation_direct（未经复议直接起诉）、"
+        "litigation_after_review（复议后起诉）或中文名称",
+    )
     filed: dt.date | None = Field(default=None, description="立案（收到）日期；省略为今天")
     note: str = Field(default="", max_length=20000)
 
@@ -188,43 +200,107 @@ class ImportOut(BaseModel):
 
 
 def row_out(r: CaseRow, agencies: dict[int, str]) -> CaseRowOut:
-    return CaseRowOut(id=r.id, agency_id=r.agency_id, agency_name=agencies.get(r.agency_id, ""),
-                      reference=r.reference, received=r.received, applicant_type=r.applicant_type,
-                      applicant_type_label=ApplicantType.label_of(r.applicant_type),
-                      applicant=r.applicant, summary=r.summary, status=r.status,
-                      status_label=ApplicationStatus.label_of(r.status), deadline=r.deadline,
-                      days_left=r.days_left, outcome=r.outcome, outcome_label=Outcome.label_of(r.outcome),
-                      closed=r.closed)
+    return CaseRowOut(
+        id=r.id,
+        agency_id=r.agency_id,
+        agency_name=agencies.get(r.agency_id, ""),
+        reference=r.reference,
+        received=r.received,
+        applicant_type=r.applicant_type,
+        applicant_type_label=ApplicantType.label_of(r.applicant_type),
+        applicant=r.applicant,
+        summary=r.summary,
+        status=r.status,
+        status_label=ApplicationStatus.label_of(r.status),
+        deadline=r.deadline,
+        days_left=r.days_left,
+        outcome=r.outcome,
+        outcome_label=Outcome.label_of(r.outcome),
+        closed=r.closed,
+    )
 
 
 def due_out(i: DueItem, agencies: dict[int, str]) -> DueOut:
-    return DueOut(id=i.id, agency_id=i.agency_id, agency_name=agencies.get(i.agency_id, ""), reference=i.reference,
-                  applicant=i.applicant, applicant_type=i.applicant_type, received=i.received, deadline=i.deadline,
-                  days_left=i.days_left, suspended=i.deadline is None, provisional=i.provisional, why=i.why)
+    return DueOut(
+        id=i.id,
+        agency_id=i.agency_id,
+        agency_name=agencies.get(i.agency_id, ""),
+        reference=i.reference,
+        applicant=i.applicant,
+        applicant_type=i.applicant_type,
+        received=i.received,
+        deadline=i.deadline,
+        days_left=i.days_left,
+        suspended=i.deadline is None,
+        provisional=i.provisional,
+        why=i.why,
+    )
 
 
 def case_out(v: CaseView) -> CaseOut:
     c = v.case
     d = v.deadline
-    deadline = DeadlineOut(due=d.due if d else None, days_left=v.days_left, suspended=d.suspended if d else False,
-                           base_days=d.base_days if d else None, extension_days=d.extension_days if d else None,
-                           paused_workdays=d.paused_workdays if d else None,
-                           provisional=d.provisional if d else False,
-                           provisional_years=list(d.provisional_years) if d else [],
-                           explanation=list(d.explanation) if d else [], problem=v.deadline_error or None)
+    deadline = DeadlineOut(
+        due=d.due if d else None,
+        days_left=v.days_left,
+        suspended=d.suspended if d else False,
+        base_days=d.base_days if d else None,
+        extension_days=d.extension_days if d else None,
+        paused_workdays=d.paused_workdays if d else None,
+        provisional=d.provisional if d else False,
+        provisional_years=list(d.provisional_years) if d else [],
+        explanation=list(d.explanation) if d else [],
+        problem=v.deadline_error or None,
+    )
     return CaseOut(
-        id=c.id, agency_id=c.agency_id, agency_name=c.agency.name, reference=c.reference, version=c.version,
-        received=c.received, arrived=c.arrived, channel=c.channel, applicant_type=c.applicant_type,
+        id=c.id,
+        agency_id=c.agency_id,
+        agency_name=c.agency.name,
+        reference=c.reference,
+        version=c.version,
+        received=c.received,
+        arrived=c.arrived,
+        channel=c.channel,
+        applicant_type=c.applicant_type,
         applicant_type_label=ApplicantType.label_of(c.applicant_type),
-        applicant=c.applicant, contact=c.contact, request=c.request, status=c.status,
-        status_label=ApplicationStatus.label_of(c.status), outcome=c.outcome,
-        outcome_label=Outcome.label_of(c.outcome), closed=c.closed, deadline=deadline, next_step=v.next_step,
+        applicant=c.applicant,
+        contact=c.contact,
+        request=c.request,
+        status=c.status,
+        status_label=ApplicationStatus.label_of(c.status),
+        outcome=c.outcome,
+        outcome_label=Outcome.label_of(c.outcome),
+        closed=c.closed,
+        deadline=deadline,
+        next_step=v.next_step,
         fee=FeeOut(amount=v.fee.amount, basis=v.fee.basis, explanation=list(v.fee.explanation)) if v.fee else None,
-        events=[EventOut(id=e.id, kind=e.kind, kind_label=EventKind.label_of(e.kind), on=e.on,
-                         until=e.until, approver=e.approver, days=e.days, party=e.party, outcome=e.outcome,
-                         note=e.note) for e in v.events],
-        appeals=[AppealOut(id=a.id, reference=a.reference, route=a.route,
-                           route_label=AppealRoute.label_of(a.route), filed=a.filed, result=a.result,
-                           result_label=AppealResult.label_of(a.result), decided=a.decided, note=a.note)
-                 for a in sorted(c.appeals, key=lambda a: a.id)],
+        events=[
+            EventOut(
+                id=e.id,
+                kind=e.kind,
+                kind_label=EventKind.label_of(e.kind),
+                on=e.on,
+                until=e.until,
+                approver=e.approver,
+                days=e.days,
+                party=e.party,
+                outcome=e.outcome,
+                note=e.note,
+            )
+            for e in v.events
+        ],
+        appeals=[
+            AppealOut(
+                id=a.id,
+                reference=a.reference,
+                route=a.route,
+                route_label=AppealRoute.label_of(a.route),
+                filed=a.filed,
+                result=a.result,
+                result_label=AppealResult.label_of(a.result),
+                decided=a.decided,
+                note=a.note,
+            )
+            for a in sorted(c.appeals, key=lambda a: a.id)
+        ],
     )

@@ -29,8 +29,7 @@ from nianbao.web.core.errors import BUSY
 from nianbao.web.ledger.writes import LIMITS, Refused
 
 SUFFIXES = {".csv": ".csv", ".txt": ".csv", ".xlsx": ".xlsx", ".xlsm": ".xlsx"}
-_COLUMN_LIMITS = {"reference": LIMITS["reference"], "applicant": LIMITS["applicant"],
-                  "contact": LIMITS["contact"]}
+_COLUMN_LIMITS = {"reference": LIMITS["reference"], "applicant": LIMITS["applicant"], "contact": LIMITS["contact"]}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Problems listed at most; the count says how many there were.
 MAX_PROBLEMS = 200
@@ -54,7 +53,7 @@ def display_name(filename: str | None) -> str:
 
 
 def suffix_of(filename: str | None, content: bytes) -> str:
-    """".csv" or ".xlsx" from the file name (an XLSX is recognised by its ZIP signature too); 415 else."""
+    """ ".csv" or ".xlsx" from the file name (an XLSX is recognised by its ZIP signature too); 415 else."""
     suffix = Path(display_name(filename)).suffix.lower()
     if content.startswith(b"PK\x03\x04") and suffix in ("", ".xlsx", ".xlsm"):
         return ".xlsx"
@@ -78,8 +77,9 @@ def _precheck(path: Path) -> list[str]:
     return problems
 
 
-def import_upload(session: Session, agency: Agency, filename: str | None, content: bytes,
-                  calendar: WorkingCalendar) -> int:
+def import_upload(
+    session: Session, agency: Agency, filename: str | None, content: bytes, calendar: WorkingCalendar
+) -> int:
     """Import the uploaded file into the agency's ledger; all rows or none. Returns the number of cases."""
     name = display_name(filename)
     suffix = suffix_of(filename, content)
@@ -106,8 +106,9 @@ def import_upload(session: Session, agency: Agency, filename: str | None, conten
         except (csv.Error, ValueError) as exc:
             raise Refused(400, f"{name}：无法读取（{named(str(exc))[:200]}）") from None
         except DataError:
-            raise Refused(400, f"{name}：数据库拒绝保存其中的内容（超出长度限制或含有无法保存的字符），整个文件未导入"
-                          ) from None
+            raise Refused(
+                400, f"{name}：数据库拒绝保存其中的内容（超出长度限制或含有无法保存的字符），整个文件未导入"
+            ) from None
         except DBAPIError as exc:
             if db.is_busy(exc):
                 raise Refused(503, f"{name}：{BUSY}；整个文件未导入") from None

@@ -95,9 +95,20 @@ def word(parse: Callable[[str], str], value: str | None, what: str) -> str:
     return found
 
 
-def register(session: Session, agency: Agency, reference: str, received: dt.date, applicant_type: str, *,
-             calendar: WorkingCalendar, arrived: dt.date | None = None, channel: str = "other",
-             applicant: str = "", contact: str = "", request: str = "") -> Application:
+def register(
+    session: Session,
+    agency: Agency,
+    reference: str,
+    received: dt.date,
+    applicant_type: str,
+    *,
+    calendar: WorkingCalendar,
+    arrived: dt.date | None = None,
+    channel: str = "other",
+    applicant: str = "",
+    contact: str = "",
+    request: str = "",
+) -> Application:
     """Register a case (cases.add_case) after checking the text against the column sizes."""
     reference = text(reference, "编号", LIMITS["reference"])
     if not reference:
@@ -106,15 +117,36 @@ def register(session: Session, agency: Agency, reference: str, received: dt.date
     contact = text(contact, "联系方式", LIMITS["contact"])
     request = text(request, "申请内容")
     with guarded(session):
-        case = cases.add_case(session, agency, reference, received, applicant_type, calendar=calendar,
-                              arrived=arrived, channel=channel, applicant=applicant, contact=contact,
-                              request=request)
+        case = cases.add_case(
+            session,
+            agency,
+            reference,
+            received,
+            applicant_type,
+            calendar=calendar,
+            arrived=arrived,
+            channel=channel,
+            applicant=applicant,
+            contact=contact,
+            request=request,
+        )
     return case
 
 
-def record(session: Session, case: Application, kind: str, on: dt.date, *, calendar: WorkingCalendar,
-           until: dt.date | None = None, approver: str = "", days: int = 0, party: str = "", note: str = "",
-           expected_version: int | None = None) -> None:
+def record(
+    session: Session,
+    case: Application,
+    kind: str,
+    on: dt.date,
+    *,
+    calendar: WorkingCalendar,
+    until: dt.date | None = None,
+    approver: str = "",
+    days: int = 0,
+    party: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> None:
     """Append one step (cases.add_event); the stored deadline moves with it."""
     approver = text(approver, "批准人", LIMITS["approver"])
     party = text(party, "征求意见对象", LIMITS["party"])
@@ -122,19 +154,38 @@ def record(session: Session, case: Application, kind: str, on: dt.date, *, calen
     if not 0 <= days <= 366:
         raise Refused(400, f"延期工作日数 {days} 无效")
     with guarded(session):
-        cases.add_event(session, case, kind, on, calendar=calendar, until=until, approver=approver, days=days,
-                        party=party, note=note, expected_version=expected_version)
+        cases.add_event(
+            session,
+            case,
+            kind,
+            on,
+            calendar=calendar,
+            until=until,
+            approver=approver,
+            days=days,
+            party=party,
+            note=note,
+            expected_version=expected_version,
+        )
 
 
-def close(session: Session, case: Application, outcome: str, on: dt.date, *, note: str = "",
-          expected_version: int | None = None) -> None:
+def close(
+    session: Session,
+    case: Application,
+    outcome: str,
+    on: dt.date,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+) -> None:
     note = text(note, "备注")
     with guarded(session):
         cases.close_case(session, case, outcome, on, note=note, expected_version=expected_version)
 
 
-def add_appeal(session: Session, case: Application, reference: str, route: str, filed: dt.date, *,
-               note: str = "") -> Appeal:
+def add_appeal(
+    session: Session, case: Application, reference: str, route: str, filed: dt.date, *, note: str = ""
+) -> Appeal:
     reference = text(reference, "复议诉讼案号", LIMITS["reference"])
     if not reference:
         raise Refused(400, "请填写复议或诉讼的案号")
@@ -165,7 +216,14 @@ def fee_quote(session: Session, case: Application, pages: int | None = None) -> 
         return None
     a = Application.__table__.c
     first = case.received.replace(day=1)
-    before = session.scalar(select(func.count()).select_from(Application.__table__).where(
-        a.agency_id == case.agency_id, a.applicant == case.applicant, a.received >= first,
-        (a.received < case.received) | ((a.received == case.received) & (a.id < case.id))))
+    before = session.scalar(
+        select(func.count())
+        .select_from(Application.__table__)
+        .where(
+            a.agency_id == case.agency_id,
+            a.applicant == case.applicant,
+            a.received >= first,
+            (a.received < case.received) | ((a.received == case.received) & (a.id < case.id)),
+        )
+    )
     return fees.quote(applications_this_month_before=int(before or 0))

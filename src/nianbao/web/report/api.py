@@ -41,8 +41,10 @@ api = APIRouter(prefix="/api/v1", tags=["年度报告"])
 AgencyId = Annotated[int, Path(ge=1, le=MAX_ID, description="机关编号")]
 Year = Annotated[int, Path(ge=MIN_YEAR, le=2100, description="报告年度（2019 至今年）")]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "未登录"}, 404: {"description": "机关不存在或不在职责范围内"},
-    422: {"description": "年度或内容无效"}}
+    401: {"description": "未登录"},
+    404: {"description": "机关不存在或不在职责范围内"},
+    422: {"description": "年度或内容无效"},
+}
 
 
 class FindingOut(BaseModel):
@@ -114,17 +116,39 @@ def _out(built: Built, agency: Agency, editable: bool) -> ReportOut:
     findings = []
     for f in built.audit.findings:
         counts[f.severity.label] += 1
-        findings.append(FindingOut(rule=f.rule, name=f.name, family=f.family, severity=f.severity.label,
-                                   status=f.status.value, message=f.message, keys=list(f.keys), subject=f.subject))
+        findings.append(
+            FindingOut(
+                rule=f.rule,
+                name=f.name,
+                family=f.family,
+                severity=f.severity.label,
+                status=f.status.value,
+                message=f.message,
+                keys=list(f.keys),
+                subject=f.subject,
+            )
+        )
     texts = {str(s.number): data.sections.get(s.number, "") for s in sections()}
     return ReportOut(
-        agency_id=agency.id, agency=agency.name, year=built.report.year or 0, format=built.fmt.name,
-        title=data.title, default_title=default_title(agency.name, built.report.year or 0), preamble=data.preamble,
-        date=data.date, sections=texts, headings={str(s.number): s.heading for s in sections()},
+        agency_id=agency.id,
+        agency=agency.name,
+        year=built.report.year or 0,
+        format=built.fmt.name,
+        title=data.title,
+        default_title=default_title(agency.name, built.report.year or 0),
+        preamble=data.preamble,
+        date=data.date,
+        sections=texts,
+        headings={str(s.number): s.heading for s in sections()},
         cells={k: _number(c.value) for k, c in built.report.cells.items()},
-        editable_cells=list(table_two_keys(built.fmt)), version=data.version, updated_at=data.updated_at,
-        ledger_applications=built.applications, ledger_appeals=built.appeals, editable=editable,
-        audit=AuditOut(errors=counts["error"], warnings=counts["warning"], infos=counts["info"], findings=findings))
+        editable_cells=list(table_two_keys(built.fmt)),
+        version=data.version,
+        updated_at=data.updated_at,
+        ledger_applications=built.applications,
+        ledger_appeals=built.appeals,
+        editable=editable,
+        audit=AuditOut(errors=counts["error"], warnings=counts["warning"], infos=counts["info"], findings=findings),
+    )
 
 
 def _agency(session: Session, request: Request, viewer: CurrentViewer, agency_id: int, year: int) -> Agency:
@@ -148,14 +172,24 @@ def _changes(body: ReportIn) -> Changes:
         if not (key.strip().isdigit() and len(key.strip()) <= 2):
             raise HTTPException(422, f"sections 中的“{printable(key[:20])}”不是报告的部分（应为 1 至 6）")
         numbers[int(key)] = text
-    return Changes(title=body.title, preamble=body.preamble, sections=numbers or None,
-                   cells=dict(body.cells) if body.cells else None, date=body.date, set_date="date" in given)
+    return Changes(
+        title=body.title,
+        preamble=body.preamble,
+        sections=numbers or None,
+        cells=dict(body.cells) if body.cells else None,
+        date=body.date,
+        set_date="date" in given,
+    )
 
 
-@api.put("/agencies/{agency_id}/reports/{year}", response_model=ReportOut,
-         responses={**ERRORS, 403: {"description": "无权修改"}, 409: {"description": "草稿已被他人修改"}})
-def put_report(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-               body: ReportIn) -> ReportOut:
+@api.put(
+    "/agencies/{agency_id}/reports/{year}",
+    response_model=ReportOut,
+    responses={**ERRORS, 403: {"description": "无权修改"}, 409: {"description": "草稿已被他人修改"}},
+)
+def put_report(
+    request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year, body: ReportIn
+) -> ReportOut:
     """Change the draft (title, preamble, date, sections, table-二 cells), if it is still at `version`."""
     agency = _agency(session, request, viewer, agency_id, year)
     check_writable(viewer, agency)
@@ -171,25 +205,51 @@ def put_report(request: Request, session: DB, viewer: CurrentViewer, agency_id: 
 def download_response(session: Session, agency: Agency, year: int, kind: str) -> Response:
     """The saved report rendered as `kind`, as an attachment; the audit's error count in a header."""
     built = build(session, agency, year, read_draft(session, agency.id, year))
-    return Response(render(built, kind), media_type=MEDIA_TYPES[kind], headers={
-        "Content-Disposition": attachment(filename(agency.name, year, kind), fallback=f"report.{kind}"),
-        "X-Audit-Errors": str(len(built.errors)), "X-Audit-Warnings": str(len(built.warnings))})
+    return Response(
+        render(built, kind),
+        media_type=MEDIA_TYPES[kind],
+        headers={
+            "Content-Disposition": attachment(filename(agency.name, year, kind), fallback=f"report.{kind}"),
+            "X-Audit-Errors": str(len(built.errors)),
+            "X-Audit-Warnings": str(len(built.warnings)),
+        },
+    )
 
 
-@api.get("/agencies/{agency_id}/reports/{year}/download", responses={
-    **ERRORS, 200: {"description": "报告文件（核查有错误时仍可下载，错误数见 X-Audit-Errors 头）",
-                    "content": {t: {} for t in MEDIA_TYPES.values()}}})
-def download_report(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-                    kind: Annotated[Literal["docx", "pdf", "html", "md"], Query(description="文件格式")] = "docx",
-                    ) -> Response:
+@api.get(
+    "/agencies/{agency_id}/reports/{year}/download",
+    responses={
+        **ERRORS,
+        200: {
+            "description": "报告文件（核查有错误时仍可下载，错误数见 X-Audit-Errors 头）",
+            "content": {t: {} for t in MEDIA_TYPES.values()},
+        },
+    },
+)
+def download_report(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    agency_id: AgencyId,
+    year: Year,
+    kind: Annotated[Literal["docx", "pdf", "html", "md"], Query(description="文件格式")] = "docx",
+) -> Response:
     """The saved report as a file (docx, pdf, html or md); a draft with errors downloads too."""
     agency = _agency(session, request, viewer, agency_id, year)
     return download_response(session, agency, year, kind)
 
 
-@api.post("/agencies/{agency_id}/reports/{year}/submit", status_code=201, response_model=SubmittedOut,
-          responses={**ERRORS, 403: {"description": "无权提交"},
-                     409: {"description": "暂不能提交"}, 422: {"description": "核查发现错误，未提交"}})
+@api.post(
+    "/agencies/{agency_id}/reports/{year}/submit",
+    status_code=201,
+    response_model=SubmittedOut,
+    responses={
+        **ERRORS,
+        403: {"description": "无权提交"},
+        409: {"description": "暂不能提交"},
+        422: {"description": "核查发现错误，未提交"},
+    },
+)
 def submit(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year) -> SubmittedOut:
     """Submit the saved report (rendered as .docx) for review; refused while the audit finds errors."""
     agency = _agency(session, request, viewer, agency_id, year)

@@ -52,9 +52,15 @@ def read_form(form: FormData, fmt: Format) -> FormInput:
         text = clipped(f"section-{number}", MAX_SECTION, f"第{number}部分")
         if text is not None:
             texts[number] = text
-    out = FormInput(Changes(title=clipped("title", MAX_TITLE, "标题"),
-                            preamble=clipped("preamble", MAX_PREAMBLE, "导语"), sections=texts),
-                    version, problems=problems)
+    out = FormInput(
+        Changes(
+            title=clipped("title", MAX_TITLE, "标题"),
+            preamble=clipped("preamble", MAX_PREAMBLE, "导语"),
+            sections=texts,
+        ),
+        version,
+        problems=problems,
+    )
     cells: dict[str, object] = {}
     for key in table_two_keys(fmt):
         raw = _str(form, CELL_PREFIX + key)

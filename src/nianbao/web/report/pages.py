@@ -39,35 +39,62 @@ def check_writable(viewer: Viewer, agency: Agency) -> None:
 
 
 def latest_submission(session: Session, agency_id: int, year: int) -> StoredReport | None:
-    return session.scalar(select(StoredReport).where(StoredReport.agency_id == agency_id, StoredReport.year == year,
-                                                     StoredReport.status.in_(SUBMITTED_STATUSES))
-                          .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc()).limit(1))
+    return session.scalar(
+        select(StoredReport)
+        .where(
+            StoredReport.agency_id == agency_id, StoredReport.year == year, StoredReport.status.in_(SUBMITTED_STATUSES)
+        )
+        .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc())
+        .limit(1)
+    )
 
 
-def page_context(session: Session, viewer: Viewer, agency: Agency, year: int, data: DraftData, today: dt.date, *,
-                 typed: dict[str, str] | None = None, typed_date: str | None = None,
-                 problems: list[str] | None = None, notice: tuple[str, str] | None = None) -> dict[str, Any]:
+def page_context(
+    session: Session,
+    viewer: Viewer,
+    agency: Agency,
+    year: int,
+    data: DraftData,
+    today: dt.date,
+    *,
+    typed: dict[str, str] | None = None,
+    typed_date: str | None = None,
+    problems: list[str] | None = None,
+    notice: tuple[str, str] | None = None,
+) -> dict[str, Any]:
     """Everything report/edit.html and report/_audit.html draw."""
     built = build(session, agency, year, data)
     marks = view.marks_of(built.audit)
     texts = []
     for spec in sections():
         severity, messages = marks.sections.get(spec.number, ("", []))
-        texts.append({"number": spec.number, "title": f"{NUMERALS[spec.number - 1]}、{spec.heading}",
-                      "text": data.sections.get(spec.number, ""),
-                      "prompt": PROMPTS.get(spec.number, HINTS.get(spec.number, "")),
-                      "hint": HINTS.get(spec.number, "") if spec.number in PROMPTS else "",
-                      "severity": severity, "messages": messages})
+        texts.append(
+            {
+                "number": spec.number,
+                "title": f"{NUMERALS[spec.number - 1]}、{spec.heading}",
+                "text": data.sections.get(spec.number, ""),
+                "prompt": PROMPTS.get(spec.number, HINTS.get(spec.number, "")),
+                "hint": HINTS.get(spec.number, "") if spec.number in PROMPTS else "",
+                "severity": severity,
+                "messages": messages,
+            }
+        )
     base = f"/report/{agency.id}/{year}"
     submission = latest_submission(session, agency.id, year)
     return {
-        "agency": agency, "year": year, "built": built, "data": data, "fmt": built.fmt,
+        "agency": agency,
+        "year": year,
+        "built": built,
+        "data": data,
+        "fmt": built.fmt,
         "editable": viewer.keeps_ledger_of(agency.id),
         "grids": view.grids(built.report, built.fmt, marks, typed),
         "findings": view.findings(built.audit, built.fmt),
         "counts": view.counts(built.audit),
-        "marks": {"cells": {k: s for k, (s, _) in marks.cells.items()},
-                  "sections": {str(n): s for n, (s, _) in marks.sections.items()}},
+        "marks": {
+            "cells": {k: s for k, (s, _) in marks.cells.items()},
+            "sections": {str(n): s for n, (s, _) in marks.sections.items()},
+        },
         "sections": texts,
         "default_title": default_title(agency.name, year),
         "date_value": typed_date if typed_date is not None else (data.date.isoformat() if data.date else ""),

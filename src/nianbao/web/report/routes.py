@@ -70,9 +70,13 @@ def _in_scope(viewer: CurrentViewer, ids: list[int]) -> Select[Agency]:
 
 
 @pages.get("/report")
-def choose(request: Request, session: DB, viewer: CurrentViewer,
-           agency_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-           year: Annotated[int | None, Query(ge=MIN_YEAR, le=2100)] = None) -> Response:
+def choose(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    agency_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    year: Annotated[int | None, Query(ge=MIN_YEAR, le=2100)] = None,
+) -> Response:
     """Choose the agency and the year; with both given, go to that report."""
     today = _today(request)
     if agency_id is not None:
@@ -81,18 +85,31 @@ def choose(request: Request, session: DB, viewer: CurrentViewer,
             checked_year(request, year)
             return RedirectResponse(f"/report/{agency.id}/{year}", status_code=303)
     ids = viewer.agency_ids(session)
-    return page(request, "report/choose.html", {
-        "agencies": list(session.scalars(_in_scope(viewer, ids).order_by(Agency.name))),
-        "chosen": agency_id if agency_id is not None else (viewer.agency_id if viewer.sees(viewer.agency_id) else None),
-        "years": years_with_material(session, ids, today),
-        "default_year": default_year(today),
-        "drafts": recent_drafts(session, ids),
-    })
+    return page(
+        request,
+        "report/choose.html",
+        {
+            "agencies": list(session.scalars(_in_scope(viewer, ids).order_by(Agency.name))),
+            "chosen": agency_id
+            if agency_id is not None
+            else (viewer.agency_id if viewer.sees(viewer.agency_id) else None),
+            "years": years_with_material(session, ids, today),
+            "default_year": default_year(today),
+            "drafts": recent_drafts(session, ids),
+        },
+    )
 
 
 @pages.get("/report/{agency_id}/{year}")
-def report_page(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-                saved: bool = False, submitted: int | None = None) -> Response:
+def report_page(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    agency_id: AgencyId,
+    year: Year,
+    saved: bool = False,
+    submitted: int | None = None,
+) -> Response:
     agency = agency_in_scope(session, viewer, agency_id)
     checked_year(request, year)
     data = read_draft(session, agency.id, year)
@@ -105,8 +122,9 @@ def report_page(request: Request, session: DB, viewer: CurrentViewer, agency_id:
     return page(request, "report/edit.html", ctx)
 
 
-def _form_input(session: DB, viewer: CurrentViewer, agency_id: int, year: int, request: Request,
-                form: FormData) -> tuple[Agency, FormInput]:
+def _form_input(
+    session: DB, viewer: CurrentViewer, agency_id: int, year: int, request: Request, form: FormData
+) -> tuple[Agency, FormInput]:
     """The agency (in scope, 404; writable, 403) and the form as read (see `forms.read_form`)."""
     agency = agency_in_scope(session, viewer, agency_id)
     check_writable(viewer, agency)
@@ -114,8 +132,9 @@ def _form_input(session: DB, viewer: CurrentViewer, agency_id: int, year: int, r
     return agency, read_form(form, format_of(year))
 
 
-def _save_form(request: Request, session: DB, viewer: CurrentViewer, agency: Agency, year: int,
-               given: FormInput) -> DraftData | Response:
+def _save_form(
+    request: Request, session: DB, viewer: CurrentViewer, agency: Agency, year: int, given: FormInput
+) -> DraftData | Response:
     """The draft saved from the form, or the page again (422 unreadable, 409 stale) with everything as typed."""
     stored = read_draft(session, agency.id, year)
     problems = save_problems(given)
@@ -130,8 +149,9 @@ def _save_form(request: Request, session: DB, viewer: CurrentViewer, agency: Age
 
 
 @pages.post("/report/{agency_id}/{year}")
-def save_page(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-              form: Form) -> Response:
+def save_page(
+    request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year, form: Form
+) -> Response:
     """Save the whole form, then show the page again (303)."""
     agency, given = _form_input(session, viewer, agency_id, year, request, form)
     saved = _save_form(request, session, viewer, agency, year, given)
@@ -140,8 +160,19 @@ def save_page(request: Request, session: DB, viewer: CurrentViewer, agency_id: A
     return RedirectResponse(f"/report/{agency.id}/{year}?saved=1", status_code=303)
 
 
-def _again(request: Request, session: DB, viewer: CurrentViewer, agency: Agency, year: int, stored: DraftData,
-           given: FormInput, status: int, problems: list[str], *, stale: bool = False) -> Response:
+def _again(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    agency: Agency,
+    year: int,
+    stored: DraftData,
+    given: FormInput,
+    status: int,
+    problems: list[str],
+    *,
+    stale: bool = False,
+) -> Response:
     """The page with the form as typed (nothing lost), the problems on top, and `status`."""
     try:
         shown = apply(stored, given.changes, year)
@@ -152,14 +183,24 @@ def _again(request: Request, session: DB, viewer: CurrentViewer, agency: Agency,
         problems = [*problems, "您填写的内容仍保留在下方；核对后再次点击“保存”将以您的内容覆盖他人的修改。"]
     else:
         shown.version = given.version if given.version is not None else stored.version
-    ctx = page_context(session, viewer, agency, year, shown, _today(request), typed=given.typed,
-                       typed_date=given.typed_date, problems=problems)
+    ctx = page_context(
+        session,
+        viewer,
+        agency,
+        year,
+        shown,
+        _today(request),
+        typed=given.typed,
+        typed_date=given.typed_date,
+        problems=problems,
+    )
     return page(request, "report/edit.html", ctx, status_code=status)
 
 
 @pages.post("/report/{agency_id}/{year}/audit")
-def live_audit(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-               form: Form) -> Response:
+def live_audit(
+    request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year, form: Form
+) -> Response:
     """The audit of the form as it is now (not saved): the findings fragment for htmx."""
     agency, given = _form_input(session, viewer, agency_id, year, request, form)
     try:
@@ -171,8 +212,9 @@ def live_audit(request: Request, session: DB, viewer: CurrentViewer, agency_id: 
 
 
 @pages.post("/report/{agency_id}/{year}/submit")
-def submit_page(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-                form: Form) -> Response:
+def submit_page(
+    request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year, form: Form
+) -> Response:
     """Save the form, then submit the report; refused (the page with the errors) while the audit finds errors."""
     agency, given = _form_input(session, viewer, agency_id, year, request, form)
     data = _save_form(request, session, viewer, agency, year, given)
@@ -188,8 +230,14 @@ def submit_page(request: Request, session: DB, viewer: CurrentViewer, agency_id:
 
 
 @pages.get("/report/{agency_id}/{year}/download.{kind}")
-def download(request: Request, session: DB, viewer: CurrentViewer, agency_id: AgencyId, year: Year,
-             kind: Literal["docx", "pdf", "html", "md"]) -> Response:
+def download(
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    agency_id: AgencyId,
+    year: Year,
+    kind: Literal["docx", "pdf", "html", "md"],
+) -> Response:
     agency = agency_in_scope(session, viewer, agency_id)
     checked_year(request, year)
     return api_module.download_response(session, agency, year, kind)

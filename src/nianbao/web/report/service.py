@@ -84,8 +84,9 @@ def _text(value: str, limit: int, what: str) -> str:
 def apply(data: DraftData, changes: Changes, year: int) -> DraftData:
     """`data` with `changes` applied (validated); `data` itself is not changed."""
     fmt = format_of(year)
-    out = DraftData(data.title, data.preamble, dict(data.sections), dict(data.cells), data.date, data.version,
-                    data.updated_at)
+    out = DraftData(
+        data.title, data.preamble, dict(data.sections), dict(data.cells), data.date, data.version, data.updated_at
+    )
     if changes.title is not None:
         out.title = _text(changes.title, MAX_TITLE, "标题").strip()
     if changes.preamble is not None:
@@ -110,8 +111,7 @@ def _payload(data: DraftData) -> str:
 
 
 def stale_message(current: int) -> str:
-    return (f"该报告已被他人修改（现为第 {current} 版），您的修改未保存。"
-            "请刷新页面查看最新内容后再修改")
+    return f"该报告已被他人修改（现为第 {current} 版），您的修改未保存。请刷新页面查看最新内容后再修改"
 
 
 def save(session: Session, agency: Agency, year: int, changes: Changes, expected_version: int) -> DraftData:
@@ -138,6 +138,7 @@ def save(session: Session, agency: Agency, year: int, changes: Changes, expected
 # What exists for a year: drafts and cases
 # ---------------------------------------------------------------------------------------------
 
+
 def default_year(today: dt.date) -> int:
     """Last year: in January a clerk writes the report of the year just ended."""
     return max(MIN_YEAR, today.year - 1)
@@ -162,7 +163,11 @@ def recent_drafts(session: Session, agency_ids: list[int], limit: int = 20) -> l
     """The latest drafts of these agencies with the agency's name, newest first."""
     if not agency_ids:
         return []
-    rows = session.execute(select(Draft, Agency.name).join(Agency, Agency.id == Draft.agency_id)
-                           .where(Draft.agency_id.in_(agency_ids))
-                           .order_by(Draft.updated_at.desc(), Draft.id.desc()).limit(limit))
+    rows = session.execute(
+        select(Draft, Agency.name)
+        .join(Agency, Agency.id == Draft.agency_id)
+        .where(Draft.agency_id.in_(agency_ids))
+        .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        .limit(limit)
+    )
     return [(d, name) for d, name in rows]

@@ -51,8 +51,15 @@ def submit_report(session: Session, viewer: Viewer, agency: Agency, year: int, d
     content = render(built, "docx")
     try:
         with session.begin_nested():  # a refusal leaves nothing half-stored; the saved draft stays
-            stored: StoredReport = store_report(session, viewer, filename(agency.name, year, "docx"), content,
-                                                agency_id=agency.id, source="ledger", submit=True)
+            stored: StoredReport = store_report(
+                session,
+                viewer,
+                filename(agency.name, year, "docx"),
+                content,
+                agency_id=agency.id,
+                source="ledger",
+                submit=True,
+            )
     except ValueError as exc:
         raise SubmitError(f"提交未成功：{exc}") from None
     return stored

@@ -78,9 +78,20 @@ def findings(audit: Audit, fmt: Format) -> list[FindingView]:
     for f in ordered:
         rule = rules.get(f.rule)
         labels = [cell_label(fmt, k) if k in fmt.cells else k for k in dict.fromkeys(f.keys)]
-        out.append(FindingView(f.rule, rule.title if rule else f.name, f.severity.label, f.severity.chinese,
-                               STATUS_NAMES.get(f.status, f.status.value), FAMILY_NAMES.get(f.family, f.family),
-                               f.message, labels, rule.correct if rule else "", section_of(f)))
+        out.append(
+            FindingView(
+                f.rule,
+                rule.title if rule else f.name,
+                f.severity.label,
+                f.severity.chinese,
+                STATUS_NAMES.get(f.status, f.status.value),
+                FAMILY_NAMES.get(f.family, f.family),
+                f.message,
+                labels,
+                rule.correct if rule else "",
+                section_of(f),
+            )
+        )
     return out
 
 
@@ -105,17 +116,28 @@ def grids(report: Report, fmt: Format, marks: Marks, typed: Mapping[str, str] | 
             return CellView(c.text, header=True, rowspan=c.rowspan, colspan=c.colspan)
         severity, tip = marks.cells.get(c.key, ("", ""))
         step = "any" if fmt.cell(c.key).is_decimal else "1"
-        return CellView(c.text, rowspan=c.rowspan, colspan=c.colspan, data_key=c.key,
-                        css=f"sev-{severity}" if severity else "", title=tip or None,
-                        input=InputView(f"cell.{c.key}", step, cell_label(fmt, c.key)))
+        return CellView(
+            c.text,
+            rowspan=c.rowspan,
+            colspan=c.colspan,
+            data_key=c.key,
+            css=f"sev-{severity}" if severity else "",
+            title=tip or None,
+            input=InputView(f"cell.{c.key}", step, cell_label(fmt, c.key)),
+        )
 
     headings = {s.number: s.heading for s in sections()}
     out = []
     for grid in tables(fmt, text_of):
         total = sum(grid.widths_cm)
-        out.append(TableView("official", [str(round(w / total * 100, 2)) for w in grid.widths_cm],
-                             [RowGroup(grid_rows(grid, cell))],
-                             label=f"{grid.name}、{headings[NUMERALS.index(grid.name) + 1]}"))
+        out.append(
+            TableView(
+                "official",
+                [str(round(w / total * 100, 2)) for w in grid.widths_cm],
+                [RowGroup(grid_rows(grid, cell))],
+                label=f"{grid.name}、{headings[NUMERALS.index(grid.name) + 1]}",
+            )
+        )
     return out
 
 

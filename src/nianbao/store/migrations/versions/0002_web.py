@@ -31,8 +31,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}",
-                                   ondelete=ondelete)
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}", ondelete=ondelete)
 
 
 def upgrade() -> None:

@@ -22,8 +22,18 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OLD_KINDS = ("registered", "correction_requested", "correction_received", "extension", "consultation_opened",
-             "consultation_closed", "fee_notice", "fee_paid", "answered", "closed")
+OLD_KINDS = (
+    "registered",
+    "correction_requested",
+    "correction_received",
+    "extension",
+    "consultation_opened",
+    "consultation_closed",
+    "fee_notice",
+    "fee_paid",
+    "answered",
+    "closed",
+)
 NEW_KINDS = (*OLD_KINDS, "deadline_recomputed")
 APPEND_ONLY = "事件记录只能追加，不能修改或删除"
 
@@ -41,19 +51,21 @@ def _set_kinds(kinds: tuple[str, ...]) -> None:
         batch.drop_constraint("ck_events_kind", type_="check")
         batch.create_check_constraint("ck_events_kind", sa.text(_in("kind", kinds)))
     if sqlite:
-        op.execute(f"CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
-                   f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
-        op.execute(f"CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
-                   f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
+        op.execute(
+            f"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+        )
+        op.execute(
+            f"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+        )
 
 
 def upgrade() -> None:
-    op.add_column("applications", sa.Column("due_provisional", sa.Boolean, nullable=False,
-                                            server_default=sa.false()))
+    op.add_column("applications", sa.Column("due_provisional", sa.Boolean, nullable=False, server_default=sa.false()))
     # the due board groups by (due, due_provisional): keep it an index-only read
     op.drop_index("ix_applications_due", "applications")
-    op.create_index("ix_applications_due", "applications", ["agency_id", "status", "due", "due_provisional",
-                                                            "reference"])
+    op.create_index(
+        "ix_applications_due", "applications", ["agency_id", "status", "due", "due_provisional", "reference"]
+    )
     _set_kinds(NEW_KINDS)
 
 

@@ -35,12 +35,15 @@ def upgrade() -> None:
     with op.batch_alter_table("reports", recreate="auto") as batch:
         batch.add_column(sa.Column("submitted_by", sa.Integer, nullable=True))
         batch.add_column(sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True))
-        batch.create_foreign_key("fk_reports_submitted_by_users", "users", ["submitted_by"], ["id"],
-                                 ondelete="SET NULL")
+        batch.create_foreign_key(
+            "fk_reports_submitted_by_users", "users", ["submitted_by"], ["id"], ondelete="SET NULL"
+        )
         batch.drop_constraint("ck_reports_status", type_="check")
         batch.create_check_constraint("ck_reports_status", sa.text(_in("status", NEW_STATUSES)))
-    op.execute("UPDATE reports SET submitted_by = uploaded_by, submitted_at = uploaded_at "
-               "WHERE status IN ('submitted', 'returned')")
+    op.execute(
+        "UPDATE reports SET submitted_by = uploaded_by, submitted_at = uploaded_at "
+        "WHERE status IN ('submitted', 'returned')"
+    )
     op.create_table(
         "upload_jobs",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -53,8 +56,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_upload_jobs_user_id_users", ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name="fk_upload_jobs_agency_id_agencies",
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name="fk_upload_jobs_agency_id_agencies", ondelete="SET NULL"
+        ),
         sa.CheckConstraint(_in("state", JOB_STATES), name="ck_upload_jobs_state"),
         sa.PrimaryKeyConstraint("id", name="pk_upload_jobs"),
     )
