@@ -23,10 +23,8 @@ from nianbao.jobs.pool import (
     JobTimeout,
     PoolClosed,
     WorkerPool,
-    close_shared_pool,
-    pool_settings,
-    shared_pool,
 )
+from nianbao.jobs.shared import close_shared_pool, pool_settings, shared_pool
 from nianbao.jobs.tasks import ReadOk, ReadOutcome, ReadRefused, read_upload
 
 __all__ = [

@@ -25,7 +25,7 @@ it stays (idle) after `WorkerPool.close` and ends with the process. A worker lea
 is killed by Linux if the fork server (hence the pool's process) dies; its temporary files go in a folder of
 its own (``$TMPDIR/nianbao-job-*``), removed when it ends or is killed by the pool.
 
-Close the pool when done (`close`, or ``with``); the process-wide `shared_pool` is closed at interpreter exit.
+Close the pool when done (`close`, or ``with``); the process-wide pool (`shared.py`) is closed at interpreter exit.
 Uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so no atexit handler runs there: an app should
 call `close_shared_pool` on lifespan shutdown. Should it not, the workers still end (an idle one sees its pipe
 close, a busy one is killed with the fork server) and remove their folders, except one killed mid-job.
@@ -45,7 +45,6 @@ The default time limit, 30 s, is twice the slowest read measured (the 290-page P
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import logging
 import math
@@ -89,10 +88,7 @@ __all__ = [
     "PoolClosed",
     "RemoteTraceback",
     "WorkerPool",
-    "close_shared_pool",
     "default_workers",
-    "pool_settings",
-    "shared_pool",
 ]
 
 T = TypeVar("T")
@@ -106,10 +102,6 @@ MAX_DEFAULT_WORKERS = 4
 #: Modules the fork server imports once, so that every worker starts with them (the readers, the audit).
 PRELOAD: tuple[str, ...] = ("nianbao.jobs.tasks",)
 _STOP_GRACE_S = 2.0  # how long an idle worker asked to stop may take before it is killed
-
-ENV_WORKERS = "NIANBAO_JOB_WORKERS"
-ENV_SECONDS = "NIANBAO_JOB_SECONDS"
-ENV_MEMORY_MB = "NIANBAO_JOB_MEMORY_MB"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,64 +432,3 @@ class WorkerPool:
             raise JobMemoryExceeded(self.memory_mb)
         _, error_type, detail, remote = reply
         raise JobFailed(f"读取出错（{error_type}）", error_type=error_type, detail=detail, remote_traceback=remote)
-
-
-# ---------------------------------------------------------------------------------------------
-# The process-wide pool
-# ---------------------------------------------------------------------------------------------
-
-_shared: WorkerPool | None = None
-_shared_lock = threading.Lock()
-_atexit_registered = False
-
-
-def _env_number(name: str, default: float | None, *, integer: bool, allow_off: bool = False) -> float | None:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if allow_off and raw.lower() in ("0", "off", "none", "unlimited"):
-        return None
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        value = 0
-    if not value > 0:
-        kind = "正整数" if integer else "正数"
-        off = "（或 0 表示不限）" if allow_off else ""
-        raise ValueError(f"环境变量 {name} 应为{kind}{off}，而不是“{raw}”")
-    return value
-
-
-def pool_settings() -> dict[str, Any]:
-    """`WorkerPool` arguments from the environment: ``NIANBAO_JOB_WORKERS`` (default: CPUs, at most 4),
-    ``NIANBAO_JOB_SECONDS`` (30) and ``NIANBAO_JOB_MEMORY_MB`` (1024; 0 or "off": no limit)."""
-    workers = _env_number(ENV_WORKERS, None, integer=True)
-    seconds = _env_number(ENV_SECONDS, DEFAULT_TIME_LIMIT, integer=False)
-    memory = _env_number(ENV_MEMORY_MB, DEFAULT_MEMORY_MB, integer=True, allow_off=True)
-    return {
-        "workers": None if workers is None else int(workers),
-        "time_limit": seconds,
-        "memory_mb": None if memory is None else int(memory),
-    }
-
-
-def shared_pool() -> WorkerPool:
-    """The process-wide pool, created on first use from the environment (`pool_settings`) and closed at exit.
-    A closed shared pool is replaced by a new one."""
-    global _shared, _atexit_registered
-    with _shared_lock:
-        if _shared is None or _shared.closed:
-            _shared = WorkerPool(**pool_settings())
-            if not _atexit_registered:
-                atexit.register(close_shared_pool)
-                _atexit_registered = True
-        return _shared
-
-
-def close_shared_pool() -> None:
-    """Closes the process-wide pool if it was created (at interpreter exit, and for tests)."""
-    global _shared
-    with _shared_lock:
-        pool, _shared = _shared, None
-    if pool is not None:
-        pool.close()

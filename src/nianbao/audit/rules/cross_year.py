@@ -22,6 +22,7 @@ from decimal import Decimal
 from nianbao.audit.model import Severity, Status
 from nianbao.audit.registry import Context, Hit, rule
 from nianbao.audit.rules.arithmetic import unsure_keys
+from nianbao.audit.rules.text_figures import NARRATIVE_SECTIONS
 from nianbao.formats import get_format
 from nianbao.report import Cell, Number, Report
 
@@ -34,7 +35,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("other_org", "其他"),
     ("total", "总计"),
 )
-NARRATIVE_SECTIONS: tuple[int, ...] = (1, 5, 6)
 _NUMERALS = "〇一二三四五六七八九十"
 
 
