@@ -199,6 +199,7 @@ class _Source:
         head, source_head = builder.font["head"], self.font["head"]
         for field in ("xMin", "yMin", "xMax", "yMax"):  # the whole font's box, not that of the glyphs present:
             setattr(head, field, getattr(source_head, field))  # PDF viewers size a character's box from it
+        head.created, head.modified = source_head.created, source_head.modified  # not now: the same PDF every time
         builder.font.recalcBBoxes = False
         out = BytesIO()
         builder.save(out)
