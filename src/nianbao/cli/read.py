@@ -226,6 +226,7 @@ def check_cmd(
         for note in paired.notes:
             err.print(f"nianbao: {note}", markup=False, highlight=False, soft_wrap=True)
         last_year = {id(r): p for r, p in zip(readable, paired.previous, strict=True) if p is not None}
+        rows = [_read_again(f, r, last_year) for f, r in rows]
     for _, r in rows:
         if isinstance(r, ReadError):
             unreadable = True
@@ -252,6 +253,22 @@ def check_cmd(
         raise typer.Exit(2)
     if worst is not None and worst >= threshold:
         raise typer.Exit(1)
+
+
+def _read_again(file: str, report: Report | ReadError, last_year: dict[int, Report]) -> tuple[str, Report | ReadError]:
+    """A report whose run-together digits were split unsure, read again with last year's report as evidence (see
+    `nianbao.read.fit`); its entry in `last_year` kept."""
+    if not isinstance(report, Report):
+        return file, report
+    previous = last_year.get(id(report))
+    if previous is None or not any(p.code in ("row.fit", "cell.uncertain") for p in report.problems):
+        return file, report
+    try:
+        again = read_in_stages(file, options=ReadOptions.from_env(), previous=previous).report
+    except ReadError:
+        return file, report
+    last_year[id(again)] = previous
+    return file, again
 
 
 def _emit(text: str, out_file: Path | None) -> None:

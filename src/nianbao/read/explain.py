@@ -26,7 +26,9 @@ class CellTrace:
     row's label as printed in the document (None when the row was not found, and for table 四, which is read
     without labels), at `label_location`. `source` says where the values were taken from: ``table`` (the cells of
     a table row), ``text`` (the numbers in running text) or ``""`` (not found). `printed` and `location` are the
-    printed value and its source span; `note` how the value was obtained when it was not plain.
+    printed value and its source span; `note` how the value was obtained when it was not plain; `evidence`, for a
+    cell whose row's digits were split, what decided the split (``本行勾稽关系``, ``跨行勾稽关系``, ``上一年度报告``…,
+    "" when nothing did and the cell was left unread).
     """
 
     key: str
@@ -40,6 +42,7 @@ class CellTrace:
     location: Location | None
     value: Number | None
     note: str = ""
+    evidence: str = ""  # for a cell of a split run: the evidence that decided the split (see `read.fit`)
 
     @property
     def span(self) -> str:
@@ -119,6 +122,9 @@ def trace_cells(lin: Linear, tables: TableRead, report: Report) -> list[CellTrac
         else:
             stage = "tables"
         note = cell.note or row.fit.problem
+        evidence = row.fit.decided_by if row.fit.run and not row.fit.tied else ""
+        if evidence:
+            note = f"{note}（拆分依据：{evidence}）" if note else f"拆分依据：{evidence}"
         out.append(
             CellTrace(
                 key,
@@ -132,6 +138,7 @@ def trace_cells(lin: Linear, tables: TableRead, report: Report) -> list[CellTrac
                 cell.location,
                 cell.value,
                 note,
+                evidence,
             )
         )
     return out

@@ -4,10 +4,29 @@ A row of N cells may be printed as N separate values, with explicit empty cells 
 stray empty cells from merged columns, or with the digits of adjacent cells run together
 (`801000081` for 80|1|0|0|0|0|81, as web crawlers store pages). Run-together digits are split in
 every way that keeps each number well-formed (no leading zero, no more digits than its cell can
-hold), and the splits are ranked by the row's own arithmetic (identities of the format, e.g. 总计 =
-the sum of the six applicant columns), then by soft plausibility (现行有效件数 ≥ 本年制发件数), then
-by even digit lengths. When more than one split is equally good the fit says so, and the table
-stage may still decide with the column identities across rows.
+hold, an amount's decimals kept on the amount: `1263854.12` is 126 | 3854.12 or another cut of its
+whole part), and the splits are ranked by evidence, in this order, each consulted only among the
+splits left equal by the ones before:
+
+1. the table's own identities: the row's (总计 = the sum of the six applicant columns), then, in the
+   table stage (`tables`, `ties`), the column identities across rows, row by row and then for the rows
+   still tied together;
+2. the format's plausibility (`RowSpec.plausible`: 现行有效件数 ≥ 本年制发件数, 采购总金额 ≥ 采购项目数量;
+   a 本年增/减 no larger than its 上一年项目数量);
+3. the figures the report's narrative states before the tables for a row of table 二 (`stated_figures`:
+   "本年度制发的规范性文件77件"): a split holding more of them is preferred;
+4. the previous year's report, when known (`Evidence`, from `read(..., previous=)`): last year's
+   处理决定数量 is this year's 上一年项目数量, and 现行有效件数 = last year's + 本年制发 − 本年废止;
+5. weak plausibility: an amount in 元 of at least 100 per project, a 本年增/减 of few digits, then
+   even digit lengths within each unit.
+
+A split decided by the tiers 1 to 4 is read without a problem; one decided only by tier 5 is read but
+said to be unsure (the audit then calls what it feeds uncertain). When splits remain equal after every
+tier the fit says so (`Fit.tied`) and the table stage leaves the cells they disagree on unread (None),
+with a problem ``cell.uncertain`` listing the candidate splits (the audit's C206, 识别不确定): never a
+guess. A table row whose digits ran into its first cells, the others left empty (a count of more digits
+than a count has, or an identity that cannot hold as printed), is split too, when a split keeps the
+row's identities. `Fit.decided_by` names the evidence that decided (`nianbao parse --explain` prints it).
 
 The splitting is bounded: at most `MAX_SPLITS` splits of one row, and at most `SPLIT_BUDGET` scored
 in one document (`SplitBudget`, which also remembers the fits already made, since a label printed
@@ -18,13 +37,22 @@ document's `SplitBudget` carries the bounds of its `ReadOptions`.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from nianbao.formats import Format, Identity, RowSpec
+from nianbao.read.cuts import Number, Option, Shape, splits, splittable, tokens_of
+from nianbao.read.evidence import (
+    CHANGE_COLUMN,
+    MIN_AMOUNT_PER_PROJECT,
+    PREVIOUS_COLUMN,
+    TIERS,
+    WEAK_TIER,
+    Evidence,
+    Rank,
+    decided_by,
+    tied_message,
+)
 from nianbao.read.values import MAX_DIGITS, Token
 
 if TYPE_CHECKING:
@@ -43,9 +71,6 @@ MAX_COUNT_DIGITS = 8
 #: thousand; each costs a few microseconds). Past it a run is not split and its row is said to be uncertain.
 SPLIT_BUDGET = 200_000
 
-#: How the values of a row are cut: for each value, the digit counts of its pieces, or () when it is kept whole.
-Shape = tuple[tuple[int, ...], ...]
-
 
 @dataclass
 class Fit:
@@ -54,7 +79,11 @@ class Fit:
     cells: list[Token | None]
     quality: int  # 0 exact, 1 split by arithmetic, 2 padded or trimmed, 3 nothing found
     problem: str = ""  # Chinese, when the fit is not exact
-    alternatives: list[list[Token | None]] = field(default_factory=list)  # equally good splits
+    alternatives: list[list[Token | None]] = field(default_factory=list)  # splits left by the row's evidence
+    ranks: list[Rank] = field(default_factory=list)  # the rank of each alternative (smaller is better)
+    tied: list[list[Token | None]] = field(default_factory=list)  # splits no evidence tells apart (2+ or none)
+    decided_by: str = ""  # Chinese: the evidence that chose the split (see the module's docstring)
+    run: str = ""  # the values as printed, when they were split
 
 
 @dataclass(frozen=True)
@@ -62,8 +91,10 @@ class _Ranked:
     """The splits of one row's values, ranked: the best one's score and the shapes as good as it, best first
     (only the best one when it breaks an identity: the others are not used then)."""
 
-    best: tuple[int, int, float]
+    best: Rank
     ties: tuple[Shape, ...]
+    ranks: tuple[Rank, ...] = ()
+    runner_up: tuple[int, int] | None = None  # the identities and plausibility broken by the next best splits
 
 
 class SplitBudget:
@@ -74,7 +105,8 @@ class SplitBudget:
     `max_run_digits`, `max_count_digits`, `max_digits`), the defaults above when None.
     """
 
-    def __init__(self, options: ReadOptions | None = None) -> None:
+    def __init__(self, options: ReadOptions | None = None, evidence: Evidence | None = None) -> None:
+        self.evidence = evidence or Evidence()
         self.limit = SPLIT_BUDGET if options is None else options.split_budget
         self.max_splits = MAX_SPLITS if options is None else options.max_splits
         self.max_run_digits = MAX_RUN_DIGITS if options is None else options.max_run_digits
@@ -103,11 +135,6 @@ def _row_identities(fmt: Format, row: RowSpec) -> list[Identity]:
     return [i for i in fmt.identities if set(i.keys) <= keys]
 
 
-Number = int | Decimal
-#: A way to print one value in a split: the digit counts of its pieces (() when kept whole) and their numbers.
-_Option = tuple[tuple[int, ...], tuple[Number, ...]]
-
-
 class _Scorer:
     """A row's identities, plausibility pairs and unit groups by cell position, to score many splits quickly.
 
@@ -126,6 +153,20 @@ class _Scorer:
             groups.setdefault(fmt.cells[k].unit, []).append(i)
         self.groups = [(g, g == list(range(len(row.cells)))) for g in groups.values() if len(g) > 1]
         self.caps = tuple(budget.max_digits if fmt.cells[k].is_decimal else budget.max_count_digits for k in row.cells)
+        self.decimal = tuple(fmt.cells[k].is_decimal for k in row.cells)
+        columns = [fmt.cells[k].column_label for k in row.cells]
+        self.changes = [i for i, c in enumerate(columns) if c == CHANGE_COLUMN]
+        base = [i for i, c in enumerate(columns) if c == PREVIOUS_COLUMN]
+        #: (本年增/减, 上一年项目数量) positions: a change larger than last year's count is implausible (tier 2)
+        self.change_pairs = [(c, base[0]) for c in self.changes if base]
+        #: (amount, project count) positions: an amount under `MIN_AMOUNT_PER_PROJECT` a project is unlikely (tier 5)
+        self.per_project = [(b, s) for b, s in self.plausible if self.decimal[b] and not self.decimal[s]]
+        evidence = budget.evidence
+        self.expected = tuple((pos[k], v) for k, v in sorted(evidence.expected.items()) if k in pos)
+        self.stated = tuple(sorted(evidence.stated.get(row.cells, ())))
+        self.continuity = tuple(
+            (pos[a], pos[b], pos[c], last) for a, b, c, last in evidence.continuity if {a, b, c} <= pos.keys()
+        )
         self._squares: dict[tuple[int, int], list[float]] = {}
         #: All a ranking depends on: rows alike in it (the 25 rows of table 三) rank the same values alike.
         self.signature = (
@@ -133,6 +174,11 @@ class _Scorer:
             tuple(self.plausible),
             tuple((tuple(g), everything) for g, everything in self.groups),
             self.caps,
+            self.decimal,
+            tuple(self.change_pairs),
+            self.expected,
+            self.continuity,
+            self.stated,
         )
 
     def broken(self, numbers: tuple[Number, ...] | list[Number]) -> tuple[int, int]:
@@ -146,7 +192,19 @@ class _Scorer:
         for big, small in self.plausible:
             if numbers[big] < numbers[small]:
                 soft += 1
+        for change, base in self.change_pairs:
+            if numbers[change] > numbers[base]:
+                soft += 1
         return hard, soft
+
+    def further(self, numbers: tuple[Number, ...] | list[Number], lengths: tuple[int, ...] | list[int]) -> Rank:
+        """The tiers after identities and plausibility (`TIERS` 3 to 7) of a split best by those."""
+        stated = sum(1 for figure in self.stated if figure not in numbers)
+        previous = sum(1 for i, v in self.expected if numbers[i] != v)
+        previous += sum(1 for a, b, c, last in self.continuity if numbers[a] != last + numbers[b] - numbers[c])
+        cheap = sum(1 for big, small in self.per_project if numbers[big] < MIN_AMOUNT_PER_PROJECT * numbers[small])
+        change = sum(lengths[i] for i in self.changes)
+        return (stated, previous, cheap, change, self.spread(lengths))
 
     def spread(self, lengths: tuple[int, ...] | list[int]) -> float:
         """Unevenness of the digit counts within each unit: the sum of their squared deviations from their mean
@@ -163,157 +221,43 @@ class _Scorer:
         return spread
 
 
-def _split_ways(token: Token, caps: tuple[int, ...], limit: int, max_run_digits: int) -> list[_Option]:
-    """The ways (at most `limit`) to cut a digit run into len(caps) well-formed numbers, the i-th of at most
-    caps[i] digits, in the order of the cut positions; the sign belongs to the first number ("-10" is -1 | 0).
-    A run of more than `max_run_digits` digits is not cut.
-
-    Which cuts can still be completed is worked out first, so only cuts that give a split are walked.
-    """
-    digits = token.digits
-    n, parts = len(digits), len(caps)
-    if n > max_run_digits or n < parts:
-        return []
-    # done[k][p]: digits[p:] can be cut into the pieces k..parts-1
-    done = [[False] * (n + 1) for _ in range(parts + 1)]
-    done[parts][n] = True
-    longest = [[1 if digits[p] == "0" else min(caps[k], n - p) for p in range(n)] for k in range(parts)]
-    for k in range(parts - 1, -1, -1):
-        after = done[k + 1]
-        done[k][:n] = [any(after[p + size] for size in range(1, longest[k][p] + 1)) for p in range(n)]
-    numbers = [
-        [0, *(int(digits[p : p + size]) for size in range(1, max(longest[k][p] for k in range(parts)) + 1))]
-        for p in range(n)
-    ]  # numbers[p][size]: the number of the piece of `size` digits at p
-    sign = -1 if token.sign == "-" else 1
-    out: list[_Option] = []
-
-    def walk(p: int, k: int, sizes: tuple[int, ...], values: tuple[Number, ...]) -> None:
-        if k == parts:
-            out.append((sizes, values))
-            return
-        after = done[k + 1]
-        at = numbers[p]
-        for size in range(1, longest[k][p] + 1):
-            if after[p + size]:
-                walk(p + size, k + 1, (*sizes, size), (*values, at[size]))
-                if len(out) >= limit:
-                    return
-
-    if done[0][0]:
-        after = done[1]
-        for size in range(1, longest[0][0] + 1):
-            if after[size]:
-                walk(size, 1, (size,), (sign * numbers[0][size],))
-                if len(out) >= limit:
-                    break
-    return out
-
-
-def _number(token: Token) -> Number:
-    """The token's number, as an int when it is a whole number of at most `MAX_DIGITS` digits (sums of such ints
-    are exact, as the Decimal sums of the same numbers are), else as the Decimal."""
-    number = token.number
-    if number == number.to_integral_value() and len(token.digits) <= MAX_DIGITS:
-        return int(number)
-    return number
-
-
-def _splits(values: list[Token], caps: tuple[int, ...], budget: SplitBudget) -> Iterator[tuple[_Option, ...]]:
-    """Every way (at most the budget's `max_splits` + 1) to expand the values to len(caps) numbers by splitting
-    digit runs: for each value the way it is printed in the split."""
-    max_splits, max_run_digits = budget.max_splits, budget.max_run_digits
-    n = len(caps)
-    missing = n - len(values)
-    runs = [i for i, t in enumerate(values) if t.is_run]
-    whole: list[list[_Option]] = [[((), (_number(t),))] for t in values]
-    ways_of: dict[tuple[int, int, int], list[_Option]] = {}
-    count = 0
-    # distribute `missing` extra parts over the runs
-    for extra in _compositions(missing, len(runs)):
-        per_token = list(whole)
-        added = dict(zip(runs, extra, strict=True))
-        at = 0  # the cell of the value's first piece
-        for i in range(len(values)):
-            add = added.get(i, 0)
-            if add:
-                key = (i, add, at)
-                if key not in ways_of:
-                    ways_of[key] = _split_ways(values[i], caps[at : at + add + 1], max_splits, max_run_digits)
-                if not ways_of[key]:
-                    break
-                per_token[i] = ways_of[key]
-            at += add + 1
-        else:
-            for combo in itertools.product(*per_token):
-                yield combo
-                count += 1
-                if count > max_splits:
-                    return
-
-
-def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
-    if parts == 0:
-        return [()] if total == 0 else []
-    if parts == 1:
-        return [(total,)]
-    return [(first, *rest) for first in range(total + 1) for rest in _compositions(total - first, parts - 1)]
-
-
-def _pieces(token: Token, sizes: tuple[int, ...]) -> list[Token]:
-    """The run `token` cut into pieces of `sizes` digits; the sign belongs to the first ("-10" is -1 | 0)."""
-    if not sizes:
-        return [token]
-    digits = token.digits
-    base = token.start + (token.printed.find(digits) if digits in token.printed else 0)
-    bounds = list(itertools.accumulate(sizes, initial=0))
-    split = [Token("num", digits[a:b], base + a, base + b, digits=digits[a:b]) for a, b in itertools.pairwise(bounds)]
-    if token.sign:
-        first = split[0]
-        split[0] = Token(
-            "num", token.sign + first.printed, first.start - 1, first.end, digits=first.digits, sign=token.sign
-        )
-    return split
-
-
-def _tokens(values: list[Token], shape: Shape) -> list[Token]:
-    return [piece for t, sizes in zip(values, shape, strict=True) for piece in _pieces(t, sizes)]
-
-
 def _rank(scorer: _Scorer, values: list[Token], budget: SplitBudget) -> _Ranked | None:
-    """The splits of `values`, ranked (None when there is none): as sorting them all by their score would, but
-    with the digit-count unevenness worked out only for the splits best by identities and plausibility. Raises
+    """The splits of `values`, ranked (None when there is none): as sorting them all by their rank would, but
+    with the tiers after identities and plausibility worked out only for the splits best by those. Raises
     `_Exhausted` when the document's budget runs out before every split is scored."""
     allowance = budget.limit - budget.scored if not budget.exhausted else 0
-    combos: list[tuple[_Option, ...]] = []
+    combos: list[tuple[Option, ...]] = []
     broken: list[tuple[int, int]] = []
-    for combo in _splits(values, scorer.caps, budget):
+    for combo in splits(values, scorer.caps, scorer.decimal, budget.max_splits, budget.max_run_digits):
         if len(combos) >= allowance:
             budget.scored += len(combos)
             budget.exhausted = True
             raise _Exhausted
-        numbers = combo[0][1] if len(combo) == 1 else [x for _, part in combo for x in part]
+        got = combo[0][1] if len(combo) == 1 else [x for _, part in combo for x in part]
         combos.append(combo)
-        broken.append(scorer.broken(numbers))
+        broken.append(scorer.broken(got))
     budget.spend(len(combos))
     if not combos:
         return None
     least = min(broken)
-    plain = [(len(t.digits),) for t in values]
-    spreads = {
-        i: scorer.spread(
-            combo[0][0] or plain[0]
-            if len(combo) == 1
-            else [x for (sizes, _), one in zip(combo, plain, strict=True) for x in (sizes or one)]
-        )
-        for i, combo in enumerate(combos)
-        if broken[i] == least
-    }
+    plain = [(len(t.digits.partition(".")[0]),) for t in values]
+    ranks: dict[int, Rank] = {}
+    for i, combo in enumerate(combos):
+        if broken[i] != least:
+            continue
+        if len(combo) == 1:
+            lengths: tuple[int, ...] | list[int] = combo[0][0] or plain[0]
+            numbers: tuple[Number, ...] | list[Number] = combo[0][1]
+        else:
+            lengths = [x for (sizes, _), one in zip(combo, plain, strict=True) for x in (sizes or one)]
+            numbers = [x for _, part in combo for x in part]
+        ranks[i] = (*least, *scorer.further(numbers, lengths))
     # when no split fits the identities only the best one is used (min keeps the first of equals, as sorted does)
-    by_spread = spreads.__getitem__
-    order = [min(spreads, key=by_spread)] if least[0] > 0 else sorted(spreads, key=by_spread)
+    by_rank = ranks.__getitem__
+    order = [min(ranks, key=by_rank)] if least[0] > 0 else sorted(ranks, key=by_rank)
     ties = tuple(tuple(sizes for sizes, _ in combos[i]) for i in order)
-    return _Ranked((*least, spreads[order[0]]), ties)
+    worse = [b for b in broken if b != least]
+    return _Ranked(ranks[order[0]], ties, tuple(ranks[i] for i in order), min(worse) if worse else None)
 
 
 def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, budget: SplitBudget | None = None) -> Fit:
@@ -327,48 +271,105 @@ def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bud
         return Fit(list(values), 0)
     if len(values) > n:
         return Fit(list(values[:n]), 2, f"该行印有{len(values)}个数值，多于{n}个单元格，只取前{n}个")
-    if structured and len(found) == n:
-        return Fit([None if t.kind == "blank" else t for t in found], 0)
-    if structured and len(found) > n:
-        trimmed = list(found)
-        while len(trimmed) > n and trimmed[-1].kind == "blank":
-            trimmed.pop()
-        while len(trimmed) > n and trimmed[0].kind == "blank":
-            trimmed.pop(0)
-        cells = [None if t.kind == "blank" else t for t in trimmed[:n]]
-        if len(trimmed) == n:
-            return Fit(cells, 0)
-        return Fit(cells, 2, f"该行有{len(found)}个单元格，多于{n}个，按位置取前{n}个")
-    if any(t.is_run for t in values) and all(t.kind != "text" for t in values):
-        budget = budget if budget is not None else SplitBudget()
-        printed = " ".join(t.printed for t in values)
-        scorer = budget.scorers.get((fmt.name, row.cells))
-        if scorer is None:
-            scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row, budget)
-        key = (scorer.signature, tuple((t.digits, t.sign, t.unit) for t in values))
-        if key in budget.memo:
-            ranked = budget.memo[key]
-        else:
-            try:
-                ranked = _rank(scorer, values, budget)
-            except _Exhausted:
-                return Fit(
-                    [None] * n,
-                    2,
-                    f"数字连排“{printed}”可拆分的方式太多，本文件的拆分计算已达上限"
-                    f"（{budget.limit:,} 种），未拆分，本行数值未读取（不确定）",
-                )
-            budget.memo[key] = ranked
-        if ranked is not None:
-            first: list[Token | None] = list(_tokens(values, ranked.ties[0]))
-            chosen = "|".join(t.printed for t in first if t is not None)
-            if ranked.best[0] > 0:
-                return Fit(first, 1, f"数字连排“{printed}”无论怎样拆分都不符合本行勾稽关系，按位数均衡拆为 {chosen}")
-            if len(ranked.ties) > 1:
-                basis = "都符合本行勾稽关系" if _row_identities(fmt, row) else "都说得通（本行没有勾稽关系）"
-                said = f"数字连排“{printed}”有{len(ranked.ties)}种拆分{basis}，按常理与位数均衡取 {chosen}"
-                return Fit(first, 1, said, alternatives=[list(_tokens(values, shape)) for shape in ranked.ties])
-            return Fit(first, 1)
+    runs = any(splittable(t) for t in values) and all(t.kind == "num" for t in values)
+    if structured and len(found) >= n:
+        positional = _by_position(found, n)
+        if runs and not _possible(fmt, row, positional.cells, budget):
+            # the digits of several cells in one (a cell's value cannot be read as printed): split them if that
+            # fits the row's identities
+            split = _split_fit(fmt, row, values, budget)
+            if split is not None and split.ranks and split.ranks[0][0] == 0:
+                return split
+        return positional
+    if runs:
+        split = _split_fit(fmt, row, values, budget)
+        if split is not None:
+            return split
     padded: list[Token | None] = [None if t.kind == "blank" else t for t in found[:n]]
     padded += [None] * (n - len(padded))
     return Fit(padded, 2, f"该行只找到{len(values)}个数值，少于{n}个单元格，按从左到右填入")
+
+
+def _by_position(found: list[Token], n: int) -> Fit:
+    """A table row's cells read by position: blanks at either end beyond the row's `n` cells dropped."""
+    if len(found) == n:
+        return Fit([None if t.kind == "blank" else t for t in found], 0)
+    trimmed = list(found)
+    while len(trimmed) > n and trimmed[-1].kind == "blank":
+        trimmed.pop()
+    while len(trimmed) > n and trimmed[0].kind == "blank":
+        trimmed.pop(0)
+    cells = [None if t.kind == "blank" else t for t in trimmed[:n]]
+    if len(trimmed) == n:
+        return Fit(cells, 0)
+    return Fit(cells, 2, f"该行有{len(found)}个单元格，多于{n}个，按位置取前{n}个")
+
+
+def _possible(fmt: Format, row: RowSpec, cells: list[Token | None], budget: SplitBudget | None) -> bool:
+    """Whether a row of run-together digits read by position can be as printed: no count of more digits than a
+    count has, and every identity of the row holds (one with an empty cell is not known to fail, unless the row's
+    values fill only its first cells: digits of several cells run into them, the cells after left empty)."""
+    caps = budget.max_count_digits if budget is not None else MAX_COUNT_DIGITS
+    values = dict(zip(row.cells, cells, strict=True))
+    filled = [tok is not None for tok in cells]
+    packed = not all(filled) and filled == sorted(filled, reverse=True)
+    for key, tok in values.items():
+        if tok is not None and not fmt.cells[key].is_decimal and len(tok.digits.partition(".")[0]) > caps:
+            return False
+    for identity in _row_identities(fmt, row):
+        terms = [values[k] for k in identity.keys]
+        if any(t is None or t.kind != "num" for t in terms):
+            if packed:
+                return False
+            continue
+        get = {k: t.number for k, t in values.items() if t is not None and t.kind == "num"}
+        if sum(get[k] for k in identity.lhs) != sum(get[k] for k in identity.rhs):
+            return False
+    return True
+
+
+def _split_fit(fmt: Format, row: RowSpec, values: list[Token], budget: SplitBudget | None) -> Fit | None:
+    """The values, some of them run together, split into the row's cells by the evidence (None: no split)."""
+    n = len(row.cells)
+    budget = budget if budget is not None else SplitBudget()
+    printed = " ".join(t.printed for t in values)
+    scorer = budget.scorers.get((fmt.name, row.cells))
+    if scorer is None:
+        scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row, budget)
+    key = (scorer.signature, tuple((t.digits, t.sign, t.unit) for t in values))
+    if key in budget.memo:
+        ranked = budget.memo[key]
+    else:
+        try:
+            ranked = _rank(scorer, values, budget)
+        except _Exhausted:
+            return Fit(
+                [None] * n,
+                2,
+                f"数字连排“{printed}”可拆分的方式太多，本文件的拆分计算已达上限"
+                f"（{budget.limit:,} 种），未拆分，本行数值未读取（不确定）",
+            )
+        budget.memo[key] = ranked
+    if ranked is not None:
+        first: list[Token | None] = list(tokens_of(values, ranked.ties[0]))
+        chosen = "|".join(t.printed for t in first if t is not None)
+        if ranked.best[0] > 0:
+            said = f"数字连排“{printed}”无论怎样拆分都不符合本行勾稽关系，按位数均衡拆为 {chosen}"
+            return Fit(first, 1, said, ranks=[ranked.best])
+        ranks = list(ranked.ranks)
+        by = decided_by(ranks)
+        if len(ranks) == 1 and ranked.runner_up is not None:  # the others broke an identity or were implausible
+            by = TIERS[0] if ranked.runner_up[0] != ranked.best[0] else TIERS[1]
+        if len(ranked.ties) > 1:
+            alternatives: list[list[Token | None]] = [list(tokens_of(values, shape)) for shape in ranked.ties]
+            tied = [alt for alt, r in zip(alternatives, ranks, strict=True) if r == ranks[0]]
+            if len(tied) > 1:
+                said = tied_message(printed, tied)
+            elif TIERS.index(by) < WEAK_TIER:
+                said = ""
+            else:
+                basis = "都符合本行勾稽关系" if _row_identities(fmt, row) else "都说得通（本行没有勾稽关系）"
+                said = f"数字连排“{printed}”有{len(ranked.ties)}种拆分{basis}，按常理与位数均衡取 {chosen}"
+            return Fit(first, 1, said, alternatives, ranks, tied if len(tied) > 1 else [], by, printed)
+        return Fit(first, 1, ranks=ranks, decided_by=by, run=printed)
+    return None

@@ -1,14 +1,21 @@
 """The stage `meta` (see `stages`), metadata as printed: the agency and report year from the title, the
-publication or signature date."""
+publication or signature date.
+
+The agency is taken, in this order, from the title line (never from a page heading such as “正文” or a site
+banner before it), from a `发布机构:` field, from the closing signature (落款: the body named on the last lines,
+before the date). When two of them name different bodies the first is kept and the disagreement is a
+`Problem` ("meta.agency").
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nianbao.formats.text import normalize
+from nianbao.report import Problem
 
 _TITLE = re.compile(
     r"(?P<pre>[^\n]*?)(?P<year>(?:19|20)\d{2}|[二〇零一九]{4})\s*年\s*度?\s*(?P<mid>[^\n]*?)\s*"
@@ -31,6 +38,8 @@ class Meta:
     agency: str | None
     year: int | None
     date: dt.date | None
+    problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # where the agency was printed -> the name printed there
 
 
 def _cn_number(text: str) -> int:
@@ -71,7 +80,7 @@ def title_candidates(lines: list[str], title: str | None) -> list[str]:
     return out
 
 
-def read_meta(lines: list[str], title: str | None, published: str | None) -> Meta:
+def read_meta(lines: list[str], title: str | None, published: str | None, publisher: str | None = None) -> Meta:
     found_title: str | None = None
     agency: str | None = None
     year: int | None = None
@@ -84,6 +93,8 @@ def read_meta(lines: list[str], title: str | None, published: str | None) -> Met
             continue
         name = _AGENCY_TRIM.sub("", m.group("pre")).strip(" ：:_-—") or m.group("mid").strip(" ：:_-—")
         name = name.split("_")[0].strip()
+        if _NOT_AGENCY.search(name):
+            name = ""  # a page heading or a site banner run into the title, not the agency
         found_title = found_title or cand
         year = year or y
         if name and not agency and len(name) <= 40:
@@ -98,7 +109,68 @@ def read_meta(lines: list[str], title: str | None, published: str | None) -> Met
         else:
             years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", body))
             year = years.most_common(1)[0][0] if years else None
-    return Meta(found_title, agency, year, _signature_date(lines, published))
+    meta = Meta(found_title, agency, year, _signature_date(lines, published))
+    _agency_from_sources(meta, lines, publisher)
+    return meta
+
+
+#: Words of a page heading or site banner, never of an agency's name.
+_NOT_AGENCY = re.compile(r"正文|网站|门户|首页|当前位置|频道|专栏|栏目|打印|字号|浏览|来源")
+#: How the name of a body ends (a signature line must end so to be taken for one).
+_BODY_END = re.compile(
+    r"(?:局|委|办|办公室|院|府|厅|会|部|署|中心|所|站|队|处|馆|街道|街道办事处|镇|乡|区|县|市|省|管委会|公司)$"
+)
+_FIELD = re.compile(r"^\s*发布机构\s*[:：]\s*(?P<name>\S.*?)\s*$")
+_CHINESE_SOURCE = {"title": "标题", "field": "发布机构", "signature": "落款"}
+
+
+def _agency_from_sources(meta: Meta, lines: list[str], publisher: str | None) -> None:
+    """The agency in the stated order (title, 发布机构, signature); a Problem when two of them disagree."""
+    field_name = publisher
+    if not field_name:
+        found = (_FIELD.match(normalize(x)) for x in lines[:12])
+        field_name = next((m.group("name") for m in found if m), None)
+    named = {"title": meta.agency, "field": _as_agency(field_name), "signature": _signature_agency(lines)}
+    meta.sources = {k: v for k, v in named.items() if v}
+    if meta.agency is None:
+        meta.agency = named["field"] or named["signature"]
+    names = list(meta.sources.items())
+    for i, (where, name) in enumerate(names):
+        for other, other_name in names[i + 1 :]:
+            if name not in other_name and other_name not in name:
+                meta.problems.append(
+                    Problem(
+                        "meta.agency",
+                        f"发布机关不一致：{_CHINESE_SOURCE[where]}为“{name}”，{_CHINESE_SOURCE[other]}为“{other_name}”"
+                        f"（取“{meta.agency}”）",
+                    )
+                )
+                return
+
+
+def _as_agency(name: str | None) -> str | None:
+    name = _clean(name or "")
+    if not name or len(name) > 40 or _NOT_AGENCY.search(name) or not _BODY_END.search(name):
+        return None
+    return name
+
+
+def _signature_agency(lines: list[str]) -> str | None:
+    """The body named in the closing signature: the short line before the date, or the text before the date on
+    its line."""
+    tail = [normalize(ln).strip() for ln in lines[-12:] if ln.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i]
+        m = _DATE.search(line)
+        if m is None:
+            continue
+        before = line[: m.start()].split()
+        if before and len(before[-1]) <= 40:
+            return _as_agency(before[-1])
+        if i > 0 and len(tail[i - 1]) <= 40 and "。" not in tail[i - 1]:
+            return _as_agency(tail[i - 1])
+        return None
+    return None
 
 
 def _signature_date(lines: list[str], published: str | None) -> dt.date | None:

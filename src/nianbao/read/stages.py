@@ -121,14 +121,19 @@ def read_document(
     return doc
 
 
-def reading_of(doc: Document, file: str, options: ReadOptions | None = None) -> Reading:
-    """The stages from `linear` to `report` on a Document already read; NotAReport when it has no report table."""
+def reading_of(
+    doc: Document, file: str, options: ReadOptions | None = None, *, previous: Report | None = None
+) -> Reading:
+    """The stages from `linear` to `report` on a Document already read; NotAReport when it has no report table.
+
+    `previous`, the same body's report of the year before when known, is evidence for splitting run-together digits
+    (see `fit`): never read into this report's cells otherwise."""
     options = options or DEFAULT_OPTIONS
     text = doc.plain_text()
     lines = text.split("\n")
-    meta = read_meta(lines, doc.title, doc.published)
+    meta = read_meta(lines, doc.title, doc.published, doc.publisher)
     lin = Linear(doc)
-    tables = read_tables(lin, meta.year, options)
+    tables = read_tables(lin, meta.year, options, previous)
     if tables is None or tables.found_tables == 0:
         raise NotAReport(file, "未找到年度报告的统计表（不像一份政府信息公开工作年度报告）")
     report = Report(
@@ -141,7 +146,7 @@ def reading_of(doc: Document, file: str, options: ReadOptions | None = None) -> 
         date=meta.date,
         cells=tables.cells,
         extra_rows=tables.extra_rows,
-        problems=list(tables.problems),
+        problems=[*meta.problems, *tables.problems],
         text=text,
     )
     sections, preamble = find_sections(lin, meta.title, meta.agency)
@@ -154,12 +159,16 @@ def reading_of(doc: Document, file: str, options: ReadOptions | None = None) -> 
 
 
 def read_in_stages(
-    path: str | os.PathLike[str], name: str | None = None, *, options: ReadOptions | None = None
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    options: ReadOptions | None = None,
+    previous: Report | None = None,
 ) -> Reading:
     """Reads one published report through every stage and keeps what each found. Raises ReadError (or
-    NotAReport) with a Chinese reason, as `read` does."""
+    NotAReport) with a Chinese reason, as `read` does. `previous`: last year's report, when known (see `reading_of`)."""
     file = name or str(path)
-    return reading_of(read_document(path, file, options=options), file, options)
+    return reading_of(read_document(path, file, options=options), file, options, previous=previous)
 
 
 def report_from_document(doc: Document, file: str, options: ReadOptions | None = None) -> Report:
@@ -167,6 +176,13 @@ def report_from_document(doc: Document, file: str, options: ReadOptions | None =
     return reading_of(doc, file, options).report
 
 
-def read(path: str | os.PathLike[str], name: str | None = None, *, options: ReadOptions | None = None) -> Report:
-    """Reads one published report. Raises ReadError (or NotAReport) with a Chinese reason."""
-    return read_in_stages(path, name, options=options).report
+def read(
+    path: str | os.PathLike[str],
+    name: str | None = None,
+    *,
+    options: ReadOptions | None = None,
+    previous: Report | None = None,
+) -> Report:
+    """Reads one published report (`previous`: last year's, when known, see `reading_of`). Raises ReadError (or
+    NotAReport) with a Chinese reason."""
+    return read_in_stages(path, name, options=options, previous=previous).report

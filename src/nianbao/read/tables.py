@@ -19,11 +19,24 @@ from typing import TYPE_CHECKING
 
 from nianbao.formats import Format, RowSpec, format_for_year, get_format
 from nianbao.formats.text import squeeze
+from nianbao.read.evidence import evidence_of
 from nianbao.read.fit import Fit, SplitBudget, fit_row
 from nianbao.read.labels import Occurrence, find, labels_of
 from nianbao.read.linear import CELL, ROW, Linear
-from nianbao.read.values import MAX_DIGITS, Token, to_number, tokens
-from nianbao.report import Cell, ExtraRow, Problem
+from nianbao.read.ties import settle, settle_jointly
+from nianbao.read.unknown_rows import unknown_row, unknown_table_rows
+from nianbao.read.values import (
+    MAX_DIGITS,
+    STOPS,
+    Token,
+    candidates,
+    label_between,
+    malformed,
+    to_number,
+    tokens,
+    until_stop,
+)
+from nianbao.report import Cell, ExtraRow, Problem, Report
 
 if TYPE_CHECKING:
     from nianbao.read.options import ReadOptions
@@ -105,7 +118,9 @@ def _regions(lin: Linear) -> dict[str, tuple[int, int]]:
 
 
 class _Reader:
-    def __init__(self, lin: Linear, fmt: Format, options: ReadOptions | None = None) -> None:
+    def __init__(
+        self, lin: Linear, fmt: Format, options: ReadOptions | None = None, previous: Report | None = None
+    ) -> None:
         self.lin = lin
         self.fmt = fmt
         self.max_digits = MAX_DIGITS if options is None else options.max_digits
@@ -114,8 +129,12 @@ class _Reader:
         end = self.regions["四"][1]
         self.occurrences = find(lin.search, start, end, labels_of(fmt.name))
         self.end = end
-        self.budget = SplitBudget(options)  # the document's: run-together digits split and remembered across rows
+        # the document's: run-together digits split and remembered across rows, with the narrative before the tables
+        # and last year's report as evidence
+        self.budget = SplitBudget(options, evidence_of(previous, fmt, lin.search[: self.regions["二"][0]]))
         self.candidates: dict[int, list[int]] = {}  # id(row) -> indices of the occurrences of its label
+        self.stops: dict[int | None, Token] = {}  # occurrence index (None: table 四) -> where its values stopped
+        self.row_stops: dict[int, Token] = {}  # row index -> where the values of the occurrence chosen stopped
         for oi, occ in enumerate(self.occurrences):
             for row in occ.rows():
                 self.candidates.setdefault(id(row), []).append(oi)
@@ -140,14 +159,21 @@ class _Reader:
         if block.is_row:
             found = tokens(lin.raw[a : min(span.end, b)], a)
             for cs in lin.spans[span_i + 1 : span_i + len(block.cells) - span.cell]:
-                if cs.start >= b:
+                if cs.start >= b or any(t.kind in STOPS for t in found):
                     break
                 text = lin.raw[cs.start : min(cs.end, b)]
                 found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
             if found or same_row_only:
-                return found, True
+                return self._until_stop(index, found), True
         segment = lin.raw[a:b].replace(CELL, " ").replace(ROW, "\n")
-        return tokens(segment, a), False
+        return self._until_stop(index, label_between(segment, tokens(segment, a), a)), False
+
+    def _until_stop(self, index: int | None, found: list[Token]) -> list[Token]:
+        """The values before a stop (see `values.until_stop`); the stop kept for the occurrence `index`."""
+        found, stop = until_stop(found)
+        if stop is not None:
+            self.stops[index] = stop
+        return found
 
     def data_rows_after(self, start: int, end: int) -> tuple[list[Token], bool]:
         """Tokens of table 四: its label-free table rows, or else the text after its last label."""
@@ -163,11 +189,12 @@ class _Reader:
                 continue
             text = lin.raw[cs.start : cs.end]
             found += tokens(text, cs.start) if text.strip() else [Token("blank", "", cs.start, cs.start)]
+        found = self._until_stop(None, found)
         if any(t.kind != "blank" for t in found) or (found and not self._digits_in(start, end)):
             return found, True
         a = lin.raw_end(inside[-1].end) if inside else raw_a
         segment = lin.raw[a:raw_b].replace(CELL, " ").replace(ROW, "\n")
-        return tokens(segment, a), False
+        return self._until_stop(None, tokens(segment, a)), False
 
     def _digits_in(self, start: int, end: int) -> bool:
         return any(ch.isdigit() for ch in self.lin.search[start:end])
@@ -175,6 +202,7 @@ class _Reader:
     def read(self) -> TableRead:
         rows, found_tables = self.rows()
         cells, problems = self.cells(rows, found_tables)
+        problems += unknown_table_rows(self.lin, self.occurrences, self.regions)
         extra = self._extra_rows()
         return TableRead(
             self.fmt.name, cells, extra, problems, len(found_tables), self.budget.scored, list(rows.values())
@@ -194,11 +222,14 @@ class _Reader:
                     continue
                 found, structured = self.data_rows_after(a, b)
                 fits[ri] = RowRead(row, fit_row(fmt, row, found, structured, self.budget), structured, None, found)
+                if None in self.stops:
+                    self.row_stops[ri] = self.stops[None]
                 if found:
                     found_tables.add("四")
                 continue
             lo, hi = self.regions[row.table]
             best: tuple[tuple[int, int], Fit, bool, int, list[Token]] | None = None
+            empty: tuple[tuple[int, int], Fit, bool, int, list[Token]] | None = None
             for oi in self.candidates.get(id(row), ()):
                 occ = self.occurrences[oi]
                 if not lo <= occ.start < hi:
@@ -208,6 +239,12 @@ class _Reader:
                 rank = (fit.quality, 0 if occ.start > last_pos else 1)
                 if best is None or rank < best[0]:
                     best = (rank, fit, structured, oi, found)
+                if empty is None and not found and self._numbered(oi, row):
+                    empty = (rank, fit, structured, oi, found)
+            if best is not None and empty is not None and self._header_word(best[3], row):
+                # its label printed with its ordinal and nothing after it (`3.其他` then `（七）总计…`): a row printed
+                # empty, read as blank rather than from a header word (其他, 总计) that happens to precede numbers
+                best = empty
             if best is None:
                 continue
             _, fit, structured, oi, found = best
@@ -215,8 +252,20 @@ class _Reader:
                 last_pos = self.occurrences[oi].start
                 found_tables.add(row.table)
             fits[ri] = RowRead(row, fit, structured, self.occurrences[oi], found)
+            if oi in self.stops:
+                self.row_stops[ri] = self.stops[oi]
         self._decide_ties(fits)
         return fits, found_tables
+
+    def _numbered(self, index: int, row: RowSpec) -> bool:
+        """Whether occurrence `index` of the row's label is printed with an ordinal before the label's text."""
+        occ = self.occurrences[index]
+        printed = self.lin.search[occ.start : occ.end]
+        return bool(row.ordinal) and not any(printed.startswith(squeeze(t)) for t in (row.text, *row.variants) if t)
+
+    def _header_word(self, index: int, row: RowSpec) -> bool:
+        """Whether occurrence `index` is also a header label, printed without the row's ordinal."""
+        return not self._numbered(index, row) and any(lab.row is None for lab in self.occurrences[index].labels)
 
     def cells(self, fits: dict[int, RowRead], found_tables: set[str]) -> tuple[dict[str, Cell], list[Problem]]:
         """The stage `values`: every cell of the format from the value fitted to it, and the problems met."""
@@ -224,9 +273,14 @@ class _Reader:
         problems: list[Problem] = []
         for ri, row in enumerate(self.fmt.rows):
             entry = fits.get(ri)
+            stop = self.row_stops.get(ri)
+            if stop is not None and stop.kind == "label":
+                problems.append(unknown_row(row.table, stop.printed, self.lin.locate(stop.start, stop.end)))
             if entry is None or entry.fit.quality == 3:
                 for key in row.cells:
                     cells[key] = Cell(key, None, "")
+                if entry is not None and entry.occurrence is not None and row.table in found_tables:
+                    continue  # its label printed in its table, and no cell after it: a row printed empty (blank)
                 if entry is not None or row.table in found_tables:
                     problems.append(
                         Problem(
@@ -243,8 +297,14 @@ class _Reader:
                 problems.append(
                     Problem("row.fit", f"“{row.label or '行政复议、行政诉讼'}”：{fit.problem}", tuple(row.cells), loc)
                 )
-            for key, tok in zip(row.cells, fit.cells, strict=True):
-                cells[key] = self._cell(key, tok, problems)
+            unsure = {i for i in range(len(row.cells)) if len({_at(t[i]) for t in fit.tied}) > 1}
+            if unsure:  # no evidence tells the splits apart: unread, never guessed (see `fit`)
+                keys = tuple(row.cells[i] for i in sorted(unsure))
+                problems.append(Problem("cell.uncertain", f"识别不确定：{fit.problem}", keys, loc))
+            for i, (key, tok) in enumerate(zip(row.cells, fit.cells, strict=True)):
+                cells[key] = (
+                    Cell(key, None, fit.run, loc, fit.problem) if i in unsure else self._cell(key, tok, problems)
+                )
         return cells, problems
 
     def _cell(self, key: str, tok: Token | None, problems: list[Problem]) -> Cell:
@@ -252,6 +312,12 @@ class _Reader:
         if tok is None:
             return Cell(key, None, "")
         loc = self.lin.locate(tok.start, tok.end)
+        if tok.kind == "unsure" or malformed(tok):
+            could = "、".join(candidates(tok)) or "无"
+            why = "以 0 开头的数字串不是一个数值" if malformed(tok) else "数值与其后文字连排"
+            note = f"识别不确定：印为“{tok.printed}”，{why}，可能为 {could}，或本格未印数值；未读取"
+            problems.append(Problem("cell.uncertain", note, (key,), loc))
+            return Cell(key, None, tok.printed, loc, note)
         if tok.kind == "text":
             problems.append(Problem("cell.text", f"数值单元格中印有文字“{tok.printed}”", (key,), loc))
             return Cell(key, None, tok.printed, loc)
@@ -282,10 +348,8 @@ class _Reader:
                     for key, tok in zip(rows[ri].cells, alt, strict=True):
                         trial[key] = tok.number if tok is not None and tok.kind == "num" else None
                     scores.append(sum(1 for i in touching if i.holds(trial)))
-                top = max(scores)
-                fit.cells = list(fit.alternatives[scores.index(top)])
-                if scores.count(top) == 1:  # the column identities decide: no longer ambiguous
-                    fit.problem, fit.alternatives = "", []
+                settle(fit, scores)
+        settle_jointly(self.fmt, [(rows[ri], entry.fit) for ri, entry in fits.items()], self._known(fits), self.budget)
 
     def _known(self, fits: dict[int, RowRead]) -> dict[str, Decimal | None]:
         out: dict[str, Decimal | None] = {}
@@ -313,10 +377,16 @@ class _Reader:
         return out
 
 
-def read_tables(lin: Linear, year: int | None, options: ReadOptions | None = None) -> TableRead | None:
+def _at(token: Token | None) -> tuple[int, int] | None:
+    return None if token is None else (token.start, token.end)
+
+
+def read_tables(
+    lin: Linear, year: int | None, options: ReadOptions | None = None, previous: Report | None = None
+) -> TableRead | None:
     """The tables of the document in the format its labels (else its `year`) say, within the bounds of `options`
     (the defaults when None); None when no format can be told."""
     name = detect_format(lin, year)
     if name is None:
         return None
-    return _Reader(lin, get_format(name), options).read()
+    return _Reader(lin, get_format(name), options, previous).read()

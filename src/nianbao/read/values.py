@@ -20,12 +20,22 @@ _ANY_VALUE = re.compile(r"[\d/\\×—\-－／无空０-９]")
 
 _UNIT_SCALE = {"万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
 
+# What may follow a number that then is not (only) a value: `年` (a year opening the next sentence, `…0 0 02025年，
+# 我局…`), or an item number's separator and the text of a row label (`…0 07.属于行政执法案件`).
+_YEAR_AFTER = re.compile(r"\s*年")
+_ITEM_AFTER = re.compile(r"[.、]\s?[\u4e00-\u9fff]")
+_LABEL_TEXT = re.compile(r"\s?[^\d\s/\\×—\-]{0,30}")
+#: The years a number printed before `年` is taken to be.
+YEARS = range(1949, 2101)
+#: The kinds of `Token` after which no value of the row is read: the values stop there (see `until_stop`).
+STOPS = ("year", "label")
+
 
 @dataclass(frozen=True)
 class Token:
     """One value found in a printed cell or a run of text."""
 
-    kind: str  # "num" | "text" | "blank"
+    kind: str  # "num" | "text" | "blank" | "unsure" (a value that cannot be told), or a stop: "year" | "label"
     printed: str
     start: int  # raw offsets, for provenance
     end: int
@@ -51,24 +61,123 @@ def tokens(text: str, offset: int) -> list[Token]:
         return []
     norm = normalize(text)
     found: list[Token] = []
+    stop = len(norm)
     for m in NUMBER.finditer(norm):
-        found.append(
-            Token(
-                "num",
-                text[m.start() : m.end()].strip(),
-                offset + m.start(),
-                offset + m.end(),
-                digits=m.group("digits"),
-                sign=m.group("sign") or "",
-                unit=m.group("unit") or "",
-            )
-        )
+        if m.group("unit") or m.group("sign"):
+            found.append(_token(text, offset, m))
+            continue
+        if _YEAR_AFTER.match(norm, m.end()):
+            found += _before_year(text, offset, m, norm.index("年", m.end()) + 1)
+            stop = m.start()
+            break
+        if _ITEM_AFTER.match(norm, m.end()) and "." not in m.group("digits") and "," not in m.group("digits"):
+            digits = m.group("digits")
+            if len(digits) > 1:  # `07.属于…`: a value 0, then the item number 7 of the next row's label
+                found.append(_piece(text, offset, m.start(), digits[:-1]))
+            at = m.end() - 1
+            label = _LABEL_TEXT.match(norm, m.end() + 1)
+            end = label.end() if label else m.end() + 1
+            found.append(Token("label", text[at:end].strip(), offset + at, offset + end))
+            stop = m.start()
+            break
+        if m.start() > 0 and norm[m.start() - 1] == "(" and norm.startswith(")", m.end()):
+            continue  # an item number in brackets: `(2)`
+        found.append(_token(text, offset, m))
     taken = [(t.start - offset, t.end - offset) for t in found]
-    for m in PLACEHOLDER.finditer(norm):
+    for m in PLACEHOLDER.finditer(norm, 0, stop):
         if not any(a <= m.start() < b for a, b in taken):
             found.append(Token("text", text[m.start() : m.end()], offset + m.start(), offset + m.end()))
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _token(text: str, offset: int, m: re.Match[str]) -> Token:
+    return Token(
+        "num",
+        text[m.start() : m.end()].strip(),
+        offset + m.start(),
+        offset + m.end(),
+        digits=m.group("digits"),
+        sign=m.group("sign") or "",
+        unit=m.group("unit") or "",
+    )
+
+
+def _piece(text: str, offset: int, start: int, digits: str) -> Token:
+    """The first `digits` of the number printed at `start`, as a number token of their own."""
+    end = start + len(digits)
+    return Token("num", text[start:end], offset + start, offset + end, digits=digits)
+
+
+def _before_year(text: str, offset: int, m: re.Match[str], end: int) -> list[Token]:
+    """A number printed right before `年` (`end` is past it): the digits of a year of the next sentence, and
+    before them, run into it, the value of the last cell (`02025年` is 0, then the year 2025). When the digits do
+    not end in a year the cut cannot be told: an "unsure" token (the cell is not read), never a guess."""
+    digits = m.group("digits")
+    year = digits[-4:]
+    stop = Token("year", text[m.start() : end], offset + m.start(), offset + end)
+    if len(digits) >= 4 and year.isdigit() and int(year) in YEARS:
+        value = digits[:-4]
+        if not value:
+            return [stop]
+        if "." in value and len(value.partition(".")[2]) > 2:
+            # `7730.282023年`: an amount run into the year may have a stray digit (a page number) at its end
+            return [Token("unsure", text[m.start() : end].strip(), offset + m.start(), offset + end), stop]
+        if value[-1].isdigit():
+            return [_piece(text, offset, m.start(), value), stop]
+    elif len(digits) == 1 and digits != "0":
+        return [stop]  # `5年来`: a number of years in the text, no value run into it
+    return [Token("unsure", text[m.start() : end].strip(), offset + m.start(), offset + end), stop]
+
+
+def candidates(token: Token) -> list[str]:
+    """The values an "unsure" token may stand for: each well-formed number its digits start with (the rest being
+    the year of the next sentence)."""
+    digits = normalize(token.printed).rstrip("年 ").strip()
+    if len(digits) > 4 and digits[-4:].isdigit() and int(digits[-4:]) in YEARS:
+        digits = digits[:-4]
+    if "." in digits:  # an amount, perhaps with a stray digit at its end
+        return [digits[:-1], digits]
+    out = []
+    for k in range(1, len(digits) + 1):
+        head = digits[:k]
+        if head[-1].isdigit() and (head == "0" or not head.startswith("0") or head.startswith("0.")):
+            out.append(head)
+    return out
+
+
+#: Text between two numbers of running text that is the label of a row, not a word of a sentence.
+_LABEL_BETWEEN = re.compile(r"\s*(?P<label>[\u4e00-\u9fff“”\"]{4,40})\s*(?=\d+(?!\d|[.,]?\d|\s*[件项个条次元万年]))")
+
+
+def label_between(text: str, found: list[Token], offset: int) -> list[Token]:
+    """`found` (the tokens of running `text`, at raw `offset`) with a stop ("label") at the first text of four or
+    more Chinese characters printed between two numbers without units (`…0000000属于执法类信息0000000`): a row
+    label that is no label of the format, whose numbers are not the values of the row before it."""
+    for i, t in enumerate(found):
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if t.kind != "num" or t.unit or (nxt is not None and nxt.unit):
+            continue  # a number with its unit is a sentence's (`5件，其中…`), not a table cell's
+        m = _LABEL_BETWEEN.match(normalize(text[t.end - offset : len(text) if nxt is None else nxt.end - offset]))
+        if m is not None:
+            at = t.end + m.start("label")
+            return [*found[: i + 1], Token("label", m.group("label"), at, at + len(m.group("label")))]
+    return found
+
+
+def malformed(token: Token) -> bool:
+    """A number no cell prints: digits after a leading zero (`02`), e.g. a stray page digit run into a 0."""
+    digits = token.digits
+    return token.kind == "num" and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
+
+
+def until_stop(found: list[Token]) -> tuple[list[Token], Token | None]:
+    """The tokens before the first stop (a year of the next sentence, an item number opening a row label not
+    recognised), and that stop (None when there is none)."""
+    for i, t in enumerate(found):
+        if t.kind in STOPS:
+            return found[:i], t
+    return found, None
 
 
 #: Most digits a cell's number may have (a count or an amount in 元 of a national report has at most 13): the

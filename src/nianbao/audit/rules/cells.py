@@ -78,6 +78,11 @@ def _numbers(ctx: Context) -> Iterable[tuple[str, Cell, CellSpec, Status]]:
             yield key, cell, spec, Status.UNCERTAIN if key in unsure else Status.FAILED
 
 
+def uncertain_keys(report: Report) -> set[str]:
+    """Cells the reader left unread because it could not tell their value (C206 names them)."""
+    return {k for p in report.problems if p.code == "cell.uncertain" for k in p.keys}
+
+
 def _describe(spec: CellSpec) -> str:
     return f"“{spec.row_label}”·“{spec.column_label}”"
 
@@ -117,8 +122,9 @@ def blank_cell(ctx: Context) -> Iterable[Hit]:
     correct="印为 0。",
 )
 def text_in_numeric_cell(ctx: Context) -> Iterable[Hit]:
+    uncertain = uncertain_keys(ctx.report)
     for fmt, row, cells in _printed_rows(ctx.report):
-        text = [c for c in cells if c.is_text]
+        text = [c for c in cells if c.is_text and c.key not in uncertain]
         if text:
             shown = "、".join(dict.fromkeys(f"“{c.printed.strip()}”" for c in text))
             yield Hit(
@@ -201,3 +207,44 @@ def fee_looks_like_yuan(ctx: Context) -> Iterable[Hit]:
             f"疑似按元填写（若为元数，应印为 {wan} 万元）",
             (ctx.ref(FEE_KEY, expected=wan),),
         )
+
+
+@rule(
+    "C206",
+    "uncertain-reading",
+    "cells",
+    Severity.WARNING,
+    "单元格数值识别不确定",
+    checks="读取统计表时无法确定数值的单元格：数值与表格后的文字连排（“0202年”）、金额后多出页码等数字"
+    "（“02”“7730.282”）、连排数字有几种同样说得通的拆分。不作猜测，该格不读取，列出可能的数值供人工核对。",
+    basis="格式所附表格每一格都应清楚地填写一个数值；无法确定的数值不能用于核对勾稽关系。",
+    example="第二部分“行政事业性收费”一格与其后正文连排为“0202年，我局……”。",
+    correct="表格与正文分开排印，该格印为 0（或实际金额）。",
+)
+def uncertain_reading(ctx: Context) -> Iterable[Hit]:
+    report = ctx.report
+    fmt = get_format(report.format) if report.format is not None else None
+    for problem in report.problems:
+        if problem.code != "cell.uncertain":
+            continue
+        specs = [fmt.cells[k] for k in problem.keys if fmt is not None and k in fmt.cells]
+        named = "、".join(_describe(s) for s in specs) or "统计表单元格"
+        yield Hit(f"{named}{problem.message}", tuple(ctx.ref(k) for k in problem.keys), location=problem.location)
+
+
+@rule(
+    "C207",
+    "unknown-row-label",
+    "cells",
+    Severity.WARNING,
+    "统计表中有未能识别的行",
+    checks="统计表中以序号（如“7.”）开头、或夹在两串数值之间，但不是格式所列任何一行（及其常见写法）的行名："
+    "该行数值不读取，也不当作上一行的数值（序号不当作数值）；格式所列的那一行因此可能被报告为未印出（F303）。",
+    basis="格式所附表格的行名是固定的；改写行名会使数值无法对应到格式的栏目。",
+    example="第三部分表格印“7.属于行政执法案件”（格式为“7.属于行政执法案卷”）后接一串数值，而该写法未被收录。",
+    correct="按格式印出行名“7.属于行政执法案卷”。",
+)
+def unknown_row_label(ctx: Context) -> Iterable[Hit]:
+    for problem in ctx.report.problems:
+        if problem.code == "row.unknown":
+            yield Hit(problem.message, location=problem.location, subject=problem.message)

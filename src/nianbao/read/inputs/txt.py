@@ -237,6 +237,8 @@ def _read_crawler_header(lines: list[str], doc: Document) -> int:
                     doc.title = m.group(2).strip() or None
                 elif m and m.group(1) in ("发布时间", "发布日期"):
                     doc.published = m.group(2).strip() or None
+                elif m and m.group(1) == "发布机构":
+                    doc.publisher = m.group(2).strip() or None
             return i + 1
     return 0
 
