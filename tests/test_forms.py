@@ -33,11 +33,7 @@ SETTINGS = settings(
 SEEDS = st.integers(min_value=0, max_value=3)
 
 # The classes on which the reader is confidently wrong today (bench/forms.py, seed 0), with what goes wrong.
-FAILING: dict[str, str] = {
-    "glued": "issue #15 class c: in the 2019 format, the procurement run with a digit glued after it "
-    "(9784073 for 9 | 78407) is read as 978407 | 3",
-    "torn_md": "issue #15 class d: labels after their values / missing label lines shift rows of table 三",
-}
+FAILING: dict[str, str] = {}
 
 
 @cache

@@ -230,3 +230,12 @@ def test_a_numbered_row_printed_empty_is_not_read_from_a_header_word(tmp_path: P
     assert all(report.cells[k].is_blank for k in other)
     lost = tuple(f"applications.new.{c}" for c in _APPLICANTS)
     assert _wrong(report, _truth("r012"), but=lost) == {}
+
+
+def test_a_header_word_does_not_make_a_row_printed_empty() -> None:
+    """r012.pdf prints the old single "（六）其他处理" row and no "3.其他": the word 其他 of the column headers and
+    of 其他处理 must not make that row "printed empty" (blank); it is missing (F303)."""
+    report = nianbao.read(CORPUS / "real" / "r012.pdf")
+    missing = [f for f in check(report).findings if f.rule == "F303"]
+    assert any("3.其他" in f.message for f in missing)
+    assert all(report.value(k) is None for k in report.cells if k.startswith("applications.other_handling.other."))

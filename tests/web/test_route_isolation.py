@@ -246,9 +246,7 @@ def _snapshot(url: str, agency_ids: list[int]) -> list[tuple[object, ...]]:
             table = model.__table__
             rows += [
                 ("row", model.__tablename__, *row)
-                for row in s.execute(
-                    select(table).where(table.c.agency_id.in_(agency_ids)).order_by(table.c.id)
-                ).tuples()
+                for row in s.execute(select(table).where(table.c.agency_id.in_(agency_ids)).order_by(table.c.id))
             ]
         rows += [
             ("event", e.id, e.kind)

@@ -262,7 +262,42 @@ def _rank(scorer: _Scorer, values: list[Token], budget: SplitBudget) -> _Ranked 
 
 def fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, budget: SplitBudget | None = None) -> Fit:
     """The values `found` after a row label fitted to the row's cells. `budget` is the document's (a fresh one
-    when None): it bounds, and remembers, the splitting of run-together digits."""
+    when None): it bounds, and remembers, the splitting of run-together digits.
+
+    A last value cut from before the year of the next sentence (`978407 32019年`) after a digit run may be a stray
+    digit (a page number) rather than a value: when read as a value breaks the row's identities or plausibility,
+    the row ends before it if the rest then holds them, else the row is left unread (uncertain), never guessed."""
+    values = [t for t in found if t.kind != "blank"]
+    if not (values and values[-1].glued and len(values) <= len(row.cells) and any(map(splittable, values[:-1]))):
+        return _fit_row(fmt, row, found, structured, budget)
+    whole = _fit_row(fmt, row, found, structured, budget)
+    if _holds(fmt, row, whole, budget):
+        return whole
+    rest = _fit_row(fmt, row, found[: found.index(values[-1])], structured, budget)
+    if rest.quality <= 1 and _holds(fmt, row, rest, budget):
+        return rest
+    n = len(row.cells)
+    printed = " ".join(t.printed for t in values)
+    return Fit(
+        [None] * n,
+        2,
+        f"识别不确定：“{printed}”末尾与年份连排的“{values[-1].printed}”可能是数值，也可能是页码等杂散数字，"
+        "两种读法都不符合本行的勾稽关系或常理，本行数值未读取",
+    )
+
+
+def _holds(fmt: Format, row: RowSpec, fit: Fit, budget: SplitBudget | None) -> bool:
+    """Whether a fit gives every cell of the row a number, and those keep the row's identities and plausibility."""
+    if fit.quality > 1 or any(t is None or t.kind != "num" for t in fit.cells):
+        return False
+    budget = budget if budget is not None else SplitBudget()
+    scorer = budget.scorers.get((fmt.name, row.cells))
+    if scorer is None:
+        scorer = budget.scorers[(fmt.name, row.cells)] = _Scorer(fmt, row, budget)
+    return scorer.broken([t.number for t in fit.cells if t is not None]) == (0, 0)
+
+
+def _fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, budget: SplitBudget | None) -> Fit:
     n = len(row.cells)
     values = [t for t in found if t.kind != "blank"]
     if not found:

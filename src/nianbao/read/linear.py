@@ -4,7 +4,8 @@ labels in.
 `raw` holds every block in order: a text line ends with a newline; a table row is written as
 CELL + text for each of its cells, then ROW. `search` is `raw` with width-normalised characters and
 with every space, newline and separator removed, so a label wrapped over three lines, spaced out, or
-written one character per line is found as one string; `raw_start`/`raw_end` map back to `raw`.
+written one character per line is found as one string; `raw_start`/`raw_end` map back to `raw`. A row label
+wrapped around its values in layout text is laid out with its lines first, then its values (see `wraps`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from nianbao.formats.text import normalize
 from nianbao.read.document import Block, Document
+from nianbao.read.wraps import unwrap
 from nianbao.report import Location
 
 CELL = "\x1f"
@@ -29,6 +31,7 @@ class CellSpan:
     end: int
     block: int
     cell: int
+    offset: int = 0  # where the span starts in its cell's text (a line cut before its values, see `wraps`)
 
 
 class Linear:
@@ -37,6 +40,8 @@ class Linear:
         parts: list[str] = []
         spans: list[CellSpan] = []
         offset = 0
+        wraps = unwrap(doc)
+        moved = {j for wrap in wraps.values() for j in wrap.continued}
         for bi, block in enumerate(doc.blocks):
             if block.is_row:
                 for ci, text in enumerate(block.cells):
@@ -47,11 +52,20 @@ class Linear:
                     offset += len(text)
                 parts.append(ROW)
                 offset += 1
+            elif bi in moved:
+                continue  # laid out after the first line of its label
             else:
-                spans.append(CellSpan(offset, offset + len(block.cells[0]), bi, 0))
-                parts.append(block.cells[0])
-                parts.append("\n")
-                offset += len(block.cells[0]) + 1
+                wrap = wraps.get(bi)
+                text = block.cells[0]
+                pieces = [(bi, 0, len(text))]
+                if wrap is not None:  # a label wrapped around its values: its lines first, then the values
+                    cont = [(j, 0, len(doc.blocks[j].cells[0])) for j in wrap.continued]
+                    pieces = [(bi, 0, wrap.cut), *cont, (bi, wrap.cut, len(text))]
+                for pb, a, b in pieces:
+                    spans.append(CellSpan(offset, offset + b - a, pb, 0, a))
+                    parts.append(doc.blocks[pb].cells[0][a:b])
+                    parts.append("\n")
+                    offset += b - a + 1
         self.raw = "".join(parts)
         self.spans = spans
         self._starts = [s.start for s in spans]
@@ -89,6 +103,6 @@ class Linear:
         span = self.spans[self.span_at(start)]
         base = self.doc.blocks[span.block].locations[span.cell]
         if base.start is not None and base.line is not None:
-            a = base.start + (start - span.start)
+            a = base.start + span.offset + (start - span.start)
             return Location(line=base.line, start=a, end=a + (min(end, span.end) - start))
         return base

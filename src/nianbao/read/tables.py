@@ -23,6 +23,7 @@ from nianbao.read.evidence import evidence_of
 from nianbao.read.fit import Fit, SplitBudget, fit_row
 from nianbao.read.labels import Occurrence, find, labels_of
 from nianbao.read.linear import CELL, ROW, Linear
+from nianbao.read.row_order import OrderRead, read_by_order, tell
 from nianbao.read.ties import settle, settle_jointly
 from nianbao.read.unknown_rows import unknown_row, unknown_table_rows
 from nianbao.read.values import (
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from nianbao.read.options import ReadOptions
 
 _START = re.compile(r"第二十条第\(一\)项|第二十条第")
-_START3 = re.compile(r"本列数据的勾稽关系|申请人情况|本年新收政府信息公开申请数量")
+# (the header's words may be wrapped into stacked fragments, interleaved column by column: `本列数` `申请人情`)
+_START3 = re.compile(r"本列数据的勾稽关系|申请人情况|本列数|申请人情|本年新收政府信息公开申请数量")
 _START4 = re.compile(r"行政复议")
 _END = re.compile(r"存在的主要问题|存在问题及改进|存在的问题及改进|其他需要报告的事项")
 
@@ -135,6 +137,7 @@ class _Reader:
         self.candidates: dict[int, list[int]] = {}  # id(row) -> indices of the occurrences of its label
         self.stops: dict[int | None, Token] = {}  # occurrence index (None: table 四) -> where its values stopped
         self.row_stops: dict[int, Token] = {}  # row index -> where the values of the occurrence chosen stopped
+        self.ordered: list[OrderRead] = []  # the torn tables, read by the official row order (see `row_order`)
         for oi, occ in enumerate(self.occurrences):
             for row in occ.rows():
                 self.candidates.setdefault(id(row), []).append(oi)
@@ -202,6 +205,7 @@ class _Reader:
     def read(self) -> TableRead:
         rows, found_tables = self.rows()
         cells, problems = self.cells(rows, found_tables)
+        tell(self.fmt, self.ordered, cells, problems)
         problems += unknown_table_rows(self.lin, self.occurrences, self.regions)
         extra = self._extra_rows()
         return TableRead(
@@ -254,14 +258,38 @@ class _Reader:
             fits[ri] = RowRead(row, fit, structured, self.occurrences[oi], found)
             if oi in self.stops:
                 self.row_stops[ri] = self.stops[oi]
+        fits = self._by_order(fits, found_tables)
         self._decide_ties(fits)
         return fits, found_tables
+
+    def _by_order(self, fits: dict[int, RowRead], found_tables: set[str]) -> dict[int, RowRead]:
+        """The rows of torn tables (labels and values on lines of their own) read by the official row order instead
+        of by their labels (see `row_order`); the rows it cannot confirm left unread."""
+        fmt = self.fmt
+        self.ordered = read_by_order(self.lin, fmt, self.regions, self.occurrences)
+        for torn in self.ordered:
+            for ri in torn.unsure:
+                fits.pop(ri, None)
+                self.row_stops.pop(ri, None)
+            for ri, found in torn.found.items():
+                row = fmt.rows[ri]
+                fits[ri] = RowRead(row, fit_row(fmt, row, found, True, self.budget), True, torn.anchors.get(ri), found)
+                self.row_stops.pop(ri, None)
+                found_tables.add(row.table)
+        return dict(sorted(fits.items()))
 
     def _numbered(self, index: int, row: RowSpec) -> bool:
         """Whether occurrence `index` of the row's label is printed with an ordinal before the label's text."""
         occ = self.occurrences[index]
         printed = self.lin.search[occ.start : occ.end]
         return bool(row.ordinal) and not any(printed.startswith(squeeze(t)) for t in (row.text, *row.variants) if t)
+
+    def _printed_as_row(self, occ: Occurrence, row: RowSpec) -> bool:
+        """Whether `occ` prints the row's label as a row (with its ordinal, or not also a header label): a column
+        header 其他 or the 其他 of 其他处理 does not make the row `3.其他` printed."""
+        printed = self.lin.search[occ.start : occ.end]
+        numbered = bool(row.ordinal) and not any(printed.startswith(squeeze(t)) for t in (row.text, *row.variants) if t)
+        return numbered or not any(lab.row is None for lab in occ.labels)
 
     def _header_word(self, index: int, row: RowSpec) -> bool:
         """Whether occurrence `index` is also a header label, printed without the row's ordinal."""
@@ -279,7 +307,12 @@ class _Reader:
             if entry is None or entry.fit.quality == 3:
                 for key in row.cells:
                     cells[key] = Cell(key, None, "")
-                if entry is not None and entry.occurrence is not None and row.table in found_tables:
+                if (
+                    entry is not None
+                    and entry.occurrence is not None
+                    and row.table in found_tables
+                    and self._printed_as_row(entry.occurrence, row)
+                ):
                     continue  # its label printed in its table, and no cell after it: a row printed empty (blank)
                 if entry is not None or row.table in found_tables:
                     problems.append(

@@ -42,6 +42,7 @@ class Token:
     digits: str = ""  # for "num": the digits as printed, without sign or unit
     sign: str = ""
     unit: str = ""
+    glued: bool = False  # "num" cut from before a year, after another number of its cell (`978407 32019年`)
 
     @property
     def is_run(self) -> bool:
@@ -67,7 +68,8 @@ def tokens(text: str, offset: int) -> list[Token]:
             found.append(_token(text, offset, m))
             continue
         if _YEAR_AFTER.match(norm, m.end()):
-            found += _before_year(text, offset, m, norm.index("年", m.end()) + 1)
+            after_number = any(t.kind == "num" for t in found)  # in the same cell or run of text
+            found += _before_year(text, offset, m, norm.index("年", m.end()) + 1, after_number)
             stop = m.start()
             break
         if _ITEM_AFTER.match(norm, m.end()) and "." not in m.group("digits") and "," not in m.group("digits"):
@@ -103,16 +105,17 @@ def _token(text: str, offset: int, m: re.Match[str]) -> Token:
     )
 
 
-def _piece(text: str, offset: int, start: int, digits: str) -> Token:
+def _piece(text: str, offset: int, start: int, digits: str, glued: bool = False) -> Token:
     """The first `digits` of the number printed at `start`, as a number token of their own."""
     end = start + len(digits)
-    return Token("num", text[start:end], offset + start, offset + end, digits=digits)
+    return Token("num", text[start:end], offset + start, offset + end, digits=digits, glued=glued)
 
 
-def _before_year(text: str, offset: int, m: re.Match[str], end: int) -> list[Token]:
+def _before_year(text: str, offset: int, m: re.Match[str], end: int, after_number: bool = False) -> list[Token]:
     """A number printed right before `年` (`end` is past it): the digits of a year of the next sentence, and
     before them, run into it, the value of the last cell (`02025年` is 0, then the year 2025). When the digits do
-    not end in a year the cut cannot be told: an "unsure" token (the cell is not read), never a guess."""
+    not end in a year the cut cannot be told: an "unsure" token (the cell is not read), never a guess. A value cut
+    after another number of the same text (`978407 32019年`) is marked `glued`: it may be a stray digit (`fit_row`)."""
     digits = m.group("digits")
     year = digits[-4:]
     stop = Token("year", text[m.start() : end], offset + m.start(), offset + end)
@@ -124,7 +127,7 @@ def _before_year(text: str, offset: int, m: re.Match[str], end: int) -> list[Tok
             # `7730.282023年`: an amount run into the year may have a stray digit (a page number) at its end
             return [Token("unsure", text[m.start() : end].strip(), offset + m.start(), offset + end), stop]
         if value[-1].isdigit():
-            return [_piece(text, offset, m.start(), value), stop]
+            return [_piece(text, offset, m.start(), value, glued=after_number), stop]
     elif len(digits) == 1 and digits != "0":
         return [stop]  # `5年来`: a number of years in the text, no value run into it
     return [Token("unsure", text[m.start() : end].strip(), offset + m.start(), offset + end), stop]

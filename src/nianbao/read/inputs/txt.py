@@ -194,7 +194,7 @@ def to_document(text: str, kind: str, options: ReadOptions) -> Document:
                 )
             )
             continue
-        elif line.lstrip().startswith("|") and line.rstrip().endswith("|") and line.count("|") >= 3:
+        elif _md_row(line):
             if _MD_RULE.match(line.strip()):
                 continue
             row_cells_allowed(line.count("|") - 1, f"第 {number} 行", most)
@@ -215,6 +215,12 @@ def to_document(text: str, kind: str, options: ReadOptions) -> Document:
             doc.blocks.append(Block.line(line, Location(line=number, start=0, end=len(line))))
     flush_row()
     return doc
+
+
+def _md_row(line: str) -> bool:
+    """A markdown pipe row, also of one cell (`| 2629 |`, `| 第二十 |`: a converter's torn table row)."""
+    text = line.strip()
+    return len(text) > 2 and text.startswith("|") and text.endswith("|") and text.count("|") >= 2
 
 
 def _split_keep(line: str, sep: str) -> tuple[list[str], list[int]]:
