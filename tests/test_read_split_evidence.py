@@ -189,7 +189,7 @@ def test_a_2019_change_column_is_read_small(tmp_path: Path) -> None:
 
 def test_a_procurement_count_run_into_its_amount_is_split_or_left_unread(tmp_path: Path) -> None:
     """`1263854.12`: the decimals are the amount's; 1|263854.12 and 12|63854.12 stay (126 projects of 3854.12 元
-    is under 100 元 a project): not guessed, and never the whole run as a project count."""
+    is under 1,000 元 a project): not guessed, and never the whole run as a project count."""
     report = nianbao.read(_variant(tmp_path, R009, ("政府集中采购978407", "政府集中采购1263854.12")))
     assert _values(report, PROCUREMENT) == [None, None]
     assert _uncertain(report) == [tuple(PROCUREMENT)]
@@ -204,6 +204,33 @@ def test_a_procurement_run_that_fits_one_way_is_read_with_its_decimals(tmp_path:
     report = nianbao.read(_variant(tmp_path, R009, ("政府集中采购978407", "政府集中采购350000.5")))
     assert _values(report, PROCUREMENT) == [3, Decimal("50000.5")]
     assert _uncertain(report) == []
+
+
+def test_a_procurement_run_printed_with_its_unit_is_split_and_converted(tmp_path: Path) -> None:
+    """`293571元` (the unit on the amount, as pages print it): 2|93571 元, not 29|3571 (123 元 a project), and never
+    293571 projects with no amount; `115万元` is 1|15万元 or 11|5万元, left unread, and the candidates say 万元."""
+    report = nianbao.read(_variant(tmp_path, R009, ("政府集中采购978407", "政府集中采购293571元")))
+    assert _values(report, PROCUREMENT) == [2, 93571]
+    assert _uncertain(report) == []
+    assert any(p.code == "row.fit" and "2|93571元" in p.message for p in report.problems)  # weak: said
+    report = nianbao.read(_variant(tmp_path, R009, ("政府集中采购978407", "政府集中采购115万元")))
+    assert _values(report, PROCUREMENT) == [None, None]
+    message = next(p.message for p in report.problems if p.code == "cell.uncertain")
+    assert "1|15万元" in message
+    assert "11|5万元" in message
+    report = nianbao.read(_variant(tmp_path, R009, ("政府集中采购978407", "政府集中采购3 15万元")))
+    assert _values(report, PROCUREMENT) == [3, 150000]
+
+
+def test_zeros_run_together_short_of_the_row_are_zeros_said_uncertain(tmp_path: Path) -> None:
+    """`（七）总计000000`: six zeros for seven cells, one printed blank. No number starts with 0, so each cell is 0
+    or blank; which one is blank cannot be told: every cell 0, the row said uncertain (not one unread run)."""
+    report = nianbao.read(_variant(tmp_path, R009, ("（七）总计00 0 0 00 0", "（七）总计000000")))
+    fmt = get_format("2019")
+    keys = [f"applications.total.{c}" for c in fmt.applicant_columns]
+    assert _values(report, keys) == [0] * 7
+    assert tuple(keys) in _uncertain(report)
+    assert any(f.rule == "C206" and set(keys) <= set(f.keys) for f in check(report).findings)
 
 
 # ---- (3) the figures the narrative states

@@ -116,27 +116,27 @@ def label_variants(source: Source, seed: int = 0) -> Generated:
 # ---------------------------------------------------------------------------------------------
 
 
-def _crawled_table(grid: Grid, rng: random.Random, spaced: bool) -> str:
+def _crawled_table(grid: Grid, rng: random.Random, spaced: bool, money: frozenset[str] = frozenset()) -> str:
     """Every cell of the grid in document order with no separator; `spaced`: some value cells get one space
-    before them, as some pages keep (`00 0 0 00 0`)."""
+    before them, as some pages keep (`00 0 0 00 0`); a cell of `money` printed with its unit (`93571元`)."""
     out: list[str] = []
     for r in range(grid.rows):
         for cell in grid.starting_in(r):
             if spaced and cell.key is not None and out and rng.random() < 0.4:
                 out.append(" ")
-            out.append(cell.text)
+            out.append(cell.text + ("元" if cell.key in money and cell.text else ""))
     return "".join(out)
 
 
-def crawler(source: Source, seed: int = 0) -> Generated:
+def crawler(source: Source, seed: int = 0, money: frozenset[str] = frozenset()) -> Generated:
     """The page's text as a crawler stores it: a small header, then the whole page on one line: paragraphs
     joined, every table cell run together (`规范性文件999`, `一、本年新收政府信息公开申请数量801000081`).
-    Odd seeds put a space before some value cells."""
+    Odd seeds put a space before some value cells; the cells of `money` are printed with their unit, 元."""
     rng = random.Random(seed)
     parts = [f"当前位置： 首页政务公开政府信息公开年报 {source.content.title} 来源： 时间：{_published(source)} "]
     for kind, item in blocks(source):
         if isinstance(item, Grid):
-            parts.append(_crawled_table(item, rng, spaced=seed % 2 == 1))
+            parts.append(_crawled_table(item, rng, spaced=seed % 2 == 1, money=money))
         else:
             parts.append(item if kind != "sign" else f" {item}")
     head = [
@@ -150,8 +150,10 @@ def crawler(source: Source, seed: int = 0) -> Generated:
 
 def crawler_2019(source: Source, seed: int = 0) -> Generated:
     """`crawler` for a 2019-format report: section 二's rows run their three counts together (`行政许可4120305`
-    = 上一年项目数量 / 本年增减 / 处理决定数量) and the procurement count runs into its amount (`1263854.12`)."""
-    return crawler(source, seed)
+    = 上一年项目数量 / 本年增减 / 处理决定数量) and the procurement count runs into its amount, printed in 元 as
+    most pages print it (`1263854.12元`)."""
+    money = frozenset(k for k, c in source.format.cells.items() if c.is_decimal and c.unit == "元")
+    return crawler(source, seed, money)
 
 
 # ---------------------------------------------------------------------------------------------

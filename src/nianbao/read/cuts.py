@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 
-from nianbao.read.values import MAX_DIGITS, Token
+from nianbao.read.values import MAX_DIGITS, MONEY_UNITS, Token, unit_scale
 
 __all__ = ["Number", "Option", "Shape", "number_of", "pieces", "splits", "splittable", "tokens_of"]
 
@@ -20,26 +20,35 @@ Option = tuple[tuple[int, ...], tuple[Number, ...]]
 
 
 def splittable(token: Token) -> bool:
-    """A run of digits (`Token.is_run`), or one with decimals ("1263854.12"): the decimals are the last cell's."""
+    """A run of digits (`Token.is_run`), or one with decimals ("1263854.12") or a unit of money ("293571元"): the
+    decimals and the unit are the last cell's, an amount's."""
     if token.is_run:
         return True
+    if token.kind != "num" or (token.unit and token.unit not in MONEY_UNITS):
+        return False
     whole, dot, frac = token.digits.partition(".")
-    return token.kind == "num" and not token.unit and bool(dot) and len(whole) > 1 and (whole + frac).isdigit()
+    return (bool(dot) or bool(token.unit)) and len(whole) > 1 and whole.isdigit() and (not dot or frac.isdigit())
 
 
 def split_ways(
-    token: Token, caps: tuple[int, ...], limit: int, max_run_digits: int, last_decimal: bool = False
+    token: Token,
+    caps: tuple[int, ...],
+    limit: int,
+    max_run_digits: int,
+    last_decimal: bool = False,
+    last_unit: str = "",
 ) -> list[Option]:
     """The ways (at most `limit`) to cut a digit run into len(caps) well-formed numbers, the i-th of at most
     caps[i] digits, in the order of the cut positions; the sign belongs to the first number ("-10" is -1 | 0).
-    A run of more than `max_run_digits` digits is not cut. A run with decimals ("1263854.12") is cut in its whole
-    part, the decimals going with the last number, only when that is an amount (`last_decimal`).
+    A run of more than `max_run_digits` digits is not cut. A run with decimals ("1263854.12") or a unit of money
+    ("293571元") is cut in its whole part, the decimals and the unit going with the last number, only when that is
+    an amount (`last_decimal`), whose number is then in the cell's unit (`last_unit`: "15万元" is 150000 元).
 
     Which cuts can still be completed is worked out first, so only cuts that give a split are walked.
     """
     digits, dot, frac = token.digits.partition(".")
     n, parts = len(digits), len(caps)
-    if n > max_run_digits or n < parts or (dot and (not last_decimal or parts < 2)):
+    if n > max_run_digits or n < parts or ((dot or token.unit) and (not last_decimal or parts < 2)):
         return []
     # done[k][p]: digits[p:] can be cut into the pieces k..parts-1
     done = [[False] * (n + 1) for _ in range(parts + 1)]
@@ -76,7 +85,15 @@ def split_ways(
                     break
     if dot:  # the decimals belong to the last piece (an amount)
         out = [(sizes, (*values[:-1], int(values[-1]) + Decimal("0." + frac))) for sizes, values in out]
+    scale = unit_scale(token.unit, last_unit)
+    if scale != 1:  # and so does the unit
+        out = [(sizes, (*values[:-1], _in_unit(values[-1], scale))) for sizes, values in out]
     return out
+
+
+def _in_unit(value: Number, scale: Decimal) -> Number:
+    scaled = value * scale
+    return int(scaled) if scaled == scaled.to_integral_value() else scaled
 
 
 def number_of(token: Token) -> Number:
@@ -89,10 +106,16 @@ def number_of(token: Token) -> Number:
 
 
 def splits(
-    values: list[Token], caps: tuple[int, ...], decimal: tuple[bool, ...], max_splits: int, max_run_digits: int
+    values: list[Token],
+    caps: tuple[int, ...],
+    decimal: tuple[bool, ...],
+    max_splits: int,
+    max_run_digits: int,
+    units: tuple[str, ...] = (),
 ) -> Iterator[tuple[Option, ...]]:
     """Every way (at most the budget's `max_splits` + 1) to expand the values to len(caps) numbers by splitting
-    digit runs: for each value the way it is printed in the split."""
+    digit runs: for each value the way it is printed in the split. `units` are the cells' units (for a run printed
+    with a unit of money)."""
     n = len(caps)
     missing = n - len(values)
     runs = [i for i, t in enumerate(values) if splittable(t)]
@@ -109,8 +132,9 @@ def splits(
             if add:
                 key = (i, add, at)
                 if key not in ways_of:
+                    unit = units[at + add] if units else ""
                     ways_of[key] = split_ways(
-                        values[i], caps[at : at + add + 1], max_splits, max_run_digits, decimal[at + add]
+                        values[i], caps[at : at + add + 1], max_splits, max_run_digits, decimal[at + add], unit
                     )
                 if not ways_of[key]:
                     break
@@ -141,6 +165,9 @@ def pieces(token: Token, sizes: tuple[int, ...]) -> list[Token]:
     bounds = list(itertools.accumulate(sizes, initial=0))
     bounds[-1] = len(digits)  # the decimals, if any, go with the last piece
     split = [Token("num", digits[a:b], base + a, base + b, digits=digits[a:b]) for a, b in itertools.pairwise(bounds)]
+    if token.unit:  # the unit of money goes with the last piece, the amount
+        last = split[-1]
+        split[-1] = Token("num", last.printed + token.unit, last.start, token.end, digits=last.digits, unit=token.unit)
     if token.sign:
         first = split[0]
         split[0] = Token(

@@ -40,8 +40,9 @@ TIERS = (
 )
 #: The tiers from which on a decision is weak: the split is read but said to be unsure.
 WEAK_TIER = 4
-#: Least amount (元) per procurement project thought plausible (tier 5).
-MIN_AMOUNT_PER_PROJECT = 100
+#: Least amount (元) per procurement project thought plausible (tier 5): a centralised-procurement project buys at
+#: least a printer or a service contract; 29 projects for 3,571 元 (`293571元` cut 29|3571) is not a real year.
+MIN_AMOUNT_PER_PROJECT = 1000
 CHANGE_COLUMN = "本年增/减"
 PREVIOUS_COLUMN = "上一年项目数量"
 

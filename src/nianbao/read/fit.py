@@ -17,7 +17,7 @@ splits left equal by the ones before:
    "本年度制发的规范性文件77件"): a split holding more of them is preferred;
 4. the previous year's report, when known (`Evidence`, from `read(..., previous=)`): last year's
    处理决定数量 is this year's 上一年项目数量, and 现行有效件数 = last year's + 本年制发 − 本年废止;
-5. weak plausibility: an amount in 元 of at least 100 per project, a 本年增/减 of few digits, then
+5. weak plausibility: an amount in 元 of at least 1,000 per project, a 本年增/减 of few digits, then
    even digit lengths within each unit.
 
 A split decided by the tiers 1 to 4 is read without a problem; one decided only by tier 5 is read but
@@ -84,6 +84,7 @@ class Fit:
     tied: list[list[Token | None]] = field(default_factory=list)  # splits no evidence tells apart (2+ or none)
     decided_by: str = ""  # Chinese: the evidence that chose the split (see the module's docstring)
     run: str = ""  # the values as printed, when they were split
+    doubtful: bool = False  # values read, but the row is uncertain (a `cell.uncertain` problem on all its cells)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class _Scorer:
         self.groups = [(g, g == list(range(len(row.cells)))) for g in groups.values() if len(g) > 1]
         self.caps = tuple(budget.max_digits if fmt.cells[k].is_decimal else budget.max_count_digits for k in row.cells)
         self.decimal = tuple(fmt.cells[k].is_decimal for k in row.cells)
+        self.units = tuple(fmt.cells[k].unit for k in row.cells)
         columns = [fmt.cells[k].column_label for k in row.cells]
         self.changes = [i for i, c in enumerate(columns) if c == CHANGE_COLUMN]
         base = [i for i, c in enumerate(columns) if c == PREVIOUS_COLUMN]
@@ -175,6 +177,7 @@ class _Scorer:
             tuple((tuple(g), everything) for g, everything in self.groups),
             self.caps,
             self.decimal,
+            self.units,
             tuple(self.change_pairs),
             self.expected,
             self.continuity,
@@ -228,7 +231,7 @@ def _rank(scorer: _Scorer, values: list[Token], budget: SplitBudget) -> _Ranked 
     allowance = budget.limit - budget.scored if not budget.exhausted else 0
     combos: list[tuple[Option, ...]] = []
     broken: list[tuple[int, int]] = []
-    for combo in splits(values, scorer.caps, scorer.decimal, budget.max_splits, budget.max_run_digits):
+    for combo in splits(values, scorer.caps, scorer.decimal, budget.max_splits, budget.max_run_digits, scorer.units):
         if len(combos) >= allowance:
             budget.scored += len(combos)
             budget.exhausted = True
@@ -320,9 +323,35 @@ def _fit_row(fmt: Format, row: RowSpec, found: list[Token], structured: bool, bu
         split = _split_fit(fmt, row, values, budget)
         if split is not None:
             return split
+        zeros = _short_zero_run(row, values)
+        if zeros is not None:
+            return zeros
     padded: list[Token | None] = [None if t.kind == "blank" else t for t in found[:n]]
     padded += [None] * (n - len(padded))
     return Fit(padded, 2, f"该行只找到{len(values)}个数值，少于{n}个单元格，按从左到右填入")
+
+
+def _short_zero_run(row: RowSpec, values: list[Token]) -> Fit | None:
+    """Zeros run together, fewer than the row's cells (`000000` for 7 cells, one printed blank): no number has a
+    leading zero, so each zero is a cell's 0 and the other cells were printed blank, but which ones cannot be told.
+    Every cell is read 0 (what it is, or what its blank stands for) and the row said to be uncertain."""
+    n = len(row.cells)
+    digits = "".join(t.digits for t in values)
+    if not digits or set(digits) != {"0"} or any(t.sign or t.unit for t in values) or len(digits) >= n:
+        return None
+    cells: list[Token | None] = []
+    for t in values:
+        cells += [Token("num", "0", t.start + i, t.start + i + 1, "0") for i in range(len(t.digits))]
+    cells += [Token("num", "0", values[-1].end, values[-1].end, "0") for _ in range(n - len(digits))]
+    printed = " ".join(t.printed for t in values)
+    return Fit(
+        cells,
+        2,
+        f"识别不确定：数字连排“{printed}”只有{len(digits)}个0，本行有{n}个单元格：{n - len(digits)}格未印数值，"
+        "无法判断是哪几格；数值不以0开头，各格只能是0或空白，均按0读取",
+        run=printed,
+        doubtful=True,
+    )
 
 
 def _by_position(found: list[Token], n: int) -> Fit:

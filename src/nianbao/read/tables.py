@@ -334,6 +334,8 @@ class _Reader:
             if unsure:  # no evidence tells the splits apart: unread, never guessed (see `fit`)
                 keys = tuple(row.cells[i] for i in sorted(unsure))
                 problems.append(Problem("cell.uncertain", f"识别不确定：{fit.problem}", keys, loc))
+            elif fit.doubtful:
+                problems.append(Problem("cell.uncertain", fit.problem, tuple(row.cells), loc))
             for i, (key, tok) in enumerate(zip(row.cells, fit.cells, strict=True)):
                 cells[key] = (
                     Cell(key, None, fit.run, loc, fit.problem) if i in unsure else self._cell(key, tok, problems)

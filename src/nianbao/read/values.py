@@ -19,6 +19,9 @@ PLACEHOLDER = re.compile(r"(?<![\w])(?:/+|-{1,3}|无|空|—+|×|\\)(?![\w])")
 _ANY_VALUE = re.compile(r"[\d/\\×—\-－／无空０-９]")
 
 _UNIT_SCALE = {"万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
+#: The units of money a number may be printed with: a run of digits ending in one may hold an amount (the last
+#: cell of its row) after the counts before it (`1263854.12元`).
+MONEY_UNITS = tuple(_UNIT_SCALE)
 
 # What may follow a number that then is not (only) a value: `年` (a year opening the next sentence, `…0 0 02025年，
 # 我局…`), or an item number's separator and the text of a row label (`…0 07.属于行政执法案件`).
@@ -186,6 +189,13 @@ def until_stop(found: list[Token]) -> tuple[list[Token], Token | None]:
 #: Most digits a cell's number may have (a count or an amount in 元 of a national report has at most 13): the
 #: default of `ReadOptions.max_digits`.
 MAX_DIGITS = 15
+
+
+def unit_scale(printed: str, unit: str) -> Decimal:
+    """By what a number printed in `printed` (a unit of money, or none) is multiplied to be in the cell's `unit`."""
+    if printed in _UNIT_SCALE and unit in _UNIT_SCALE:
+        return _UNIT_SCALE[printed] / _UNIT_SCALE[unit]
+    return Decimal(1)
 
 
 def to_number(
