@@ -183,8 +183,10 @@ def test_the_publisher_field_comes_before_the_signature(tmp_path: Path) -> None:
 def test_a_signature_naming_another_body_is_a_problem(tmp_path: Path) -> None:
     report = _read(tmp_path, _body(TITLE_LINE, "平潭综合实验区财政金融局\n2024年1月20日\n"))
     assert report.agency == AGENCY
-    said = [p.message for p in report.problems if p.code == "meta.agency"]
+    said = [p.message for p in report.problems if p.code == "meta.agencies"]
     assert said == [f"发布机关不一致：标题为“{AGENCY}”，落款为“平潭综合实验区财政金融局”（取“{AGENCY}”）"]
+    findings = [f for f in check(report).findings if f.rule == "S407"]
+    assert [f.message for f in findings] == said
 
 
 def test_an_unknown_row_label_without_item_number_stops_the_row_above(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ publication or signature date.
 The agency is taken, in this order, from the title line (never from a page heading such as “正文” or a site
 banner before it), from a `发布机构:` field, from the closing signature (落款: the body named on the last lines,
 before the date). When two of them name different bodies the first is kept and the disagreement is a
-`Problem` ("meta.agency").
+`Problem` ("meta.agencies"; the audit's S407).
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _agency_from_sources(meta: Meta, lines: list[str], publisher: str | None) ->
             if name not in other_name and other_name not in name:
                 meta.problems.append(
                     Problem(
-                        "meta.agency",
+                        "meta.agencies",
                         f"发布机关不一致：{_CHINESE_SOURCE[where]}为“{name}”，{_CHINESE_SOURCE[other]}为“{other_name}”"
                         f"（取“{meta.agency}”）",
                     )

@@ -216,7 +216,9 @@ def fee_looks_like_yuan(ctx: Context) -> Iterable[Hit]:
     Severity.WARNING,
     "单元格数值识别不确定",
     checks="读取统计表时无法确定数值的单元格：数值与表格后的文字连排（“0202年”）、金额后多出页码等数字"
-    "（“02”“7730.282”）、连排数字有几种同样说得通的拆分。不作猜测，该格不读取，列出可能的数值供人工核对。",
+    "（“02”“7730.282”）、连排数字有几种同样说得通的拆分。不作猜测，该格不读取，列出可能的数值供人工核对。"
+    "唯一的例外是一行连排的 0 少于单元格数（“000000”印于 7 格）：各格只能是 0 或空白，均按 0 读取，"
+    "哪一格未印数值无法确定，一并列出。",
     basis="格式所附表格每一格都应清楚地填写一个数值；无法确定的数值不能用于核对勾稽关系。",
     example="第二部分“行政事业性收费”一格与其后正文连排为“0202年，我局……”。",
     correct="表格与正文分开排印，该格印为 0（或实际金额）。",
@@ -248,3 +250,33 @@ def unknown_row_label(ctx: Context) -> Iterable[Hit]:
     for problem in ctx.report.problems:
         if problem.code == "row.unknown":
             yield Hit(problem.message, location=problem.location, subject=problem.message)
+
+
+@rule(
+    "C208",
+    "assumed-reading",
+    "cells",
+    Severity.WARNING,
+    "单元格数值按推定读取",
+    checks="读取统计表时，数值能读出但要靠推定才能对应到单元格：连排数字有几种拆分都说得通，按常理（采购金额与项目数、"
+    "本年增减通常很小）与位数均衡取其一；一行印出的数值少于或多于单元格数，按从左到右填入或只取前几个。"
+    "这些数值已读取并参与核对，但可能有误，应与原文核对。",
+    basis="格式所附表格每一格都应清楚地单独填写一个数值；数值连排或缺格时，数值与单元格的对应无法从报告本身确定。",
+    example="第二部分“行政处罚”一行印为“5545110”（上一年项目数量、本年增/减、处理决定数量连排），可读作 554|5|110，"
+    "也可读作 55|45|110。",
+    correct="各单元格分开排印：55、45、110。",
+)
+def assumed_reading(ctx: Context) -> Iterable[Hit]:
+    report = ctx.report
+    unread = {k for p in report.problems if p.code == "cell.uncertain" for k in p.keys}
+    for problem in report.problems:
+        if problem.code != "row.fit":
+            continue
+        keys = [k for k in problem.keys if k not in unread and report.value(k) is not None]
+        if keys:
+            yield Hit(
+                f"{problem.message}；其数值系推定，请与原文核对",
+                tuple(ctx.ref(k) for k in keys),
+                Status.UNCERTAIN,
+                location=problem.location,
+            )

@@ -294,3 +294,22 @@ def template_prompt_not_replaced(ctx: Context) -> Iterable[Hit]:
     m = _PROMPT.search(ctx.report.preamble)
     if m:
         yield Hit(f"报告开头仍是填写提示“{m.group()[:40]}”", subject="preamble")
+
+
+@rule(
+    "S407",
+    "agency-names-disagree",
+    "structure",
+    Severity.WARNING,
+    "标题、发布机构与落款的机关名称不一致",
+    checks="报告标题中的机关名称、页面“发布机构”栏与文末落款所署机关不是同一个机关（一个名称不包含另一个）。"
+    "读取时依次取标题、发布机构、落款中的名称，其余与之比对。",
+    basis="《政府信息公开条例》第四十九条：行政机关公布本行政机关上一年度政府信息公开工作年度报告；报告以本机关名义"
+    "发布，标题与落款应为同一机关。常见原因是套用其他机关或上一级政府的报告后未改落款。",
+    example="标题为“某某县教育局2024年政府信息公开工作年度报告”，落款为“某某县人民政府办公室”。",
+    correct="标题与落款均为“某某县教育局”。",
+)
+def agency_names_disagree(ctx: Context) -> Iterable[Hit]:
+    for problem in ctx.report.problems:
+        if problem.code == "meta.agencies":
+            yield Hit(problem.message, location=problem.location, subject=problem.message)
