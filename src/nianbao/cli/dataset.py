@@ -56,6 +56,13 @@ def build_cmd(
     memory_mb: Annotated[
         int, typer.Option("--memory-mb", min=0, help="本机每个读取进程的内存上限（MB，0 表示不限）")
     ] = 1024,
+    cross_year: Annotated[
+        bool,
+        typer.Option(
+            "--cross-year",
+            help="读取后按机关配对上一年度报告：用上一年度报告重读识别不确定的数字，并核查跨年度规则（Y701–Y704）",
+        ),
+    ] = False,
 ) -> None:
     """读取并核查 SRC 中的每份报告，写成按年度分区的 Parquet 数据集（reports、cells、findings、sections）。
 
@@ -93,6 +100,7 @@ def build_cmd(
                 time_limit=timeout,
                 memory_mb=memory_mb or None,
                 progress=advance,
+                cross_year=cross_year,
             )
         except (BuildError, SourceError) as exc:
             plain_err.print(f"nianbao: {exc}", markup=False)
@@ -116,6 +124,16 @@ def build_cmd(
             markup=False,
         )
     typer.echo(summary(result))
+    if result.reread is not None:
+        from nianbao.dataset.reread import describe
+
+        typer.echo(describe(result.reread))
+    if result.cross_year is not None:
+        ambiguous = len(result.cross_year.pairing.ambiguous)
+        typer.echo(
+            f"跨年度核查：{result.cross_year.checked} 对报告，发现 {result.cross_year.findings} 条问题"
+            + (f"；{ambiguous} 组机关名称相同无法配对，未核查" if ambiguous else "")
+        )
 
 
 def summary(result: BuildResult) -> str:

@@ -37,12 +37,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.dataset.engines import BuildError, DaskRunner, LocalRunner, Runner, default_jobs
 from nianbao.dataset.rows import FileRows, file_sha256
 from nianbao.dataset.sources import Item, expand_sources, kind_of
 from nianbao.dataset.version import reader_version
 from nianbao.dataset.writer import DatasetWriter, path_key, read_existing, remove_orphans, remove_reports
+
+if TYPE_CHECKING:
+    from nianbao.dataset.pairing import CrossYearResult
+    from nianbao.dataset.reread import RereadResult
 
 __all__ = ["BuildError", "BuildProgress", "BuildResult", "build", "default_jobs"]
 
@@ -84,6 +89,8 @@ class BuildResult:
     engine: str = "local"
     workers: int = 0
     reader_versions: set[str] = field(default_factory=set)
+    reread: RereadResult | None = None  # with `cross_year`: the unsure reports read again with last year's
+    cross_year: CrossYearResult | None = None  # with `cross_year`: the cross-year rules over the whole dataset
 
     @property
     def rate(self) -> float:
@@ -210,6 +217,7 @@ def build(
     memory_mb: int | None = 1024,
     batch_reports: int | None = None,
     progress: Callable[[BuildProgress], None] | None = None,
+    cross_year: bool = False,
 ) -> BuildResult:
     """Reads and checks every file of `sources` into the dataset `out` (see the module docstring).
 
@@ -218,6 +226,10 @@ def build(
     `progress` is called after each file taken (from this thread; an exception it raises, KeyboardInterrupt
     included, stops the build as Ctrl-C does). Raises `BuildError` when the build cannot start, `SourceError`
     for a bad manifest, and KeyboardInterrupt after writing what was read.
+
+    `cross_year`: then the reports of the whole dataset are paired with their previous year's; those read unsure
+    are read again with last year's report as evidence (`reread.reread_uncertain`), and the cross-year rules
+    are run (`pairing.cross_year`, findings in ``findings/year=YYYY/cross_year.parquet``).
     """
     started = time.perf_counter()
     target = Path(out)
@@ -267,6 +279,13 @@ def build(
                     writer.close()
                 result.written = writer.written
                 result.seconds = time.perf_counter() - started
+    if cross_year:
+        from nianbao.dataset.pairing import cross_year as run_cross_year
+        from nianbao.dataset.reread import reread_uncertain
+
+        with _locked(target):
+            result.reread = reread_uncertain(target, run_id=run_id + "-reread", guard=_uninterrupted)
+            result.cross_year = run_cross_year(target, jobs=jobs or default_jobs())
     return result
 
 

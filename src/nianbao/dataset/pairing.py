@@ -257,7 +257,7 @@ def _number(value: float | None) -> Number | None:
     return int(value) if value.is_integer() else Decimal(repr(value))
 
 
-def _rebuild(
+def rebuild(
     meta: dict[str, Any],
     cells: list[tuple[str, float | None, str | None]],
     sections: list[tuple[int, str | None, str | None]],
@@ -302,8 +302,8 @@ def _audit_chunk(
     sections = _grouped(Path(folder) / "sections" / f"chunk={number}", ["number", "title", "text"])
     rows: list[dict[str, Any]] = []
     for this_id, prev_id in pairs:
-        this = _rebuild(metas[this_id], cells[this_id], sections[this_id])
-        before = _rebuild(metas[prev_id], cells[prev_id], sections[prev_id])
+        this = rebuild(metas[this_id], cells[this_id], sections[this_id])
+        before = rebuild(metas[prev_id], cells[prev_id], sections[prev_id])
         year = int(metas[this_id]["year"])
         rows.extend(
             {

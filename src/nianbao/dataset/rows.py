@@ -131,15 +131,18 @@ def failed_rows(
     return FileRows(_report_row(path, sha, kind_of(path), hints, status="failed", error=reason, seconds=seconds))
 
 
-def process_file(path: str, hints: Hints | None = None) -> FileRows:
-    """Reads and checks one file: its rows, or a failed report row with the reason. Raises only MemoryError."""
+def process_file(path: str, hints: Hints | None = None, previous: Report | None = None) -> FileRows:
+    """Reads and checks one file: its rows, or a failed report row with the reason. Raises only MemoryError.
+    `previous`: the same agency's report of the year before, when known, as evidence for splitting run-together
+    digits (`nianbao.read.fit`)."""
     hints = hints or Hints()
     start = time.perf_counter()
     sha = file_sha256(path)
     try:
-        doc = read_document(path, path, options=ReadOptions.from_env())
-        report = report_from_document(doc, path)
-        audit = check(report)
+        options = ReadOptions.from_env()
+        doc = read_document(path, path, options=options)
+        report = report_from_document(doc, path, options, previous=previous)
+        audit = check(report)  # the cross-year rules run over the whole dataset (`pairing.cross_year`)
     except MemoryError:
         raise
     except ReadError as exc:  # NotAReport (no report table found) included

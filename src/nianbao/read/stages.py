@@ -171,9 +171,11 @@ def read_in_stages(
     return reading_of(read_document(path, file, options=options), file, options, previous=previous)
 
 
-def report_from_document(doc: Document, file: str, options: ReadOptions | None = None) -> Report:
-    """The Report of a Document already read (the stages from `linear` on)."""
-    return reading_of(doc, file, options).report
+def report_from_document(
+    doc: Document, file: str, options: ReadOptions | None = None, *, previous: Report | None = None
+) -> Report:
+    """The Report of a Document already read (the stages from `linear` on); `previous` as in `reading_of`."""
+    return reading_of(doc, file, options, previous=previous).report
 
 
 def read(
