@@ -99,3 +99,48 @@ def test_the_cli_says_what_the_cross_year_pass_did(tmp_path: Path) -> None:
     )
     assert again.exit_code == 0, again.output
     assert "重读后改善 0 份" in again.output
+
+
+def test_a_crawled_text_is_merged_into_its_pages_clean_rendition(tmp_path: Path) -> None:
+    """seeds/002 as crawler text (procurement `1150000元` undecided, penalties read by plausibility) and as its clean
+    markdown: two reports of one agency and year until `--cross-year` sees that they agree on every cell both
+    read for sure; the clean reading is kept, the crawled file listed among its renditions."""
+    from tests.forms.generate import CLASSES
+    from tests.forms.source import corpus_sources, expected_cells, load_source
+
+    (path,) = [p for p in corpus_sources() if p.name.startswith("002_")]
+    source = load_source(path)
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("clean", "crawler_2019"):
+        made = CLASSES[name].make(source, 0)
+        (src / f"{name}{made.suffix}").write_text(made.text, encoding="utf-8")
+    alone = tmp_path / "alone"
+    build([src], alone, jobs=1)
+    assert connect(alone).execute("SELECT count(*) FROM reports").fetchone() == (2,)
+
+    out = tmp_path / "ds"
+    result = build([src], out, jobs=1, cross_year=True)
+    assert result.renditions is not None
+    assert result.renditions.merged == 1
+    assert result.renditions.unsure_before >= 4
+    assert result.renditions.unsure_after == 0
+    con = connect(out)
+    ((renditions,),) = con.execute("SELECT list(r.path) FROM reports, unnest(renditions) AS t(r)").fetchall()
+    assert sorted(Path(p).name for p in renditions) == ["clean.md", "crawler_2019.txt"]
+    values = dict(con.execute("SELECT key, value FROM cells").fetchall())
+    want = expected_cells(source.truth)
+    assert {k: values[k] for k in want} == {k: None if v is None else float(v) for k, v in want.items()}
+    # the next build knows both files: nothing read again, nothing merged again
+    again = build([src], out, jobs=1, cross_year=True)
+    assert (again.read, again.renditions.merged if again.renditions else -1) == (0, 0)
+
+
+def test_two_agencies_alike_in_name_with_other_figures_are_not_merged(tmp_path: Path) -> None:
+    src = _sources(tmp_path / "src")
+    other = (src / "this.txt").read_text(encoding="utf-8").replace("规范性文件999", "规范性文件111")
+    assert other != (src / "this.txt").read_text(encoding="utf-8")
+    (src / "other.txt").write_text(other, encoding="utf-8")
+    result = build([src], tmp_path / "ds", jobs=1, cross_year=True)
+    assert result.renditions is not None
+    assert result.renditions.merged == 0

@@ -60,7 +60,7 @@ def build_cmd(
         bool,
         typer.Option(
             "--cross-year",
-            help="读取后按机关配对上一年度报告：用上一年度报告重读识别不确定的数字，并核查跨年度规则（Y701–Y704）",
+            help="读取后合并同一报告的不同格式，按机关配对上一年度报告：用其重读识别不确定的数字，并核查跨年度规则（Y701–Y704）",
         ),
     ] = False,
 ) -> None:
@@ -124,6 +124,10 @@ def build_cmd(
             markup=False,
         )
     typer.echo(summary(result))
+    if result.renditions is not None and result.renditions.merged:
+        from nianbao.dataset.renditions import describe as described
+
+        typer.echo(described(result.renditions))
     if result.reread is not None:
         from nianbao.dataset.reread import describe
 

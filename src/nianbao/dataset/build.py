@@ -47,6 +47,7 @@ from nianbao.dataset.writer import DatasetWriter, path_key, read_existing, remov
 
 if TYPE_CHECKING:
     from nianbao.dataset.pairing import CrossYearResult
+    from nianbao.dataset.renditions import MergeResult
     from nianbao.dataset.reread import RereadResult
 
 __all__ = ["BuildError", "BuildProgress", "BuildResult", "build", "default_jobs"]
@@ -89,6 +90,7 @@ class BuildResult:
     engine: str = "local"
     workers: int = 0
     reader_versions: set[str] = field(default_factory=set)
+    renditions: MergeResult | None = None  # with `cross_year`: reports merged as renditions of another
     reread: RereadResult | None = None  # with `cross_year`: the unsure reports read again with last year's
     cross_year: CrossYearResult | None = None  # with `cross_year`: the cross-year rules over the whole dataset
 
@@ -227,9 +229,11 @@ def build(
     included, stops the build as Ctrl-C does). Raises `BuildError` when the build cannot start, `SourceError`
     for a bad manifest, and KeyboardInterrupt after writing what was read.
 
-    `cross_year`: then the reports of the whole dataset are paired with their previous year's; those read unsure
-    are read again with last year's report as evidence (`reread.reread_uncertain`), and the cross-year rules
-    are run (`pairing.cross_year`, findings in ``findings/year=YYYY/cross_year.parquet``).
+    `cross_year`: then the reports of one agency and year that agree on every cell both read for sure are merged
+    into the one read best (`renditions.merge_renditions`: a crawled text and its page's html); the reports of the
+    whole dataset are paired with their previous year's; those read unsure are read again with last year's
+    report as evidence (`reread.reread_uncertain`), and the cross-year rules are run (`pairing.cross_year`,
+    findings in ``findings/year=YYYY/cross_year.parquet``).
     """
     started = time.perf_counter()
     target = Path(out)
@@ -281,9 +285,11 @@ def build(
                 result.seconds = time.perf_counter() - started
     if cross_year:
         from nianbao.dataset.pairing import cross_year as run_cross_year
+        from nianbao.dataset.renditions import merge_renditions
         from nianbao.dataset.reread import reread_uncertain
 
         with _locked(target):
+            result.renditions = merge_renditions(target, run_id=run_id + "-renditions", guard=_uninterrupted)
             result.reread = reread_uncertain(target, run_id=run_id + "-reread", guard=_uninterrupted)
             result.cross_year = run_cross_year(target, jobs=jobs or default_jobs())
     return result
