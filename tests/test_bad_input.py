@@ -364,12 +364,28 @@ def test_html_page_that_is_not_a_report(tmp_path: Path) -> None:
     expect_error(make_html(tmp_path), "未找到年度报告的统计表", NotAReport)
 
 
-@pytest.mark.parametrize("kind", ["blank", "image-only"])
-def test_pdf_without_text_layer(tmp_path: Path, kind: str) -> None:
-    p = tmp_path / f"{kind}.pdf"
-    p.write_bytes(blank_pdf_bytes() if kind == "blank" else image_pdf_bytes())
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    p = tmp_path / "blank.pdf"
+    p.write_bytes(blank_pdf_bytes())
     exc = expect_error(p, "没有文字层")
     assert "扫描件" in exc.reason
+
+
+def test_image_only_pdf_is_read_by_ocr_or_said_to_need_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan (issue #16): read by OCR when the extra is installed (this image is no report: refused as such),
+    else the reason names what to install."""
+    p = tmp_path / "image-only.pdf"
+    p.write_bytes(image_pdf_bytes())
+    from nianbao.read.inputs import ocr
+
+    assert ocr.available()  # `make` installs the extra
+    with pytest.raises(ReadError) as info:
+        nianbao.read(p)
+    assert info.value.file == str(p)
+    assert "未找到年度报告的统计表" in info.value.reason or "文字识别没有识别出文字" in info.value.reason
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    exc = expect_error(p, "需要文字识别")
+    assert "pip install 'nianbao[ocr]'" in exc.reason
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps"])
@@ -397,7 +413,7 @@ def test_directory_passed_as_file(tmp_path: Path) -> None:
 
 CLI_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "empty": (make_empty, "文件为空"),
-    "scan-pdf": (make_scan_pdf, "没有文字层"),
+    "scan-pdf": (make_scan_pdf, "未找到年度报告的统计表"),  # read by OCR: no report in the image
     "doc-no-libreoffice": (make_doc, "LibreOffice"),
     "missing": (make_missing, "文件不存在"),
 }
@@ -431,7 +447,7 @@ def test_cli_every_bad_file_in_one_run(tmp_path: Path, zip_bomb: Path) -> None:
         (zip_bomb, "压缩炸弹"),
         (make_big(tmp_path), "文件过大"),
         (make_html(tmp_path), "未找到年度报告的统计表"),
-        (make_scan_pdf(tmp_path), "没有文字层"),
+        (make_scan_pdf(tmp_path), "未找到年度报告的统计表"),
         (make_doc(tmp_path), "LibreOffice"),
         (make_missing(tmp_path), "文件不存在"),
         (directory / "inner-empty.txt", "文件为空"),
@@ -461,7 +477,7 @@ def test_cli_long_error_line_is_not_wrapped(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"nianbao: {bad}: ")
-    assert "没有文字层" in lines[0]
+    assert "未找到年度报告的统计表" in lines[0]
 
 
 # ---------------------------------------------------------------- hostile shapes: bounded, one line each

@@ -30,6 +30,7 @@ class Location:
     table: int | None = None
     row: int | None = None
     column: int | None = None
+    ocr: float | None = None  # read by OCR from a scan: the lowest confidence (0 to 1) of what was read here
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -47,6 +48,8 @@ class Location:
                 parts.append(f"第{self.column + 1}列")
         elif self.line is not None:
             parts.append(f"第{self.line}行")
+        if self.ocr is not None:
+            parts.append(f"（文字识别，置信度{self.ocr:.2f}）")
         return "".join(parts) or "位置未知"
 
 

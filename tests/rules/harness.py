@@ -12,6 +12,8 @@ A case file `tests/rules/cases/<CODE>.toml` holds `[[case]]` tables:
     expect_status = "not_assessable"  # optional: instead of fail/pass, a finding with this status exists
     [case.cells]                    # optional: cells as printed: a number, "" (blank) or text ("/")
     "applications.new.total" = ""
+    [case.ocr]                      # optional: cells as if read by OCR from a scan, with this confidence
+    "applications.new.total" = 0.42
     [case.source]                   # optional edits of the sample's printed text, BEFORE it is read:
     replace = [["行政强制\t0", ""]]   # for rules about what the reader saw (rows missing or extra)
     [case.edit]                     # optional edits of the report as read
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import nianbao
-from nianbao.report import Cell, Report
+from nianbao.report import Cell, Location, Report
 
 CASES = Path(__file__).parent / "cases"
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "nianbao" / "samples"
@@ -86,6 +88,8 @@ def build(spec: dict[str, Any]) -> Report:
         if key not in report.cells:
             raise KeyError(f"{key} is not a cell of the {report.format} format")
         report.cells[key] = _cell(key, printed, report.cells[key])
+    for key, confidence in spec.get("ocr", {}).items():
+        report.cells[key].location = Location(page=3, bbox=(300.0, 200.0, 336.0, 222.0), ocr=float(confidence))
     edit = spec.get("edit", {})
     for old, new in edit.get("replace", []):
         report.text = report.text.replace(old, new)

@@ -25,6 +25,7 @@ class Options:
     similarity_threshold: float = 0.5  # Y703: share of this year's narrative 8-grams found in last year's
     fee_yuan_threshold: float = 100000.0  # 万元: a fee above this looks like it was written in 元
     higher_level_words: tuple[str, ...] = ("全省",)  # words a county/district/city agency should not use
+    ocr_confidence: float = 0.8  # C209: a cell read by OCR with a lower confidence is listed (docs/ocr.md)
 
     def deadline(self, year: int, government: bool) -> dt.date:
         month, day = self.government_deadline if government else self.department_deadline

@@ -55,7 +55,7 @@ def build_cmd(
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="每个文件的读取时限（秒）")] = 30.0,
     memory_mb: Annotated[
         int, typer.Option("--memory-mb", min=0, help="本机每个读取进程的内存上限（MB，0 表示不限）")
-    ] = 1024,
+    ] = 2048,
     cross_year: Annotated[
         bool,
         typer.Option(

@@ -216,7 +216,7 @@ def build(
     dask_local: bool = False,
     force: bool = False,
     time_limit: float = 30.0,
-    memory_mb: int | None = 1024,
+    memory_mb: int | None = 2048,
     batch_reports: int | None = None,
     progress: Callable[[BuildProgress], None] | None = None,
     cross_year: bool = False,

@@ -30,14 +30,16 @@ Uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so no atexit handl
 call `close_shared_pool` on lifespan shutdown. Should it not, the workers still end (an idle one sees its pipe
 close, a busy one is killed with the fork server) and remove their folders, except one killed mid-job.
 
-Default memory limit, `DEFAULT_MEMORY_MB` = 1024 MiB of address space (VmPeak, what RLIMIT_AS bounds),
+Default memory limit, `DEFAULT_MEMORY_MB` = 2048 MiB of address space (VmPeak, what RLIMIT_AS bounds),
 measured in a worker on CPython 3.11 / x86-64 (bench/jobs.py): an idle worker, readers imported, maps 74 MiB;
 reading a normal report (a packaged .txt sample, a 5-page PDF, a 370 kB web page, a .doc) peaks at 75-80 MiB;
 the largest inputs the readers accept peak at about 300 MiB (a 290-page, 17 MB PDF; the reader stops at 300
-pages) and 520 MiB (a 44 MB web page; uploads stop at 50 MB). 1024 MiB leaves twice the worst measured case
-and over ten times a normal report. LibreOffice, which the .doc reader starts, needs 400-600 MB of address
-space by itself: `nianbao.read.inputs.doc.lift_address_limit` gives it the hard limit back, so that it is bounded by
-its own timeout instead (and killed with the worker's process group on a `JobTimeout`).
+pages) and 520 MiB (a 44 MB web page; uploads stop at 50 MB); a scanned page read by OCR (`read.inputs.ocr`: ONNX
+Runtime with its models and buffers) peaks at 1.25 GiB at 300 dpi (0.8 GB resident). 2048 MiB leaves over half
+again the worst measured case and twenty times a normal report. LibreOffice, which the .doc reader starts,
+needs 400-600 MB of address space by itself: `nianbao.read.inputs.doc.lift_address_limit` gives it the hard
+limit back, so that it is bounded by its own timeout instead (and killed with the worker's process group on a
+`JobTimeout`).
 
 The default time limit, 30 s, is twice the slowest read measured (the 290-page PDF: 10-14 s on a loaded
 2-CPU machine); a normal PDF report reads in about 0.25 s, a .doc in about 3 s (LibreOffice's start).
@@ -96,7 +98,7 @@ T = TypeVar("T")
 log = logging.getLogger("nianbao.jobs")
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds per job
-DEFAULT_MEMORY_MB = 1024  # MiB of address space per worker (see the module docstring for the measurements)
+DEFAULT_MEMORY_MB = 2048  # MiB of address space per worker (see the module docstring for the measurements)
 MIN_MEMORY_MB = 128
 MAX_DEFAULT_WORKERS = 4
 #: Modules the fork server imports once, so that every worker starts with them (the readers, the audit).

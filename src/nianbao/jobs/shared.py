@@ -38,7 +38,7 @@ def _env_number(name: str, default: float | None, *, integer: bool, allow_off: b
 
 def pool_settings() -> dict[str, Any]:
     """`WorkerPool` arguments from the environment: ``NIANBAO_JOB_WORKERS`` (default: CPUs, at most 4),
-    ``NIANBAO_JOB_SECONDS`` (30) and ``NIANBAO_JOB_MEMORY_MB`` (1024; 0 or "off": no limit)."""
+    ``NIANBAO_JOB_SECONDS`` (30) and ``NIANBAO_JOB_MEMORY_MB`` (2048; 0 or "off": no limit)."""
     workers = _env_number(ENV_WORKERS, None, integer=True)
     seconds = _env_number(ENV_SECONDS, DEFAULT_TIME_LIMIT, integer=False)
     memory = _env_number(ENV_MEMORY_MB, DEFAULT_MEMORY_MB, integer=True, allow_off=True)

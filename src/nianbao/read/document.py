@@ -95,6 +95,7 @@ class Document:
     title: str | None = None  # from the file's own metadata (html <title>, crawler header…)
     published: str | None = None  # a publication date from metadata, as printed
     publisher: str | None = None  # the publishing body from metadata (a crawler header's 发布机构), as printed
+    scanned_pages: int = 0  # pages read by OCR (scans: `inputs.ocr`)
 
     def check_limits(self, options: ReadOptions) -> None:
         """Raise `LimitExceeded` when the document is larger than any report (checked before the table stages).

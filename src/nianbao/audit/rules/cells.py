@@ -280,3 +280,33 @@ def assumed_reading(ctx: Context) -> Iterable[Hit]:
                 Status.UNCERTAIN,
                 location=problem.location,
             )
+
+
+@rule(
+    "C209",
+    "low-ocr-confidence",
+    "cells",
+    Severity.WARNING,
+    "识别置信度低",
+    checks="报告是扫描件（图像）时，统计表的数值由文字识别读出；识别置信度低于设定值（默认 0.8）的单元格逐一列出，"
+    "附其在页面上的位置，应与原件核对：印章、污迹、模糊或倾斜处的数字可能认错。",
+    basis="识别结果不是原文；置信度低的数值不能不经核对就用于统计和核查。",
+    example="第3页表格中“2.重复申请·商业企业”一格印有被公章覆盖的“0”，识别置信度 0.50。",
+    correct="上传带文字层的 PDF 或原始文档；或核对后确认该格数值。",
+)
+def low_ocr_confidence(ctx: Context) -> Iterable[Hit]:
+    report = ctx.report
+    fmt = get_format(report.format) if report.format is not None else None
+    threshold = ctx.options.ocr_confidence
+    for key, cell in report.cells.items():
+        where = cell.location
+        if where is None or where.ocr is None or where.ocr >= threshold or (cell.value is None and not cell.printed):
+            continue
+        spec = fmt.cells.get(key) if fmt is not None else None
+        named = _describe(spec) if spec is not None else key
+        yield Hit(
+            f"{named}识别为“{cell.printed}”，文字识别置信度 {where.ocr:.2f}，低于 {threshold:.2f}，请与原件核对",
+            (ctx.ref(key),),
+            Status.UNCERTAIN,
+            location=where,
+        )

@@ -1,6 +1,7 @@
 """The input kinds: a report file turned into the reader's `Document` (the stage `extract`, see `nianbao.read.stages`).
 
-One module per kind (`txt` for txt and md, `html`, `docx`, `pdf`, `doc` for doc and wps), each turning the
+One module per kind (`txt` for txt and md, `html`, `docx`, `pdf`, `doc` for doc and wps, `image` for scans: png,
+jpg, tif and a zip of them, read by OCR), each turning the
 file's bytes or path into a Document. `KINDS` is the table of the suffixes the reader knows; `sniff` tells a
 file's kind by its first bytes, then by that table; `read_input` checks the file (it exists, is not empty or
 larger than `ReadOptions.max_bytes`) and hands it to its kind's module. The kinds' modules, and the libraries
@@ -32,12 +33,26 @@ KINDS = {
     ".pdf": "pdf",
     ".doc": "doc",
     ".wps": "doc",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".zip": "pages",
 }
 #: The suffixes of `KINDS`, in its order.
 SUFFIXES: tuple[str, ...] = tuple(KINDS)
 
 #: Kinds whose files begin with a signature; a file named so without it is something else.
-SIGNED = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc/.wps）"}
+SIGNED = {
+    "pdf": "PDF",
+    "docx": "Word（.docx）",
+    "doc": "Word（.doc/.wps）",
+    "image": "图像（.png/.jpg/.tif）",
+    "pages": "压缩包（.zip）",
+}
+#: The first bytes of the image formats read by OCR (`inputs.image`).
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -48,8 +63,10 @@ def sniff(path: Path, head: bytes) -> str:
     """
     if b"%PDF" in head[:1024]:
         return "pdf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "pages" if path.suffix.lower() == ".zip" else "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     kind = KINDS.get(path.suffix.lower())
@@ -100,6 +117,10 @@ def read_input(path: str | os.PathLike[str], file: str, options: ReadOptions) ->
         from nianbao.read.inputs.pdf import read_pdf
 
         return read_pdf(p, file, options)
+    if kind in ("image", "pages"):
+        from nianbao.read.inputs.image import read_images
+
+        return read_images(p, file, options, zipped=kind == "pages")
     if kind == "docx":
         from nianbao.read.inputs.docx import read_docx
 

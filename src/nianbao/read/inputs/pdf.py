@@ -24,6 +24,7 @@ from pdfplumber.utils.geometry import filter_edges
 
 from nianbao.read.document import Block, Document, LimitExceeded, Tally
 from nianbao.read.errors import ReadError
+from nianbao.read.inputs.ocr import ocr_pdf_page, scanned_page
 from nianbao.read.inputs.txt import FOOTER
 from nianbao.read.options import DEFAULT_OPTIONS, ReadOptions
 from nianbao.report import Location
@@ -50,6 +51,7 @@ class _Char:
     advance_x0: float  # the horizontal extent of the glyph's advance (PDFium's loose box)
     advance_x1: float
     line_cy: float  # the middle of the font's line box (PDFium's loose box): the same for every glyph of a line
+    score: float | None = None  # read by OCR (`ocr`): its confidence, 0 to 1
 
     @property
     def cx(self) -> float:
@@ -58,6 +60,11 @@ class _Char:
     @property
     def cy(self) -> float:
         return self.line_cy
+
+
+def OcrChar(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> _Char:
+    """A character (or run of digits) read by OCR from a scanned page, in points."""
+    return _Char(text, x0, top, x1, bottom, x0, x1, (top + bottom) / 2, score)
 
 
 def _chars(page: pdfium.PdfPage, height: float) -> list[_Char]:
@@ -332,6 +339,18 @@ def _page_blocks(page: pdfium.PdfPage, number: int, budget: list[int], options: 
         tables = _tables(_edges(page, height, budget, options.max_page_segments), options)
     except _TooManyRules:
         tables = []
+    return page_blocks(chars, tables, number, height), len(chars)
+
+
+def _confidence(chars: list[_Char]) -> float | None:
+    """The lowest OCR confidence of `chars` (None when they come from a text layer)."""
+    scores = [c.score for c in chars if c.score is not None]
+    return round(min(scores), 4) if scores else None
+
+
+def page_blocks(chars: list[_Char], tables: list[list[Box]], number: int, height: float) -> list[Block]:
+    """A page's lines and table rows, top to bottom: each character in the table cell holding its centre, the
+    others in lines (also for the characters OCR reads from a scan: `ocr`)."""
     cell_chars: dict[Box, list[_Char]] = {}
     free: list[_Char] = []
     cells_by_table = [(t, sorted(t, key=lambda b: (b[1], b[0]))) for t in tables]
@@ -346,7 +365,8 @@ def _page_blocks(page: pdfium.PdfPage, number: int, budget: list[int], options: 
     for line in _lines(free):
         text = _text(line)
         if text.strip() and not FOOTER.match(text):
-            items.append((_bbox(line)[1], Block.line(text, Location(page=number, bbox=_bbox(line)))))
+            where = Location(page=number, bbox=_bbox(line), ocr=_confidence(line))
+            items.append((_bbox(line)[1], Block.line(text, where)))
     for ti, (_, cells) in enumerate(cells_by_table):
         rows: dict[float, list[Box]] = {}
         for box in cells:
@@ -357,10 +377,15 @@ def _page_blocks(page: pdfium.PdfPage, number: int, budget: list[int], options: 
                 inside = cell_chars.get(box, [])
                 texts.append("\n".join(_text(line) for line in _lines(inside)))
                 rounded = (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
-                locs.append(Location(page=number, bbox=rounded, table=ti, row=ri, column=ci))
+                locs.append(Location(page=number, bbox=rounded, table=ti, row=ri, column=ci, ocr=_confidence(inside)))
             items.append((top, Block.row(texts, locs)))
     items.sort(key=lambda it: it[0])
-    return [b for _, b in items], len(chars)
+    return [b for _, b in items]
+
+
+#: For `ocr`: the table cells of a scanned page's ruling lines, and what says a page has too many of them.
+table_cells = _tables
+too_many_rules = _TooManyRules
 
 
 def _continuation(prev: Block, row: Block) -> list[str] | None:
@@ -405,6 +430,7 @@ def read_pdf(path: Path, file: str, options: ReadOptions) -> Document:
             raise ReadError(file, "PDF 已加密，无法读取") from None
         raise ReadError(file, f"PDF 文件已损坏或不完整（{exc}）") from None
     chars = 0
+    scanned = 0
     budget = [options.max_doc_segments]
     tally = Tally(options)
     try:
@@ -415,6 +441,9 @@ def read_pdf(path: Path, file: str, options: ReadOptions) -> Document:
             page = pdf[number - 1]
             try:
                 blocks, n = _page_blocks(page, number, budget, options)
+                if n == 0 and scanned_page(page):  # a page of images: read by OCR (`ocr`), or said to need it
+                    blocks, n = ocr_pdf_page(page, number, options, file)
+                    scanned += 1
             finally:
                 page.close()
             chars += n
@@ -435,6 +464,9 @@ def read_pdf(path: Path, file: str, options: ReadOptions) -> Document:
         raise ReadError(file, f"PDF 文件已损坏或不完整（{exc}）") from None
     finally:
         pdf.close()
+    if chars == 0 and scanned:
+        raise ReadError(file, "PDF 是扫描件（图像），文字识别没有识别出文字")
     if chars == 0:
         raise ReadError(file, "PDF 没有文字层（可能是扫描件），无法读取数值；请提供带文字层的 PDF，或先做文字识别")
+    doc.scanned_pages = scanned
     return doc
