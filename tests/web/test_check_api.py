@@ -36,7 +36,7 @@ def test_upload_answers_per_file(world: World) -> None:
 
 def test_upload_status_when_nothing_is_stored(world: World) -> None:
     c = world.client("jia_cz")
-    r = upload(c, ("a.exe", b"MZ"), ("b.zip", b"PK"))
+    r = upload(c, ("a.exe", b"MZ"), ("b.rar", b"Rar!"))
     assert r.status_code == 415
     assert r.json()["detail"].startswith("文件“a.exe”的类型不受支持")
     r = upload(c, ("notes.txt", "只有一句话。".encode()))
@@ -221,7 +221,7 @@ def test_uploads_take_every_suffix_the_reader_knows_and_no_other() -> None:
     for suffix in READER_SUFFIXES:
         refuse_early(f"报告{suffix.upper()}", 10, None)  # not refused, whatever the case of the suffix
     assert set(ACCEPT.split(",")) == set(READER_SUFFIXES)  # what the upload form's file chooser offers
-    for name in ("报告.xls", "报告.zip", "报告"):
+    for name in ("报告.xls", "报告.rar", "报告"):
         with pytest.raises(UploadRefused) as refused:
             refuse_early(name, 10, None)
         assert refused.value.reason == "type"

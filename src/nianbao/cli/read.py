@@ -247,8 +247,11 @@ def check_cmd(
         _emit("\n".join(lines) + ("\n" if lines else ""), out_file)
     elif output is CheckOutput.html:
         from nianbao.render import audits_html, source_lines
+        from nianbao.render.scan_crop import scan_sources
 
-        _emit(audits_html(pairs, lines=[source_lines(r.file) for r, _ in pairs]), out_file)
+        with scan_sources({r.file: Path(r.file) for r, _ in pairs}):  # crops of scans (C209)
+            page = audits_html(pairs, lines=[source_lines(r.file) for r, _ in pairs])
+        _emit(page, out_file)
     if unreadable:
         raise typer.Exit(2)
     if worst is not None and worst >= threshold:

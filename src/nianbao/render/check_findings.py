@@ -219,9 +219,9 @@ def finding_block(
     if f.location is not None:  # the cells' own locations are in their table
         yield f'<p class="where">位置：{e(f.location.describe())}</p>'
         if f.location.ocr is not None:  # read by OCR: the piece of the scan it was read from
-            from nianbao.render.scan_crop import crop_data_uri
+            from nianbao.render.scan_crop import crop_for
 
-            crop = crop_data_uri(report.file, f.location)
+            crop = crop_for(report.file, f.location)
             if crop is not None:
                 yield f'<p class="crop"><img src="{crop}" alt="原件截图（第{f.location.page}页）"></p>'
     if lines is not None:

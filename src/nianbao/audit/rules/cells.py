@@ -289,7 +289,9 @@ def assumed_reading(ctx: Context) -> Iterable[Hit]:
     Severity.WARNING,
     "识别置信度低",
     checks="报告是扫描件（图像）时，统计表的数值由文字识别读出；识别置信度低于设定值（默认 0.8）的单元格逐一列出，"
-    "附其在页面上的位置，应与原件核对：印章、污迹、模糊或倾斜处的数字可能认错。",
+    "附其在页面上的位置和原件截图，应与原件核对：印章、污迹、模糊或倾斜处的数字可能认错。"
+    "单元格所在的勾稽关系都成立（其中每一格都已读出）时，该数值已由表格本身印证（认错一个数字会使勾稽关系不成立），"
+    "不再列出；认错而使勾稽关系不成立的，由勾稽关系规则（A101–A104）指出。",
     basis="识别结果不是原文；置信度低的数值不能不经核对就用于统计和核查。",
     example="第3页表格中“2.重复申请·商业企业”一格印有被公章覆盖的“0”，识别置信度 0.50。",
     correct="上传带文字层的 PDF 或原始文档；或核对后确认该格数值。",
@@ -298,9 +300,12 @@ def low_ocr_confidence(ctx: Context) -> Iterable[Hit]:
     report = ctx.report
     fmt = get_format(report.format) if report.format is not None else None
     threshold = ctx.options.ocr_confidence
+    values = {k: None if v is None else Decimal(v) for k, v in report.values().items()}
     for key, cell in report.cells.items():
         where = cell.location
         if where is None or where.ocr is None or where.ocr >= threshold or (cell.value is None and not cell.printed):
+            continue
+        if fmt is not None and _corroborated(fmt, key, values):
             continue
         spec = fmt.cells.get(key) if fmt is not None else None
         named = _describe(spec) if spec is not None else key
@@ -310,3 +315,10 @@ def low_ocr_confidence(ctx: Context) -> Iterable[Hit]:
             Status.UNCERTAIN,
             location=where,
         )
+
+
+def _corroborated(fmt: Format, key: str, values: dict[str, Decimal | None]) -> bool:
+    """Whether the table itself confirms the cell's value: it is a term of at least one identity, and every
+    identity it is a term of has all its terms read, and holds."""
+    identities = [i for i in fmt.identities if key in i.keys]
+    return bool(identities) and all(i.holds(values) is True for i in identities)

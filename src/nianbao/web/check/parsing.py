@@ -149,6 +149,23 @@ def parsed_of(stored: StoredReport) -> Parsed:
     key = _key(stored)
     found = CACHE.get(key)
     if found is None:
-        found = parse_bytes(stored.filename, stored.content)
+        found = _read_again(stored.filename, stored.content)
         CACHE.put(key, found)
     return found
+
+
+def _read_again(filename: str, content: bytes) -> Parsed:
+    """A stored report read again (the cache forgot it, or the process restarted): in a worker of the job pool,
+    as at its upload, since a scan means OCR (seconds of CPU and most of a gigabyte) that the web process must
+    not do; UploadRefused when it cannot be."""
+    from nianbao.jobs import JobError
+    from nianbao.jobs.shared import shared_pool
+    from nianbao.jobs.tasks import ReadRefused, read_upload
+
+    try:
+        outcome = shared_pool().run(read_upload, filename, content)
+    except JobError as exc:
+        raise UploadRefused(f"文件“{filename}”无法读取：{exc}") from None
+    if isinstance(outcome, ReadRefused):
+        raise UploadRefused(outcome.message)
+    return Parsed(outcome.report, outcome.lines)

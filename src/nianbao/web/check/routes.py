@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from nianbao.audit import Audit
 from nianbao.render import audit_html
+from nianbao.render.scan_crop import scan_sources
 from nianbao.store.models import StoredReport
 from nianbao.web.check import views
 from nianbao.web.check.api import api
@@ -189,7 +190,8 @@ def audit_html_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
     """The check report as one self-contained HTML page (no script), to send to the agency."""
     stored, audit = _checked(session, viewer, report_id)
     parsed = parsed_of(stored)
-    body = audit_html(parsed.report, audit, lines=parsed.lines)
+    with scan_sources({parsed.report.file: (stored.filename, stored.content)}):  # crops of a scan (C209)
+        body = audit_html(parsed.report, audit, lines=parsed.lines)
     return HTMLResponse(body, headers={"Content-Disposition": attachment(views.download_name(stored, ".html"))})
 
 

@@ -20,6 +20,7 @@ from nianbao.audit import Audit, Finding
 from nianbao.audit.model import REVIEW_NAMES
 from nianbao.formats.names import agency_key
 from nianbao.render import Actions, audit_parts, finding_html
+from nianbao.render.scan_crop import scan_sources
 from nianbao.report import Report
 from nianbao.store.models import Comment, FindingReview, StoredReport, User
 from nianbao.web.check.listing import Listed, same_subject
@@ -155,9 +156,10 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
         ctx["unreadable"] = f"报告文件已无法重新读取：{exc}"
     else:
         actions: Actions = found.controls
-        ctx["parts"] = audit_parts(
-            found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1, actions=actions
-        )
+        with scan_sources({found.report.file: (stored.filename, stored.content)}):  # crops of a scan (C209)
+            ctx["parts"] = audit_parts(
+                found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1, actions=actions
+            )
         ctx["report"] = found.report
         ctx["unassessed"] = sum(1 for f in found.audit.findings if f.status.value == "not_assessable")
     comments = list(
@@ -179,10 +181,13 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
 def finding_fragment(session: Session, viewer: Viewer, stored: StoredReport, fingerprint: str, csrf_token: str) -> str:
     """The block of one finding after a review, and the report's counts (swapped out of band by htmx)."""
     found = checked(session, viewer, stored, csrf_token)
-    block = (
-        finding_html(found.report, found.audit, fingerprint, lines=found.lines, prefix=PREFIX, actions=found.controls)
-        or ""
-    )
+    with scan_sources({found.report.file: (stored.filename, stored.content)}):
+        block = (
+            finding_html(
+                found.report, found.audit, fingerprint, lines=found.lines, prefix=PREFIX, actions=found.controls
+            )
+            or ""
+        )
     counts = TEMPLATES.env.get_template("check/_counts.html").render(r=stored, oob=True)
     return block + counts
 
