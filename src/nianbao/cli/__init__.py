@@ -1,7 +1,7 @@
 """The `nianbao` command: thin commands over the Python API.
 
 This module builds the command tree and only that; the commands live beside it: `read` (parse, check, rules,
-summary), `render` (template, render), `rollup`, `ledger`/`ledger_records` (`nianbao ledger …`), `dataset`
+summary), `render` (template, render), `rollup`, `diff`, `ledger`/`ledger_records` (`nianbao ledger …`), `dataset`
 (`nianbao dataset …`) and `web` (serve, `nianbao user …`). Each imports only Typer, Rich and the reader at
 the top: FastAPI, SQLAlchemy, pyarrow, DuckDB, Dask, reportlab and python-docx are imported by the commands
 that use them, so that `nianbao parse` starts fast.
@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from nianbao.cli import dataset, ledger, ledger_records, read, render, rollup, web
+from nianbao.cli import dataset, diff, ledger, ledger_records, read, render, rollup, web
 
 app = typer.Typer(
     name="nianbao",
@@ -46,6 +46,7 @@ app.command()(render.template)
 app.command()(render.render)
 app.command()(read.summary)
 app.command(name="rollup")(rollup.rollup_cmd)
+app.command(name="diff")(diff.diff_cmd)
 
 ledger_app = typer.Typer(
     name="ledger",

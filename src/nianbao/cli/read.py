@@ -25,6 +25,22 @@ class Output(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Shape(StrEnum):
+    """The shapes of `parse --output csv|xlsx` (nianbao.render.sheets): a row per report, or per report and cell."""
+
+    wide = "wide"
+    long = "long"
+
+
+class HeaderLabels(StrEnum):
+    """What the one header row of a CSV holds: the cell keys, or the Chinese labels."""
+
+    keys = "keys"
+    zh = "zh"
 
 
 def _problems_text(report: Report) -> str:
@@ -119,8 +135,31 @@ def parse(
         bool,
         typer.Option("--explain", help="逐格说明读取过程（表格）：阶段、匹配的行列标签、出处和印刷文字；不输出 JSON"),
     ] = False,
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            help="csv、xlsx 的表格形式：wide 每份报告一行、每个单元格一列；long 每份报告的每个单元格一行"
+            "（数值、是否空白、印刷文字）",
+        ),
+    ] = Shape.wide,
+    labels: Annotated[
+        HeaderLabels,
+        typer.Option(
+            "--labels", help="csv 的表头：keys 为单元格编号（便于程序读取），zh 为中文名称；xlsx 两行表头都有"
+        ),
+    ] = HeaderLabels.keys,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="csv、xlsx 写入的文件（csv 默认标准输出；xlsx 必须指定）")
+    ] = None,
 ) -> None:
-    """读取报告，输出统计表数值（交换格式 JSON）。"""
+    """读取报告，输出统计表数值（交换格式 JSON，或 CSV、XLSX 表格）。"""
+    if output is Output.xlsx and out_file is None:
+        err.print("nianbao: 输出 xlsx 需要用 --out 指定文件", markup=False)
+        raise typer.Exit(2)
+    if out_file is not None and output not in (Output.csv, Output.xlsx):
+        err.print("nianbao: --out 只用于 csv 和 xlsx 输出", markup=False)
+        raise typer.Exit(2)
     paths = expand(files)
     if not paths:
         err.print("nianbao: 没有找到要读取的报告文件")
@@ -146,8 +185,33 @@ def parse(
         sys.stdout.write(json.dumps(collected, ensure_ascii=False, indent=2) + "\n")
     elif output is Output.table:
         Console().print(summary_table(results))
+    elif output in (Output.csv, Output.xlsx):
+        _write_sheet(output, shape, labels, [r for _, r in results if isinstance(r, Report)], out_file)
     if failed:
         raise typer.Exit(1)
+
+
+def _write_sheet(output: Output, shape: Shape, labels: HeaderLabels, reports: list[Report], out: Path | None) -> None:
+    """The reports read as a CSV (to stdout without `out`) or an XLSX file, in `shape`; exit 2 when the file
+    cannot be written."""
+    from nianbao.render import sheets
+
+    if out is None:  # csv on stdout (xlsx without a file is refused before reading)
+        sheets.write_csv(sheets.sheet_of(shape.value, reports), sys.stdout, header=labels.value)
+        return
+    try:
+        if output is Output.xlsx:
+            sheets.write_xlsx(shape.value, reports, out)
+            return
+        table = sheets.sheet_of(shape.value, reports)
+        with out.open("w", encoding="utf-8-sig", newline="") as stream:  # a BOM so that Excel reads UTF-8
+            sheets.write_csv(table, stream, header=labels.value)
+    except sheets.TooManyRows as exc:
+        err.print(f"nianbao: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(f"nianbao: {out}: 无法写入（{exc.strerror or exc}）", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 class CheckOutput(StrEnum):
@@ -225,6 +289,9 @@ def check_cmd(
         paired = pair_reports(readable, candidates)
         for note in paired.notes:
             err.print(f"nianbao: {note}", markup=False, highlight=False, soft_wrap=True)
+        for r, p in zip(readable, paired.previous, strict=True):  # which report each is checked against
+            pairing = f"配对：{r.file} ↔ 上年 {p.file}" if p is not None else f"{r.file}：未找到上一年度报告"
+            err.print(f"nianbao: {pairing}", markup=False, highlight=False, soft_wrap=True)
         last_year = {id(r): p for r, p in zip(readable, paired.previous, strict=True) if p is not None}
         rows = [_read_again(f, r, last_year) for f, r in rows]
     for _, r in rows:
