@@ -98,14 +98,15 @@ def _as_digits(text: str) -> str:
     return text
 
 
-def _words(image: Any) -> list[tuple[str, float, float, float, float, float]]:
-    """(text, confidence, x0, top, x1, bottom) of every character or run of digits the OCR reads (pixels)."""
+def _words(image: Any) -> list[tuple[str, float, float, float, float, float, int]]:
+    """(text, confidence, x0, top, x1, bottom, line) of every character or run of digits the OCR reads (pixels;
+    `line` numbers the text line detection found it in)."""
     # every flag given on every call: RapidOCR keeps the flags of the last call (see `_second_look`)
     with warnings.catch_warnings():  # numpy's "mean of empty slice" on a page with no text
         warnings.simplefilter("ignore", RuntimeWarning)
         result = _engine(_threads())(image, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
-    out: list[tuple[str, float, float, float, float, float]] = []
-    for line in getattr(result, "word_results", None) or ():
+    out: list[tuple[str, float, float, float, float, float, int]] = []
+    for number, line in enumerate(getattr(result, "word_results", None) or ()):
         for word in line:
             if not isinstance(word, tuple | list) or len(word) != 3:
                 continue
@@ -114,7 +115,7 @@ def _words(image: Any) -> list[tuple[str, float, float, float, float, float]]:
                 continue
             xs = [float(p[0]) for p in box]
             ys = [float(p[1]) for p in box]
-            out.append((_as_digits(str(text)), float(score), min(xs), min(ys), max(xs), max(ys)))
+            out.append((_as_digits(str(text)), float(score), min(xs), min(ys), max(xs), max(ys), number))
     return out
 
 
@@ -154,7 +155,7 @@ def _second_look(
         for text, score in zip(texts, getattr(result, "scores", None) or (), strict=False):
             if text and str(text).strip():
                 word = _as_digits(str(text).strip())
-                out.append(OcrChar(word, x0 + 1, top + 1, x1 - 1, bottom - 1, float(score)))
+                out.append(OcrChar(word, x0 + 1, top + 1, x1 - 1, bottom - 1, float(score), -len(out) - 1))
     return out
 
 
@@ -171,8 +172,8 @@ def page_blocks_from_image(
     prepared = prepare(image)
     scale = 72.0 / dpi
     chars = [
-        OcrChar(text, x0 * scale, top * scale, x1 * scale, bottom * scale, score)
-        for text, score, x0, top, x1, bottom in _words(prepared.image)
+        OcrChar(text, x0 * scale, top * scale, x1 * scale, bottom * scale, score, line)
+        for text, score, x0, top, x1, bottom, line in _words(prepared.image)
     ]
     edges: list[dict[str, Any]] = []
     for s in prepared.strokes:

@@ -52,6 +52,7 @@ class _Char:
     advance_x1: float
     line_cy: float  # the middle of the font's line box (PDFium's loose box): the same for every glyph of a line
     score: float | None = None  # read by OCR (`ocr`): its confidence, 0 to 1
+    line: int | None = None  # read by OCR: the text line detection found it in
 
     @property
     def cx(self) -> float:
@@ -62,9 +63,9 @@ class _Char:
         return self.line_cy
 
 
-def OcrChar(text: str, x0: float, top: float, x1: float, bottom: float, score: float) -> _Char:
-    """A character (or run of digits) read by OCR from a scanned page, in points."""
-    return _Char(text, x0, top, x1, bottom, x0, x1, (top + bottom) / 2, score)
+def OcrChar(text: str, x0: float, top: float, x1: float, bottom: float, score: float, line: int) -> _Char:
+    """A character (or run of digits) read by OCR from a scanned page, in points, in the detected text `line`."""
+    return _Char(text, x0, top, x1, bottom, x0, x1, (top + bottom) / 2, score, line)
 
 
 def _chars(page: pdfium.PdfPage, height: float) -> list[_Char]:
@@ -257,8 +258,33 @@ def _tables(edges: list[dict[str, Any]], options: ReadOptions) -> list[list[Box]
     return out
 
 
+def _ocr_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters read by OCR grouped into lines: the text lines detection found, those side by side on one
+    visual line (their boxes overlapping by half the lower one's height) joined; each sorted left to right. A
+    short last line of a wrapped label keeps its place below, though its box reaches into the line above."""
+    found: dict[int, list[_Char]] = {}
+    for ch in chars:
+        found.setdefault(ch.line if ch.line is not None else 0, []).append(ch)
+    boxes = sorted(
+        ((min(c.top for c in group), max(c.bottom for c in group), group) for group in found.values()),
+        key=lambda item: (item[0] + item[1]) / 2,
+    )
+    lines: list[tuple[float, float, list[_Char]]] = []
+    for top, bottom, group in boxes:
+        if lines:
+            last_top, last_bottom, last = lines[-1]
+            overlap = min(bottom, last_bottom) - max(top, last_top)
+            if overlap >= 0.5 * min(bottom - top, last_bottom - last_top):
+                lines[-1] = (min(top, last_top), max(bottom, last_bottom), last + group)
+                continue
+        lines.append((top, bottom, list(group)))
+    return [sorted(group, key=lambda c: c.x0) for _, _, group in lines]
+
+
 def _lines(chars: list[_Char]) -> list[list[_Char]]:
-    """Characters grouped into lines (by vertical overlap), each sorted left to right."""
+    """Characters grouped into lines (by vertical overlap), each sorted left to right; OCR's by `_ocr_lines`."""
+    if chars and all(c.line is not None for c in chars):
+        return _ocr_lines(chars)
     lines: list[list[_Char]] = []
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
         if lines:
