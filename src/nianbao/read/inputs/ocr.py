@@ -137,7 +137,7 @@ def _second_look(
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     taken = [((c.x0 + c.x1) / 2, c.cy) for c in found]
     border = max(2, round(BORDER / (scale * 150 / 72)))
-    out = []
+    out: list[Any] = []
     for x0, top, x1, bottom in cells:
         if any(x0 <= x <= x1 and top <= y <= bottom for x, y in taken):
             continue
