@@ -247,7 +247,8 @@ def _section(
     yield "</section>"
 
 
-def _page(title: str, body: Iterable[str]) -> str:
+def page_html(title: str, body: Iterable[str], css: str = "") -> str:
+    """A self-contained HTML page in the check page's style (and `css` after it) around `body`."""
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -256,7 +257,7 @@ def _page(title: str, body: Iterable[str]) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{e(title)}</title>",
-            f"<style>{CSS}</style>",
+            f"<style>{CSS}{css}</style>",
             "</head>",
             "<body>",
             "<main>",
@@ -278,7 +279,7 @@ def audit_html(report: Report, audit: Audit, *, lines: Lines | None = None) -> s
 
     `lines`: the source's numbered lines (`source_lines(path)`), to quote the lines findings point at.
     """
-    return _page(_title(report, audit), _section(report, audit, lines, "r1", _rules(), 1))
+    return page_html(_title(report, audit), _section(report, audit, lines, "r1", _rules(), 1))
 
 
 def audits_html(pairs: Sequence[tuple[Report, Audit]], *, lines: Sequence[Lines | None] | None = None) -> str:
@@ -318,7 +319,7 @@ def audits_html(pairs: Sequence[tuple[Report, Audit]], *, lines: Sequence[Lines 
     body.append("</section>")
     for n, (report, audit) in enumerate(pairs, start=1):
         body.extend(_section(report, audit, lines[n - 1] if lines is not None else None, f"r{n}", rules, 2))
-    return _page(f"政府信息公开工作年度报告核查结果（共 {len(pairs)} 份）", body)
+    return page_html(f"政府信息公开工作年度报告核查结果（共 {len(pairs)} 份）", body)
 
 
 # ---------------------------------------------------------------------------------------------

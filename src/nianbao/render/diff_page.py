@@ -27,7 +27,7 @@ from nianbao.audit.registry import catalog
 from nianbao.formats import get_format, sections
 from nianbao.formats.grid import Grid, Placed, tables
 from nianbao.render.check_findings import e, finding_block, items_of
-from nianbao.render.check_style import CSS
+from nianbao.render.check_page import page_html
 from nianbao.render.official_table import CellView, RowGroup, TableView, draw, grid_rows
 from nianbao.report import Report
 
@@ -346,34 +346,12 @@ def diff_section(comparison: Comparison, *, prefix: str = "d1", level: int = 1, 
     return "\n".join(body)
 
 
-def _page(page_title: str, body: Iterable[str]) -> str:
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="zh-CN">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{e(page_title)}</title>",
-            f"<style>{CSS}{DIFF_CSS}</style>",
-            "</head>",
-            "<body>",
-            "<main>",
-            *body,
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-
 def diff_html(comparisons: Sequence[Comparison], *, changed_only: bool = False) -> str:
     """The comparisons as one self-contained HTML page (Chinese, inline CSS, no script); with more than one, a
     table of contents first."""
     if len(comparisons) == 1:
         (only,) = comparisons
-        return _page(title(only), [diff_section(only, changed_only=changed_only)])
+        return page_html(title(only), [diff_section(only, changed_only=changed_only)], DIFF_CSS)
     heading = f"政府信息公开工作年度报告年度对比（共 {len(comparisons)} 对）"
     body = ['<section class="toc">', f"<h1>{e(heading)}</h1>", '<table class="toc-list">']
     body.append("<tr><th>序号</th><th>发布机关</th><th>年度</th><th>有变化的单元格</th><th>文字雷同</th></tr>")
@@ -387,4 +365,4 @@ def diff_html(comparisons: Sequence[Comparison], *, changed_only: bool = False) 
     body.extend(
         diff_section(c, prefix=f"d{n}", level=2, changed_only=changed_only) for n, c in enumerate(comparisons, 1)
     )
-    return _page(heading, body)
+    return page_html(heading, body, DIFF_CSS)
