@@ -8,6 +8,7 @@ both a text layer and scanned pages.
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zipfile
 import zlib
@@ -137,3 +138,26 @@ def test_a_pdf_with_a_text_layer_and_a_scanned_page_reads_both(tmp_path: Path, r
     assert got.values() == want.values()
     ocr_pages = {c.location.page for c in got.cells.values() if c.location is not None and c.location.ocr is not None}
     assert ocr_pages == {4}
+
+
+def test_a_folder_of_page_images_is_one_scanned_report(tmp_path: Path, r001_pdf: Path) -> None:
+    """`nianbao.read(folder)` and `nianbao parse folder/`: a folder holding page images and no other report file
+    is the pages of one scan, in the order of their names' numbers; beside other reports, it is one of them."""
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+    from nianbao.cli.common import expand
+    from tests.conftest import CORPUS
+
+    pages = tmp_path / "reports" / "scan"
+    pages.mkdir(parents=True)
+    pdf = pdfium.PdfDocument(str(r001_pdf))
+    for number in range(1, len(pdf) + 1):  # named so that only numeric order is right
+        pdf[number - 1].render(scale=150 / 72).to_pil().save(pages / f"page-{number}.png", dpi=(150, 150))
+    text = tmp_path / "reports" / "r009.txt"
+    text.write_bytes((CORPUS / "real" / "r009.txt").read_bytes())
+    assert expand([str(tmp_path / "reports")]) == [str(text), str(pages)]
+    assert nianbao.read(pages).values() == nianbao.read(r001_pdf).values()
+    result = CliRunner().invoke(app, ["parse", str(tmp_path / "reports"), "--output", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == [str(text), str(pages)]

@@ -4,6 +4,7 @@ on stderr, one-line failures, the optional dependencies a command needs and the 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -14,7 +15,7 @@ from rich.markup import escape
 
 from nianbao.audit.model import Audit, Severity, Status
 from nianbao.read import ReadError, ReadOptions, read
-from nianbao.read.inputs import SUFFIXES
+from nianbao.read.inputs import KINDS, SUFFIXES
 from nianbao.report import Report
 
 err = Console(stderr=True)
@@ -22,23 +23,40 @@ err = Console(stderr=True)
 plain_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 REPORT_SUFFIXES = frozenset(SUFFIXES)  # the reader's table (nianbao.read.inputs)
+IMAGE_SUFFIXES = frozenset(s for s, kind in KINDS.items() if kind == "image")  # a scan's pages
 PROGRESS_MIN_FILES = 5
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Files as given; a folder stands for the report files below it (truth files excluded)."""
+    """Files as given; a folder stands for the report files below it (truth files excluded), except that a folder
+    holding page images and no other report file is one scanned report, its images the pages (read by OCR)."""
     out: list[str] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            out.extend(
-                str(f)
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not f.name.endswith(".truth.json")
-            )
+            out.extend(_reports_below(p))
         else:
             out.append(given)
     return out
+
+
+def _reports_below(folder: Path) -> list[str]:
+    """The report files below `folder`, and its folders of page images, in the order of their paths."""
+    found: list[Path] = []
+    for here, dirs, names in os.walk(folder):
+        dirs.sort()
+        files = [
+            Path(here) / n
+            for n in names
+            if Path(n).suffix.lower() in REPORT_SUFFIXES
+            and not n.endswith(".truth.json")
+            and (Path(here) / n).is_file()
+        ]
+        if files and all(f.suffix.lower() in IMAGE_SUFFIXES for f in files):
+            found.append(Path(here))  # the pages of one scan
+        else:
+            found.extend(files)
+    return [str(f) for f in sorted(found)]
 
 
 def read_all(files: list[str]) -> Iterator[tuple[str, Report | ReadError]]:

@@ -96,6 +96,10 @@ def read_input(path: str | os.PathLike[str], file: str, options: ReadOptions) ->
     except OSError as exc:
         raise ReadError(file, f"无法访问文件（{exc.strerror}）") from None
     if p.is_dir():
+        from nianbao.read.inputs.image import page_files, read_images
+
+        if page_files(p):  # a folder of page images: one scanned report
+            return read_images(p, file, options)
         raise ReadError(file, "这是一个目录，不是文件")
     if size == 0:
         raise ReadError(file, "文件为空")

@@ -1,9 +1,9 @@
 """Input kind image: a report scanned or photographed as images, read by OCR (`ocr`).
 
 A `.png`, `.jpg` or `.tif` file is one page (a TIFF may hold several frames: one page each); a `.zip` of such
-images is the report's pages in the order of their names (`page-01.png`, `page-02.png`, … sorted as numbers
-where the names differ only by them). The resolution is the image's own (its `dpi` metadata) when it says one
-between 72 and 1200, else worked out from an A4 page's width (8.27 in).
+images, or a folder of them, is the report's pages in the order of their names (`page-01.png`, `page-02.png`, …
+sorted as numbers where the names differ only by them). The resolution is the image's own (its `dpi` metadata)
+when it says one between 72 and 1200, else worked out from an A4 page's width (8.27 in).
 
 Images are opened by Pillow with a bound on their pixels (`MAX_PIXELS`, checked from the header before any
 decoding), so a small file that decodes to a huge image is refused, never decoded.
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from nianbao.read.options import ReadOptions
 
-__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "page_dpi", "page_order", "read_images"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "page_dpi", "page_files", "page_order", "read_images"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 #: Most pixels of one page (an A4 page at 600 dpi has 35 million).
@@ -98,13 +98,35 @@ def _zipped(path: Path, file: str, options: ReadOptions) -> Iterator[tuple[str, 
                 yield info.filename, fh.read(options.max_bytes + 1)
 
 
+def page_files(folder: Path) -> list[Path]:
+    """The image files of `folder` (not below it), in page order: a scanned report's pages."""
+    return sorted(
+        (f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES),
+        key=lambda f: page_order(f.name),
+    )
+
+
+def _in_folder(folder: Path, file: str, options: ReadOptions) -> Iterator[tuple[str, bytes]]:
+    pages = page_files(folder)
+    if len(pages) > options.max_pdf_pages:
+        raise ReadError(file, f"目录中有 {len(pages)} 页图像，超过上限 {options.max_pdf_pages} 页")
+    for page in pages:
+        if page.stat().st_size > options.max_bytes:
+            raise ReadError(file, f"{page.name} 过大，超过上限 {options.max_bytes / 1048576:.0f} MB")
+        yield page.name, page.read_bytes()
+
+
 def read_images(path: Path, file: str, options: ReadOptions, zipped: bool = False) -> Document:
-    """The pages of an image file, or of a zip of images, read by OCR, as a Document; a ReadError naming `file`."""
+    """The pages of an image file, of a zip of images or of a folder of them (`path` a directory), read by OCR,
+    as a Document; a ReadError naming `file`."""
     if not available():
         raise ReadError(file, f"这是图像文件（扫描件），需要文字识别：{OCR_MISSING}")
     doc = Document(kind="image")
     tally = Tally(options)
-    sources = _zipped(path, file, options) if zipped else iter([(path.name, path.read_bytes())])
+    if path.is_dir():
+        sources = _in_folder(path, file, options)
+    else:
+        sources = _zipped(path, file, options) if zipped else iter([(path.name, path.read_bytes())])
     number = 0
     try:
         for name, data in sources:
