@@ -56,7 +56,7 @@ PARAMS: dict[str, str] = {
     "user_id": "user",
     "job_id": "job",
 }
-VALUES: dict[str, str] = {"year": str(YEAR), "kind": "docx"}  # "fingerprint" is one of 甲's findings
+VALUES: dict[str, str] = {"year": str(YEAR), "kind": "docx", "sheet": "xlsx"}  # "fingerprint": one of 甲's findings
 
 #: Routes open signed out (method, path template).
 PUBLIC = {

@@ -213,15 +213,19 @@ def _width(key: str) -> float:
 
 
 def write_xlsx(shape: Shape, reports: Iterable[Report], path: Path) -> int:
-    """Writes the reports in `shape` to a workbook of one sheet: the Chinese labels and the keys as two header
-    rows, the panes frozen below them, numbers as numbers, empty cells empty; the number of rows. TooManyRows
-    (nothing written) when they do not fit in a worksheet; OSError when the file cannot be written."""
+    """Writes the reports in `shape` to a workbook of one sheet (`write_sheet_xlsx`); the number of rows."""
+    return write_sheet_xlsx(sheet_of(shape, reports), path)
+
+
+def write_sheet_xlsx(sheet: Sheet, path: Path | IO[bytes]) -> int:
+    """Writes `sheet` to a workbook of one sheet: the Chinese labels and the keys as two header rows, the panes
+    frozen below them, numbers as numbers, empty cells empty; the number of rows. TooManyRows (nothing written)
+    when they do not fit in a worksheet; OSError when the file cannot be written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet = sheet_of(shape, reports)
     if len(sheet.rows) > XLSX_MAX_ROWS:
         raise TooManyRows(f"共 {len(sheet.rows)} 行，超过一张 Excel 工作表的 {XLSX_MAX_ROWS} 行，请改用 CSV")
     book = Workbook(write_only=True)

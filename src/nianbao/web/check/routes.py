@@ -8,7 +8,7 @@ the route; role-forbidden actions answer 403.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, Request, UploadFile
@@ -18,7 +18,7 @@ from nianbao.audit import Audit
 from nianbao.render import audit_html
 from nianbao.render.scan_crop import scan_sources
 from nianbao.store.models import StoredReport
-from nianbao.web.check import views
+from nianbao.web.check import exports, views
 from nianbao.web.check.api import api
 from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, listed_reports, scope_agencies, visible_years
@@ -88,6 +88,7 @@ def _list_context(
         "agency": agency,
         "q": q,
         "filtered": bool(base),
+        "export_query": urlencode(base),
         "page": page_no,
         "pages": pages_count,
         "prev_url": url(page_no - 1) if page_no > 1 else None,
@@ -152,6 +153,35 @@ def _job_result(request: Request, session: DB, viewer: Viewer, job: JobView) -> 
     return page(request, "check/list.html", ctx, status_code=200 if accepted else refusal_status(job.results))
 
 
+#: Most rows of a list export (a province's years of reports fit many times over).
+EXPORT_MAX = 100_000
+
+
+def _sheet_kind(kind: str) -> Literal["csv", "xlsx"]:
+    if kind == "csv":
+        return "csv"
+    if kind == "xlsx":
+        return "xlsx"
+    raise HTTPException(404, f"不支持的导出格式：{kind}（可选 csv、xlsx）")
+
+
+@pages.get("/check/export.{sheet}")
+def list_export(
+    session: DB,
+    viewer: CurrentViewer,
+    sheet: Annotated[str, Path(max_length=10)],
+    year: Annotated[str, Query(max_length=20)] = "",
+    agency: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The check list with the page's filters, every page of it, as CSV or XLSX."""
+    sheet_kind = _sheet_kind(sheet)
+    items = listed_reports(
+        session, viewer, year=_int(year), agency_id=_int(agency), q=q.strip()[:100] or None, limit=EXPORT_MAX
+    )
+    return exports.sheet_response(exports.list_sheet([(i.report, i.uploader) for i in items]), sheet_kind, "核查列表")
+
+
 @pages.get("/check/jobs/{job_id}")
 def job_page(request: Request, session: DB, viewer: CurrentViewer, job_id: ReportId) -> Response:
     """An upload's progress while its files are read (polled by htmx), then its results."""
@@ -193,6 +223,18 @@ def audit_html_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
     with scan_sources({parsed.report.file: (stored.filename, stored.content)}):  # crops of a scan (C209)
         body = audit_html(parsed.report, audit, lines=parsed.lines)
     return HTMLResponse(body, headers={"Content-Disposition": attachment(views.download_name(stored, ".html"))})
+
+
+@pages.get("/check/{report_id}/findings.{sheet}")
+def findings_export(
+    session: DB, viewer: CurrentViewer, report_id: ReportId, sheet: Annotated[str, Path(max_length=10)]
+) -> Response:
+    """The report's findings as CSV or XLSX, a row per finding."""
+    stored, audit = _checked(session, viewer, report_id)  # another agency's report: 404 whatever the kind
+    sheet_kind = _sheet_kind(sheet)
+    table = exports.findings_sheet(parsed_of(stored).report, audit)
+    stem = stored.filename.rsplit(".", 1)[0] if "." in stored.filename else stored.filename
+    return exports.sheet_response(table, sheet_kind, f"{stem}.核查发现")
 
 
 @pages.get("/check/{report_id}/audit.json")
