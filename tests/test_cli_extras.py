@@ -38,7 +38,8 @@ def test_which_extra_brings_a_module() -> None:
     assert missing_extra(missing("sqlalchemy"), ("web", "pg")) == "web"  # the web app runs on the ledger
     assert missing_extra(missing("distributed"), ("dataset", "dask")) == "dask"
     assert missing_extra(missing("yaml"), ("dataset",)) is None
-    assert set(EXTRAS) == {"ledger", "pg", "web", "dataset", "dask"}
+    assert set(EXTRAS) == {"ledger", "pg", "web", "dataset", "dask", "fetch"}
+    assert missing_extra(missing("httpx"), ("fetch",)) == "fetch"
 
 
 def test_another_missing_module_is_not_hidden() -> None:

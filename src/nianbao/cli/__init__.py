@@ -1,10 +1,10 @@
 """The `nianbao` command: thin commands over the Python API.
 
 This module builds the command tree and only that; the commands live beside it: `read` (parse, check, rules,
-summary), `render` (template, render), `rollup`, `diff`, `ledger`/`ledger_records` (`nianbao ledger …`), `dataset`
-(`nianbao dataset …`) and `web` (serve, `nianbao user …`). Each imports only Typer, Rich and the reader at
-the top: FastAPI, SQLAlchemy, pyarrow, DuckDB, Dask, reportlab and python-docx are imported by the commands
-that use them, so that `nianbao parse` starts fast.
+summary), `render` (template, render), `rollup`, `diff`, `fetch`, `ledger`/`ledger_records` (`nianbao
+ledger …`), `dataset` (`nianbao dataset …`) and `web` (serve, `nianbao user …`). Each imports only Typer, Rich
+and the reader at the top: FastAPI, SQLAlchemy, pyarrow, DuckDB, Dask, reportlab and python-docx are imported by
+the commands that use them, so that `nianbao parse` starts fast.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from nianbao.cli import dataset, diff, ledger, ledger_records, read, render, rollup, web
+from nianbao.cli import dataset, diff, fetch, ledger, ledger_records, read, render, rollup, web
 
 app = typer.Typer(
     name="nianbao",
@@ -47,6 +47,7 @@ app.command()(render.render)
 app.command()(read.summary)
 app.command(name="rollup")(rollup.rollup_cmd)
 app.command(name="diff")(diff.diff_cmd)
+app.command(name="fetch")(fetch.fetch_cmd)
 
 ledger_app = typer.Typer(
     name="ledger",

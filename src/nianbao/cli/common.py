@@ -92,6 +92,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "web": ("fastapi", "starlette", "uvicorn", "multipart", "python_multipart", "argon2", *_LEDGER),
     "dataset": ("pyarrow", "duckdb"),
     "dask": ("dask", "distributed"),
+    "fetch": ("httpx", "httpcore", "h11"),
 }
 _P = ParamSpec("_P")
 _R = TypeVar("_R")

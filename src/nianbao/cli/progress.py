@@ -50,3 +50,9 @@ def build_bar(console: Console, *, show: bool) -> Progress:
         TimeRemainingColumn(),
     )
     return Progress(*columns, console=console, transient=True, disable=not show)
+
+
+def fetch_bar(console: Console, *, show: bool) -> Progress:
+    """抓取 [bar] n/N, time taken: `nianbao fetch` (N grows as pages link to attachments)."""
+    columns = (TextColumn("抓取"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True, disable=not show)

@@ -44,6 +44,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("warnings", "INTEGER"),
         ("infos", "INTEGER"),
         ("seconds", "DOUBLE"),
+        ("source_url", "VARCHAR"),
+        ("fetched_at", "TIMESTAMP WITH TIME ZONE"),
     ),
     "cells": (
         ("report_id", "VARCHAR"),

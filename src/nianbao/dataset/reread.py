@@ -69,8 +69,7 @@ def reread_uncertain(
         metas = {
             str(m["report_id"]): m
             for m in con.sql(
-                "SELECT report_id, path, kind, agency, region, year, format, renditions FROM reports "
-                "WHERE status = 'ok'"
+                "SELECT * FROM reports WHERE status = 'ok'"  # * : a dataset built before source_url has none
             )
             .to_arrow_table()
             .to_pylist()
@@ -107,7 +106,13 @@ def reread_uncertain(
             result.missing += 1
         else:
             previous = rebuild(metas[prev_id], before_cells.get(prev_id, []), [])
-            hints = Hints(agency=meta["agency"], year=meta["year"], region=meta["region"])
+            hints = Hints(
+                agency=meta["agency"],
+                year=meta["year"],
+                region=meta["region"],
+                url=meta.get("source_url"),
+                fetched_at=meta.get("fetched_at"),
+            )
             rows = process_file(path, hints, previous=previous)
             if not rows.ok or rows.report_id != rid:
                 result.missing += 1  # the file changed or cannot be read any more: the stored reading stays

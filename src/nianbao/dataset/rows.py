@@ -119,6 +119,8 @@ def _report_row(
         "warnings": counts.get("warning", 0),
         "infos": counts.get("info", 0),
         "seconds": seconds,
+        "source_url": hints.url or hints.page_url,
+        "fetched_at": hints.fetched_at.replace(microsecond=0) if hints.fetched_at is not None else None,
     }
 
 

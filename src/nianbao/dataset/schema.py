@@ -35,6 +35,8 @@ REPORTS = pa.schema(
         ("warnings", pa.int32()),
         ("infos", pa.int32()),
         ("seconds", pa.float64()),  # reading and checking
+        ("source_url", pa.string()),  # where the file was fetched from (the manifest's url, else page_url)
+        ("fetched_at", pa.timestamp("s", tz="UTC")),  # when (the manifest's fetched_at)
     ]
 )
 

@@ -6,9 +6,13 @@
 - A manifest lists files with optional hints: ``.csv`` with a header ``path[,agency,year,region]`` (UTF-8,
   a BOM allowed), or ``.jsonl``, one object a line with those keys. A relative path is relative to the
   manifest's folder. An empty hint is no hint.
+- A manifest may also say where a file came from: ``url`` (the address it was fetched from),
+  ``page_url`` (the web page that linked to it) and ``fetched_at`` (ISO 8601; without a zone, UTC), as
+  ``nianbao fetch`` writes them.
 
 Hints: `region` is taken as given; `agency` replaces the name read from the title (a manifest is the user's
-own naming, which pairing across years relies on); `year` is used when the report does not print its year.
+own naming, which pairing across years relies on); `year` is used when the report does not print its year;
+`url` (else `page_url`) and `fetched_at` go to the `reports` table's ``source_url`` and ``fetched_at``.
 
 The same file given twice (by two arguments, or a folder and a manifest) is read once, with the first hints.
 """
@@ -20,6 +24,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,7 @@ __all__ = ["MANIFEST_SUFFIXES", "SUFFIXES", "Hints", "Item", "SourceError", "exp
 #: The file suffixes the reader knows, and the input kind of each (the reader's own table).
 SUFFIXES: dict[str, str] = KINDS
 MANIFEST_SUFFIXES = (".csv", ".jsonl")
-MANIFEST_KEYS = ("path", "agency", "year", "region")
+MANIFEST_KEYS = ("path", "agency", "year", "region", "url", "page_url", "fetched_at")
 
 
 class SourceError(ValueError):
@@ -40,11 +45,14 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True)
 class Hints:
-    """What a manifest says of a file."""
+    """What a manifest says of a file: the user's naming, and where the file was fetched from and when."""
 
     agency: str | None = None
     year: int | None = None
     region: str | None = None
+    url: str | None = None
+    page_url: str | None = None
+    fetched_at: datetime | None = None  # UTC
 
 
 @dataclass(frozen=True)
@@ -155,4 +163,23 @@ def _item(manifest: Path, line: int, record: dict[str, Any], base: Path) -> Item
     p = Path(raw)
     if not p.is_absolute():
         p = base / p
-    return Item(str(p), Hints(agency=_text(record.get("agency")), year=year, region=_text(record.get("region"))))
+    hints = Hints(
+        agency=_text(record.get("agency")),
+        year=year,
+        region=_text(record.get("region")),
+        url=_text(record.get("url")),
+        page_url=_text(record.get("page_url")),
+        fetched_at=_fetched_at(manifest, line, _text(record.get("fetched_at"))),
+    )
+    return Item(str(p), hints)
+
+
+def _fetched_at(manifest: Path, line: int, text: str | None) -> datetime | None:
+    """An ISO 8601 time as UTC (a time without a zone is taken as UTC)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SourceError(f"{manifest}：第 {line} 行的 fetched_at“{text}”不是 ISO 8601 时间") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -300,6 +300,13 @@ def remove_orphans(out: Path) -> int:
     return changed
 
 
+def _conformed(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`data` with `schema`'s columns in its order: a column added to the schema since the file was written
+    (e.g. ``reports.source_url``) is filled with nulls, so that a dataset built before it can still be updated."""
+    columns = [data[f.name] if f.name in data.column_names else pa.nulls(data.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema.remove_metadata()).cast(schema)
+
+
 def _rewrite_without(path: Path, table: str, value_set: pa.Array) -> None:
     tmp = _tmp_name(path)
     kept = 0
@@ -315,7 +322,7 @@ def _rewrite_without(path: Path, table: str, value_set: pa.Array) -> None:
                 mask = pc.invert(pc.is_in(batch.column("report_id"), value_set=value_set))
                 rest = batch.filter(mask)
                 if rest.num_rows:
-                    part.writer.write_table(pa.Table.from_batches([rest]).cast(SCHEMAS[table]))
+                    part.writer.write_table(_conformed(pa.Table.from_batches([rest]), SCHEMAS[table]))
                     kept += rest.num_rows
         finally:
             part.close()
