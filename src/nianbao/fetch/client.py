@@ -18,6 +18,8 @@ A failure is a `FetchError` whose `reason` is one Chinese phrase, ready for fail
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -81,6 +83,7 @@ class FetchSettings:
     concurrency: int = 4  # requests at once, over all hosts
     max_bytes: int = 50 * MB  # the largest response body kept
     user_agent: str = field(default_factory=user_agent)
+    public_only: bool = False  # refuse hosts that resolve to a private, loopback or link-local address (a server's)
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,8 @@ class Fetcher:
     def _follow(self, url: str, *, max_bytes: int, robots: bool) -> Fetched:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
+            if self.settings.public_only:
+                _require_public(url, current)
             if robots and not self.allowed(current):
                 raise FetchError(
                     url, "网站的 robots.txt 不允许抓取此网址" + ("" if current == url else f"（{current}）")
@@ -323,3 +328,17 @@ class Fetcher:
 
 def _retried(reason: str, retries: int) -> str:
     return f"{reason}，已重试 {retries} 次" if retries else reason
+
+
+def _require_public(url: str, current: str) -> None:
+    """FetchError unless every address `current`'s host resolves to is a public one: a server fetching for its
+    users must not be turned on its own network (checked for the URL and every redirect target)."""
+    host = urlsplit(current).hostname or ""
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        raise FetchError(url, f"无法解析网址中的主机名（{host}）") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if not ip.is_global:
+            raise FetchError(url, f"不抓取本机或内部网络的地址（{host}）")

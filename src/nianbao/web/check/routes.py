@@ -18,8 +18,9 @@ from nianbao.audit import Audit
 from nianbao.render import audit_html
 from nianbao.render.scan_crop import scan_sources
 from nianbao.store.models import StoredReport
-from nianbao.web.check import exports, views
+from nianbao.web.check import exports, views, year_diff
 from nianbao.web.check.api import api
+from nianbao.web.check.by_url import MAX_URL, UrlInvalid, check_url, start_url_job
 from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, listed_reports, scope_agencies, visible_years
 from nianbao.web.check.parsing import ACCEPT, UploadRefused, megabytes, parsed_of
@@ -97,6 +98,8 @@ def _list_context(
         "accept": ACCEPT,
         "results": None,
         "upload_error": None,
+        "url_error": None,
+        "url_value": "",
     }
 
 
@@ -137,6 +140,31 @@ def upload(
         ctx["upload_error"] = "请选择要上传的报告文件"
         return page(request, "check/list.html", ctx, status_code=400)
     job_id = start_upload(request, viewer, incoming, _int(agency_id), request.app.state.settings.upload_wait_seconds)
+    with request.app.state.sessions() as session:
+        job = job_view(session, viewer, job_id, limits_of(request))
+        if not job.done:
+            return RedirectResponse(f"/check/jobs/{job.id}", status_code=303)
+        return _job_result(request, session, viewer, job)
+
+
+@pages.post("/check/by-url")
+def check_by_url(
+    request: Request,
+    viewer: CurrentViewer,
+    url: Annotated[str, Form(max_length=4000)] = "",
+    agency_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """按网址核查: starts a job that fetches the URL in a worker (the upload's size and time limits, robots.txt)
+    and checks the report the page is or links to; its result shows as an upload's does."""
+    try:
+        checked = check_url(url)
+    except UrlInvalid as exc:
+        with request.app.state.sessions() as session:
+            ctx = _list_context(request, session, viewer)
+        ctx.update(url_error=str(exc), url_value=url[:MAX_URL])
+        return page(request, "check/list.html", ctx, status_code=400)
+    wait = request.app.state.settings.upload_wait_seconds
+    job_id = start_url_job(request, viewer, checked, _int(agency_id), wait)
     with request.app.state.sessions() as session:
         job = job_view(session, viewer, job_id, limits_of(request))
         if not job.done:
@@ -235,6 +263,20 @@ def findings_export(
     table = exports.findings_sheet(parsed_of(stored).report, audit)
     stem = stored.filename.rsplit(".", 1)[0] if "." in stored.filename else stored.filename
     return exports.sheet_response(table, sheet_kind, f"{stem}.核查发现")
+
+
+@pages.get("/check/{report_id}/diff")
+def year_diff_page(session: DB, viewer: CurrentViewer, report_id: ReportId) -> Response:
+    """The report beside the same agency's report of the year before (the newest the viewer may see): the
+    changed cells marked, the cross-year findings, the narrative's changes. 409 when there is none."""
+    stored = get_report(session, viewer, report_id)  # another agency's report: 404
+    previous = year_diff.previous_visible(session, viewer, stored)
+    if previous is None:
+        raise HTTPException(409, "没有同一机关上一年度的报告可供对比")
+    try:
+        return HTMLResponse(year_diff.diff_page(previous, stored))
+    except UploadRefused as exc:
+        raise HTTPException(409, f"报告文件已无法重新读取：{exc}") from None
 
 
 @pages.get("/check/{report_id}/audit.json")

@@ -26,6 +26,7 @@ from nianbao.store.models import Comment, FindingReview, StoredReport, User
 from nianbao.web.check.listing import Listed, same_subject
 from nianbao.web.check.parsing import UploadRefused, parsed_of
 from nianbao.web.check.service import audit_with, may_submit, reviews_of
+from nianbao.web.check.year_diff import previous_visible
 from nianbao.web.core.people import Viewer
 from nianbao.web.core.templating import TEMPLATES
 
@@ -173,6 +174,7 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
         comments=comments,
         history=history,
         newer=[h for h in history if h.report.id > stored.id],
+        previous_year=previous_visible(session, viewer, stored),
         uploader=uploader.get(stored.uploaded_by or 0, ""),
     )
     return ctx

@@ -13,9 +13,11 @@ from starlette.responses import Response
 
 from nianbao.corpus.rollup import Comparison
 from nianbao.formats import get_format
+from nianbao.web.check.exports import sheet_response
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import Reviewer, agency_in_scope
 from nianbao.web.core.templating import page
+from nianbao.web.jurisdiction import exports
 from nianbao.web.jurisdiction.api import api
 from nianbao.web.jurisdiction.deadlines import LEVEL_LABELS, load_deadlines
 from nianbao.web.jurisdiction.rollups import child_agencies, make_rollup
@@ -54,6 +56,22 @@ def status_page(
             "today": today,
         },
     )
+
+
+@pages.get("/jurisdiction/export.{sheet}")
+def status_export(
+    request: Request,
+    session: DB,
+    viewer: Reviewer,
+    sheet: Annotated[str, Path(max_length=10)],
+    until: Annotated[int | None, Query(ge=2008, le=2100)] = None,
+) -> Response:
+    """The status matrix of the page (same years) as CSV or XLSX, a row per agency and year."""
+    kind = exports.sheet_kind(sheet)
+    today = request.app.state.settings.today()
+    years = report_years(today, until)
+    matrix = status_matrix(session, viewer, years, load_deadlines(session), today)
+    return sheet_response(exports.status_sheet(matrix, LEVEL_LABELS), kind, f"辖区汇总{years[0]}-{years[-1]}")
 
 
 def _groups(result_format: str, comparisons: list[Comparison]) -> list[tuple[str, list[Comparison]]]:
@@ -116,3 +134,13 @@ def trends_page(request: Request, session: DB, viewer: Reviewer, agency_id: Agen
             "has_children": bool(child_agencies(session, viewer, agency)),
         },
     )
+
+
+@pages.get("/jurisdiction/{agency_id}/trends/export.{sheet}")
+def trends_export(
+    session: DB, viewer: Reviewer, agency_id: AgencyId, sheet: Annotated[str, Path(max_length=10)]
+) -> Response:
+    """The agency's trends as CSV or XLSX, a row per year with the figures of the page's charts."""
+    agency = agency_in_scope(session, viewer, agency_id)  # another agency: 404 whatever the kind
+    kind = exports.sheet_kind(sheet)
+    return sheet_response(exports.trends_sheet(trends(session, viewer, agency)), kind, f"{agency.name}.历年趋势")
