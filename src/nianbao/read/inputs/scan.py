@@ -1,6 +1,7 @@
 """A scanned page made ready for OCR, and its tables' ruling lines (OpenCV): the image side of `ocr`.
 
-In order: the red of an official seal (公章) is removed (the page is read through a red filter), so that its ring
+In order: a photographed page is taken out of the desk around it and its perspective undone; the red of an
+official seal (公章) is removed (the page is read through a red filter), so that its ring
 and text do not become digits (a black digit under the red stays dark, and stays); the page is deskewed by the
 angle of its long horizontal rules (or, without rules, left as it is), rotating about its centre with a white
 border; then the horizontal and vertical rules are found by a morphological opening with long thin kernels, and
@@ -122,9 +123,50 @@ def _strokes(ink: np.ndarray[Any, Any]) -> list[Stroke]:
     return out
 
 
+#: Side (pixels) the photo is shrunk to for finding the page in it.
+PAGE_FIND_SIDE = 800
+
+
+def _ordered(corners: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    points = corners.reshape(4, 2).astype(np.float32)
+    total = points.sum(axis=1)
+    diff = np.diff(points, axis=1).reshape(4)
+    return np.array(
+        [points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)], points[np.argmax(diff)]],
+        dtype=np.float32,
+    )
+
+
+def _unwarped(rgb: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """A photographed page taken out of its background and its perspective undone: the largest bright
+    four-cornered region (the paper on a darker desk) mapped onto the whole image. A scan, whose paper fills the
+    frame, or an image where no such page stands out, is returned as it is."""
+    h, w = rgb.shape[:2]
+    scale = min(1.0, PAGE_FIND_SIDE / max(h, w))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    _, paper = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return rgb
+    page = max(contours, key=cv2.contourArea)
+    share = cv2.contourArea(page) / float(small.shape[0] * small.shape[1])
+    if not 0.5 <= share <= 0.985:  # no page stands out, or the paper fills the frame (a scan)
+        return rgb
+    corners = cv2.approxPolyDP(page, 0.02 * cv2.arcLength(page, True), True)
+    if len(corners) != 4:
+        return rgb
+    source = _ordered(corners) / scale
+    target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, target)
+    return cv2.warpPerspective(rgb, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
 def prepare(image: Image) -> Prepared:
     """The page image made ready for OCR, with its ruling lines (see the module docstring)."""
-    rgb = _without_red(np.asarray(image.convert("RGB")))
+    rgb = _without_red(_unwarped(np.asarray(image.convert("RGB"))))
     ink = _binary(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
     angle = _skew(ink)
     if abs(angle) >= 0.05:
