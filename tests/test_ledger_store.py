@@ -45,7 +45,7 @@ def test_migration_builds_exactly_the_models_schema(ledger_db: LedgerDB) -> None
     with ledger_db.engine.connect() as c:
         diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert diffs == []
-        assert MigrationContext.configure(c).get_current_revision() == "0006"
+        assert MigrationContext.configure(c).get_current_revision() == "0007"
     db.upgrade(ledger_db.url)  # again: nothing to do, no error
 
 
@@ -164,7 +164,7 @@ def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) 
             )
         db.upgrade(empty_url, engine=engine)
         with engine.connect() as c:
-            assert MigrationContext.configure(c).get_current_revision() == "0006"
+            assert MigrationContext.configure(c).get_current_revision() == "0007"
             assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
             assert c.execute(text("SELECT due_provisional FROM applications")).scalar_one() in (False, 0)
             assert c.execute(text("SELECT kind FROM events")).scalars().all() == ["registered"]
