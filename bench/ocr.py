@@ -13,7 +13,8 @@ the reader refuses (`ReadError`, e.g. "PDF 没有文字层" before the OCR reade
 its cells are not scored; any other exception is counted as crashed.
 
 One line per (dpi, degradation): reports, pages, cells scored, right %, caught, silent, reports whose format /
-year were read right, refused / crashed, seconds per page of the reads (median, max), the process's peak RSS
+year were read right, refused / crashed, seconds per page of the reads (median and max of the reports' wall
+time; then CPU seconds a page over all the line's pages: with one OCR thread, one core's time), the peak RSS
 so far (MB; `ru_maxrss`), and the seconds the generator took per report. Then the first `--show` silent cells
 of each line (report, key, got, want), and the first refusals. The OCR's threads are the reader's own:
 `os.cpu_count()` and `NIANBAO_OCR_THREADS` (when set) are printed. Always exits 0: this is a measurement.
@@ -50,6 +51,7 @@ class Line:
     scan: str
     scores: list[ScanScore] = field(default_factory=list)
     generated: list[float] = field(default_factory=list)  # seconds to make and write each report's scan
+    cpu: list[float] = field(default_factory=list)  # CPU seconds a page of each report's read (this process's)
     rss_mb: float = 0.0  # the process's peak RSS after the line's reads
 
 
@@ -59,23 +61,27 @@ def peak_rss_mb() -> float:
 
 def measure(
     source: Source, dpi: int, degradations: tuple[Degradation, ...], seed: int, tmp: Path
-) -> tuple[ScanScore, float]:
-    """The reader's score on one scan, and the seconds the scan took to make and write."""
+) -> tuple[ScanScore, float, float]:
+    """The reader's score on one scan, the seconds the scan took to make and write, and the CPU seconds of the read
+    (with one OCR thread, the time it takes one core)."""
     started = time.perf_counter()
     scan = make_scan(source, dpi, degradations, seed)
     path = scan.to_pdf(tmp / f"{source.name.replace('/', '-')}-{dpi}-{scan.name}.pdf")
     generated = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         report = nianbao.read(path)
     except ReadError as exc:
-        return score_scan(scan, None, time.perf_counter() - started, f"refused: {exc.reason}"), generated
-    except Exception as exc:  # the OCR path is being written: a crash is measured, not fatal
-        return score_scan(scan, None, time.perf_counter() - started, f"crashed: {type(exc).__name__}: {exc}"), generated
+        elapsed = time.perf_counter() - started
+        return score_scan(scan, None, elapsed, f"refused: {exc.reason}"), generated, time.process_time() - cpu
+    except Exception as exc:  # a crash is measured, not fatal
+        elapsed = time.perf_counter() - started
+        crashed = f"crashed: {type(exc).__name__}: {exc}"
+        return score_scan(scan, None, elapsed, crashed), generated, time.process_time() - cpu
     finally:
         path.unlink(missing_ok=True)
-    seconds = time.perf_counter() - started
-    return score_scan(scan, report, seconds), generated
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return score_scan(scan, report, seconds), generated, cpu
 
 
 HEADS = (
@@ -91,6 +97,7 @@ HEADS = (
     ("ref/crash", 9),
     ("s/pg med", 8),
     ("s/pg max", 8),
+    ("cpu/pg", 6),
     ("RSS MB", 7),
     ("gen s", 6),
 )
@@ -109,6 +116,8 @@ def _row(line: Line) -> str:
     med = f"{statistics.median(per_page):.3f}" if per_page else "-"
     worst = f"{max(per_page):.3f}" if per_page else "-"
     gen = f"{statistics.mean(line.generated):.2f}" if line.generated else "-"
+    pages = sum(s.pages for s in scores)
+    cpu = f"{sum(c * s.pages for c, s in zip(line.cpu, scores, strict=True)) / pages:.2f}" if pages else "-"
     values = (
         line.dpi,
         line.scan,
@@ -122,6 +131,7 @@ def _row(line: Line) -> str:
         f"{refused}/{crashed}",
         med,
         worst,
+        cpu,
         f"{line.rss_mb:.0f}",
         gen,
     )
@@ -165,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             for combo in combos:
                 line = Line(dpi, label(combo))
                 for source in sources:
-                    score, generated = measure(source, dpi, combo, args.seed, Path(tmp))
+                    score, generated, cpu = measure(source, dpi, combo, args.seed, Path(tmp))
                     line.scores.append(score)
                     line.generated.append(generated)
+                    line.cpu.append(cpu / score.pages if score.pages else 0.0)
                 line.rss_mb = peak_rss_mb()
                 lines.append(line)
                 print(_row(line), flush=True)
