@@ -161,3 +161,53 @@ def test_a_folder_of_page_images_is_one_scanned_report(tmp_path: Path, r001_pdf:
     result = CliRunner().invoke(app, ["parse", str(tmp_path / "reports"), "--output", "jsonl"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == [str(text), str(pages)]
+
+
+def test_a_line_of_running_text_is_recognised_smaller_and_a_cell_at_full_size() -> None:
+    import numpy as np
+
+    line = np.full((40, 40 * 20, 3), 250, dtype=np.uint8)  # twenty times as wide as high: running text
+    line[15:25, 10:700] = 0
+    smaller = ocr_module._smaller(line)
+    pad = (smaller.shape[0] - 40) // 2
+    assert smaller.shape[1] == line.shape[1]
+    assert smaller.shape[0] == pytest.approx(40 / ocr_module.LINE_SCALE, abs=1)
+    assert (smaller[:pad] == 250).all()  # the margins in the paper's colour
+    assert (smaller[-pad:] == 250).all()
+    assert (smaller[pad : pad + 40] == line).all()
+    cell = np.full((40, 120, 3), 250, dtype=np.uint8)  # a table cell's "123"
+    assert ocr_module._smaller(cell) is cell
+
+
+def test_a_page_image_larger_than_the_engine_reads_is_read_at_its_size_in_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page three times the size of a 150 dpi scan (5262 px high) is shrunk to PAGE_SIDE before OCR: the same table
+    rows, in boxes of the same points as the 150 dpi page's."""
+    scans = Path(__file__).parent / "data" / "scans"
+    page = Image.open(scans / "real-r001-page4-skew-seal.png")
+    page.save(tmp_path / "page.png", dpi=(150, 150))
+    big = page.resize((page.width * 3, page.height * 3), Image.Resampling.LANCZOS)
+    assert max(big.size) > ocr_module.PAGE_SIDE
+    big.save(tmp_path / "big.png", dpi=(450, 450))
+    from nianbao.read.inputs import scan
+
+    prepare, sizes = scan.prepare, []
+
+    def seen(image: Image.Image) -> scan.Prepared:
+        sizes.append(image.size)
+        return prepare(image)
+
+    monkeypatch.setattr(scan, "prepare", seen)
+    small, large = read_document(tmp_path / "page.png"), read_document(tmp_path / "big.png")
+    assert sizes == [page.size, (round(big.width * 2000 / big.height), 2000)]  # prepared at the engine's size
+    rows = [b for b in small.blocks if b.is_row]
+    assert len(rows) > 20
+    figures = [[c for c in b.cells if c.isdigit()] for b in rows]
+    assert sum(len(f) for f in figures) > 100
+    assert [[c for c in b.cells if c.isdigit()] for b in large.blocks if b.is_row] == figures
+    for want_row, got_row in zip(rows, [b for b in large.blocks if b.is_row], strict=True):
+        for want, got in zip(want_row.locations, got_row.locations, strict=True):
+            assert want.bbox is not None
+            assert got.bbox is not None
+            assert all(abs(a - b) < 4 for a, b in zip(want.bbox, got.bbox, strict=True))  # points: under 1.5 mm
