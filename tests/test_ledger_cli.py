@@ -270,8 +270,15 @@ def test_the_year_report_is_built_from_the_stored_ledger_and_draft(
     assert "机关“乙县财政局”不在台账中" in refused("report", "乙县财政局", "2025")
     assert "2023 年度没有台账数据，也没有报告草稿" in refused("report", "甲县财政局", "2023")
     assert "年度应在 2019 至" in refused("report", "甲县财政局", "2010", code=2)
-    # no draft yet: table 二 blank and sections empty are warnings; the tables alone make a report
-    bare = ok("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "bare.md"))
+    # no draft yet: table 二 blank is a warning, but the parts 一, 五 and 六 not written are errors (S406), as
+    # on the web's report page: the tables alone make a report only when forced
+    unwritten = run("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "bare.md"))
+    assert unwritten.exit_code == 1
+    assert unwritten.stderr.startswith("nianbao: 甲县财政局 2025 年度：核查发现 3 项错误")
+    assert unwritten.stdout.count("S406") == 3
+    assert "第五部分“存在的主要问题及改进情况”正文为空" in unwritten.stdout
+    assert not (tmp_path / "bare.md").exists()
+    bare = ok("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "bare.md"), "--force")
     assert "C201" in bare.stdout  # the findings, as `nianbao render` prints them
     assert (tmp_path / "bare.md").is_file()
 
@@ -285,7 +292,8 @@ def test_the_year_report_is_built_from_the_stored_ledger_and_draft(
                 version,
             )
 
-    draft(0, {1: "本年度未收到政府信息公开申请。"})  # contradicts table 三: an error (T502) blocks it
+    # 一 contradicts table 三: an error (T502) blocks it
+    draft(0, {1: "本年度未收到政府信息公开申请。", 5: WRITTEN[5], 6: WRITTEN[6]})
     blocked = run("report", "甲县财政局", "2025", "--to", "md", "-o", str(tmp_path / "blocked.md"))
     assert blocked.exit_code == 1
     assert blocked.stderr.startswith("nianbao: 甲县财政局 2025 年度：核查发现 1 项错误")

@@ -138,7 +138,7 @@ def test_list_shows_counts_badges_unmatched_and_filters(world: World) -> None:
     text = page.text
     assert "共 2 份" in text
     assert "乡宁县审计局" in text
-    assert "未匹配" in text
+    assert "辖区外/未归属" in text  # the unmatched report is marked
     assert "警告 34" in text
     assert "提示 42" in text
     assert text.index(f'href="/check/{unmatched}"') < text.index(f'href="/check/{first}"')  # newest first

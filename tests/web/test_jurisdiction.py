@@ -76,8 +76,8 @@ def errors_of(world: World, report_id: int) -> tuple[int, int]:
 
 
 def seed_statuses(world: World) -> dict[str, int]:
-    """2024 reports: 财政局 twice (the later one on time by upload), 教育局 uploaded late but dated in time,
-    returned and inconsistent, the government uploaded in February (on time for a government), 乙县财政局."""
+    """2024 reports: 财政局 twice (undated: 日期未识别, whenever uploaded), 教育局 uploaded late but dated in time,
+    returned and inconsistent, the government dated 10 February (on time for a government), 乙县财政局."""
     zero = AUDIT_OFFICE.read_bytes()
     ids = {
         "cz_old": store(world, "甲县财政局", zero, "cz-2024.txt", uploaded=dt.datetime(2025, 1, 10, 2, tzinfo=UTC)),
@@ -97,6 +97,7 @@ def seed_statuses(world: World) -> dict[str, int]:
             rendered("甲县人民政府", {}),
             "gov-2024.md",
             uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC),
+            published=dt.date(2025, 2, 10),
         ),
         "yi": store(
             world, "乙县财政局", zero, "yi-2024.txt", uploaded=dt.datetime(2025, 2, 10, 2, tzinfo=UTC), username="yi_cz"
@@ -116,14 +117,15 @@ def test_status_matrix_values(world: World) -> None:
     r = world.client("jia_sup").get("/api/v1/jurisdiction/status")
     assert r.status_code == 200, r.text
     payload = r.json()
-    assert payload["years"] == [2021, 2022, 2023, 2024, 2025]  # today is 2026-11-20
+    assert payload["years"] == [2024, 2025]  # the first year with reports to the current one (today 2026-11-20)
     names = [(a["name"], a["depth"]) for a in payload["agencies"]]
     assert names == [("甲县人民政府", 0), ("甲县财政局", 1), ("甲县教育局", 1)]  # never 乙县
     cells = cells_by_agency(payload)
 
     cz = cells["甲县财政局"][2024]
-    assert (cz["report_id"], cz["versions"], cz["on_time"], cz["judged_by"]) == (ids["cz"], 2, True, "uploaded")
-    assert (cz["judged_on"], cz["deadline"], cz["status"]) == ("2025-01-30", "2025-01-31", "submitted")
+    # seed 000 prints no date: 日期未识别, neither on time nor late (not judged by the day it was uploaded)
+    assert (cz["report_id"], cz["versions"], cz["on_time"], cz["judged_by"]) == (ids["cz"], 2, None, "unknown")
+    assert (cz["judged_on"], cz["deadline"], cz["status"]) == (None, "2025-01-31", "submitted")
     assert (cz["errors"], cz["warnings"]) == errors_of(world, ids["cz"])
 
     jy = cells["甲县教育局"][2024]  # uploaded 1 March but dated 25 January: the printed date decides
@@ -146,12 +148,15 @@ def test_status_matrix_values(world: World) -> None:
         True,
         None,
     )
-    assert cells["甲县人民政府"][2023]["deadline"] == "2024-03-31"
+    assert 2023 not in cells["甲县人民政府"]  # no report of 2023 or before: not shown unless asked
+    earlier = cells_by_agency(world.client("jia_sup").get("/api/v1/jurisdiction/status?years=2023").json())
+    assert earlier["甲县人民政府"][2023]["deadline"] == "2024-03-31"
 
 
 def test_late_department_report_and_year_selection(world: World) -> None:
-    store(world, "甲县财政局", AUDIT_OFFICE.read_bytes(), "late.txt", uploaded=dt.datetime(2025, 2, 1, 1, tzinfo=UTC))
-    # 2025-02-01 01:00 UTC is 09:00 in China: one day after the deadline
+    late = dt.datetime(2025, 2, 1, 1, tzinfo=UTC)
+    store(world, "甲县财政局", AUDIT_OFFICE.read_bytes(), "late.txt", uploaded=late, published=dt.date(2025, 2, 1))
+    # dated 1 February: one day after the deadline
     c = world.client("jia_rev")
     r = c.get("/api/v1/jurisdiction/status?years=2024,2019&years=2018")
     assert r.status_code == 200
@@ -176,7 +181,7 @@ def test_status_page(world: World) -> None:
     assert f'href="/check/{ids["yi"]}"' not in html
     assert "已退回" in html
     assert '<span class="badge error">未提交</span>' in html  # 2025 is overdue everywhere
-    assert html.count("未提交</span>") == 3 * 5 - 3  # three agencies, five years, three reports
+    assert html.count("未提交</span>") == 3 * 2 - 3  # three agencies, two years (2024, 2025), three reports
     assert f'href="/jurisdiction/{world.agencies["甲县人民政府"]}/rollup/2024"' in html
     older = world.client("jia_sup").get("/jurisdiction?until=2020")
     headers = re.findall(r'<th scope="col">(\d{4}) 年度', older.text)
@@ -190,7 +195,7 @@ def test_admin_sees_every_county_and_links(world: World) -> None:
     assert names == ["甲县人民政府", "甲县财政局", "甲县教育局", "乙县人民政府", "乙县财政局"]
     yi = cells_by_agency(payload)["乙县财政局"][2024]
     assert yi["submitted"]
-    assert yi["on_time"] is False
+    assert (yi["on_time"], yi["judged_by"]) == (None, "unknown")  # undated, uploaded 10 February: not late
 
 
 def test_scope_and_roles(world: World) -> None:

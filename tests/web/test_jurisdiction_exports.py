@@ -20,20 +20,20 @@ def _csv(content: bytes) -> list[list[str]]:
 def test_the_status_matrix_exports_a_row_per_agency_and_year(world: World) -> None:
     ids = seed_statuses(world)
     sup = world.client("jia_sup")
-    assert 'href="/jurisdiction/export.xlsx?until=2025"' in sup.get("/jurisdiction").text
+    assert 'href="/jurisdiction/export.xlsx?years=2024,2025"' in sup.get("/jurisdiction").text
     r = sup.get("/jurisdiction/export.csv")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     rows = _csv(r.content)
     assert rows[0][:6] == ["机关", "层级", "层次", "年度", "提交情况", "是否按时"]
-    # the page's order: the tree depth-first, then the years (2021–2025 for the pinned today)
-    assert [(row[0], row[3]) for row in rows[1:6]] == [("甲县人民政府", str(y)) for y in range(2021, 2026)]
+    # the page's order: the tree depth-first, then the years (2024, the first with reports, to 2025)
+    assert [(row[0], row[3]) for row in rows[1:3]] == [("甲县人民政府", str(y)) for y in range(2024, 2026)]
     assert {row[0] for row in rows[1:]} == {"甲县人民政府", "甲县财政局", "甲县教育局"}  # never 乙县
     by_cell = {(row[0], row[3]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     cz = by_cell[("甲县财政局", "2024")]
-    assert (cz["提交情况"], cz["是否按时"], cz["报告编号"], cz["份数"]) == ("已提交", "按时", str(ids["cz"]), "2")
-    assert (cz["判定日期"], cz["报送期限"], cz["判定依据"]) == ("2025-01-30", "2025-01-31", "上传日期")
+    assert (cz["提交情况"], cz["是否按时"], cz["报告编号"], cz["份数"]) == ("已提交", "日期未识别", str(ids["cz"]), "2")
+    assert (cz["判定日期"], cz["报送期限"], cz["判定依据"]) == ("", "2025-01-31", "日期未识别")  # undated: not late
     jy = by_cell[("甲县教育局", "2024")]
     assert (jy["提交情况"], jy["判定依据"]) == ("已退回", "落款日期")
     assert int(jy["错误"]) > 0
@@ -45,13 +45,13 @@ def test_the_status_matrix_exports_a_row_per_agency_and_year(world: World) -> No
         "",
     )
     # the page's year choice, as XLSX (labels and keys as the two header rows)
-    x = sup.get("/jurisdiction/export.xlsx", params={"until": 2024})
+    x = sup.get("/jurisdiction/export.xlsx", params={"years": "2020,2024"})
     sheet = load_workbook(io.BytesIO(x.content)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "机关"
     assert values[1][0] == "agency"
-    assert {row[3] for row in values[2:]} == {2020, 2021, 2022, 2023, 2024}
+    assert {row[3] for row in values[2:]} == {2020, 2024}
     # another county's supervisor sees its own agencies only; a clerk may not export
     other = _csv(world.client("yi_sup").get("/jurisdiction/export.csv").content)
     assert other[1:]

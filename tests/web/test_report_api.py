@@ -56,7 +56,9 @@ def test_get_gives_the_ledger_tables_and_an_empty_draft(seeded: World) -> None:
     assert body["headings"]["5"] == "存在的主要问题及改进情况"
     rules = {f["rule"] for f in body["audit"]["findings"]}
     assert "C201" in rules  # the blank rows of table 二 are named
-    assert "S405" in rules  # section 五 is empty
+    unwritten = [f for f in body["audit"]["findings"] if f["rule"] == "S406"]  # 一, 五 and 六 are empty: errors
+    assert [(f["subject"], f["severity"]) for f in unwritten] == [(f"section-{n}", "error") for n in (1, 5, 6)]
+    assert body["audit"]["errors"] == 3
 
 
 def test_put_saves_and_a_stale_version_is_409(seeded: World) -> None:

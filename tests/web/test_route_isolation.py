@@ -34,7 +34,16 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from nianbao.store import db
-from nianbao.store.models import Appeal, Application, Comment, Draft, Event, FindingReview, StoredReport
+from nianbao.store.models import (
+    Appeal,
+    Application,
+    CaseDocument,
+    Comment,
+    Draft,
+    Event,
+    FindingReview,
+    StoredReport,
+)
 from tests.conftest import SAMPLES
 from tests.web.conftest import World
 
@@ -55,6 +64,7 @@ PARAMS: dict[str, str] = {
     "comment_id": "comment",
     "user_id": "user",
     "job_id": "job",
+    "document_id": "document",
 }
 VALUES: dict[str, str] = {"year": str(YEAR), "kind": "docx", "sheet": "xlsx"}  # "fingerprint": one of 甲's findings
 
@@ -86,6 +96,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/admin/agencies/{agency_id}"): {"json": {"name": "改名"}},
     ("POST", "/ledger/{case_id:int}/events"): {"data": {"kind": "answered", "on": "2026-11-10"}},
     ("POST", "/ledger/{case_id:int}/close"): {"data": {"outcome": "granted", "on": "2026-11-12"}},
+    ("POST", "/ledger/{case_id:int}/letters"): {"data": {"kind": "correction_notice"}},
     ("POST", "/ledger/{case_id:int}/appeals"): {
         "data": {"reference": "复2026-8", "route": "review", "filed": "2026-11-13"}
     },
@@ -100,6 +111,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/check/{report_id}/comments"): {"data": {"text": "一条意见"}},
     ("POST", "/check/{report_id}/return"): {"data": {"note": "请更正表三"}},
     ("POST", "/check/{report_id}/submit"): {"data": {"reason": "更名"}},
+    ("POST", "/check/{report_id}/agency"): {"data": {"name": "新设局", "level": "department", "parent_id": "1"}},
     ("POST", "/api/v1/reports/{report_id}/submit"): {"json": {"reason": "更名"}},
     ("POST", "/admin/users/{user_id}"): {"data": {"display_name": "改名"}},
     ("POST", "/admin/users/{user_id}/active"): {"data": {"active": "0"}},
@@ -186,6 +198,9 @@ def make_objects(world: World, clerk: str, reviewer: str, agency: str, mark: str
         200,
     )
     government = world.agencies[agency[:1] + "县人民政府"]
+    assert c.post(f"/ledger/{appeal_case['id']}/letters", data={"kind": "reply"}).status_code == 303  # 答复书
+    with db.session(world.url) as s:
+        letter = s.scalars(select(CaseDocument.id).where(CaseDocument.application_id == appeal_case["id"])).one()
     return Objects(
         {
             "agency": [agency_id, government],
@@ -195,6 +210,7 @@ def make_objects(world: World, clerk: str, reviewer: str, agency: str, mark: str
             "comment": [comment["id"]],
             "user": [world.users[clerk]],
             "job": [upload["id"]],
+            "document": [letter],
         },
         fingerprint,
     )
@@ -252,6 +268,15 @@ def _snapshot(url: str, agency_ids: list[int]) -> list[tuple[object, ...]]:
             ("event", e.id, e.kind)
             for e in s.scalars(
                 select(Event).join(Application).where(Application.agency_id.in_(agency_ids)).order_by(Event.id)
+            )
+        ]
+        rows += [
+            ("letter", d.id, d.kind)
+            for d in s.scalars(
+                select(CaseDocument)
+                .join(Application)
+                .where(Application.agency_id.in_(agency_ids))
+                .order_by(CaseDocument.id)
             )
         ]
         rows += [

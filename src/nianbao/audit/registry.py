@@ -26,6 +26,10 @@ class Options:
     fee_yuan_threshold: float = 100000.0  # 万元: a fee above this looks like it was written in 元
     higher_level_words: tuple[str, ...] = ("全省",)  # words a county/district/city agency should not use
     ocr_confidence: float = 0.8  # C209: a cell read by OCR with a lower confidence is listed (docs/ocr.md)
+    #: The report is being written, not read from a published file (the web's report editor, `nianbao ledger
+    #: report`): a part that must be written (一, 五, 六) left empty or holding placeholder text is an error
+    #: (S406), since nothing would stop it from being submitted otherwise.
+    draft: bool = False
 
     def deadline(self, year: int, government: bool) -> dt.date:
         month, day = self.government_deadline if government else self.department_deadline

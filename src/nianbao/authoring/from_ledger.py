@@ -8,7 +8,9 @@ figure not filled in stays blank (not 0): the audit then says which rows are mis
 rendered report prints it as 0, like every renderer of nianbao.
 
 The audit runs with last year's report as `previous` when the agency has a draft, cases or appeals
-for last year (`has_material`), so 上年结转 and copied text are checked across years.
+for last year (`has_material`), so 上年结转 and copied text are checked across years, and as the audit of
+a draft (`DRAFT_AUDIT`): a part to be written (一, 五, 六) left empty or holding placeholder text is an
+error, which the web's submission refuses.
 
 The draft (`DraftData`) is what the ledger cannot know, kept in the `Draft` row: the title, the preamble,
 the six sections' text, the signature date and the figures of table 二 (主动公开), which no case
@@ -28,7 +30,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from nianbao.audit import Audit, Finding, Severity, check
+from nianbao.audit import Audit, Finding, Options, Severity, check
 from nianbao.authoring.load import assemble, parse_number
 from nianbao.authoring.template import report_text
 from nianbao.formats import Format, format_for_year, get_format, sections
@@ -43,6 +45,8 @@ MAX_DECIMALS = 4
 MAX_FIGURE = Decimal(999_999_999)  # a figure wider than this is a typing slip, and breaks the printed table
 SECTION_NUMBERS: tuple[int, ...] = tuple(s.number for s in sections())
 LEDGER_NOTE = "台账统计"
+#: The audit of a report in the making: a part left unwritten is an error (S406), so it cannot be submitted.
+DRAFT_AUDIT = Options(draft=True)
 
 
 def printable(text: str) -> str:
@@ -258,7 +262,7 @@ def build(session: Session, agency: Agency, year: int, data: DraftData) -> Built
     """The report of `agency` for `year` from the ledger and `data`, audited (see the module doc)."""
     report, ledger = assemble_report(session, agency, year, data)
     previous = previous_report(session, agency, year)
-    audit = check(report, previous)
+    audit = check(report, previous, options=DRAFT_AUDIT)
     new = _count(ledger, "applications.new.total")
     carried = _count(ledger, "applications.carried_over.total")
     appeals = sum(_count(ledger, f"{route.value}.total") for route in AppealRoute)

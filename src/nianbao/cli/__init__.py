@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from nianbao.cli import dataset, diff, fetch, ledger, ledger_records, read, render, rollup, web
+from nianbao.cli import dataset, diff, fetch, ledger, ledger_letters, ledger_records, read, render, rollup, web
 
 app = typer.Typer(
     name="nianbao",
@@ -69,6 +69,7 @@ ledger_app.command()(ledger.due)
 ledger_app.command()(ledger.report)
 ledger_app.command(name="import")(ledger_records.import_cmd)
 ledger_app.command()(ledger_records.export)
+ledger_app.command()(ledger_letters.letter)
 ledger_app.command(name="tables")(ledger_records.tables_cmd)
 ledger_app.command()(ledger_records.appeal)
 ledger_app.command(name="agency")(ledger_records.agency_cmd)

@@ -311,6 +311,7 @@ def report(
     """由台账生成年度报告：表三、表四由台账统计，其余取自已保存的报告草稿；生成前先核查，有错误时停止。"""
     from nianbao.audit.model import Severity
     from nianbao.authoring.from_ledger import (
+        DRAFT_AUDIT,
         MIN_YEAR,
         assemble_report,
         filename,
@@ -332,7 +333,7 @@ def report(
         made, _ = assemble_report(s, owner, year, read_draft(s, owner.id, year))
         previous = previous_report(s, owner, year)
     try:
-        result = render_report(made, to.value, force=force, previous=previous)
+        result = render_report(made, to.value, force=force, previous=previous, options=DRAFT_AUDIT)
     except RenderBlocked as blocked:
         print_audit_text(made, blocked.audit, show_all=False)
         raise fail(f"{owner.name} {year} 年度：{blocked}") from None

@@ -249,7 +249,11 @@ def add_event(
     if kind not in RECORDABLE:
         raise LedgerError(f"{_name(case)}：事件类型“{kind}”不能用 event 登记")
     if case.status != _OPEN:
-        raise LedgerError(f"{_name(case)} 已于 {case.closed} 办结，不能再登记事件")
+        raise LedgerError(
+            f"{_name(case)} 已于 {case.closed} 办结，不能再登记事件（{EventKind(kind).label}）；"
+            "办结后申请人提起的行政复议、行政诉讼，请在本案的“行政复议、行政诉讼”中登记"
+            "（命令行：nianbao ledger appeal），审结后记录结果"
+        )
     if on < case.received:
         raise LedgerError(f"{_name(case)}：{EventKind(kind).label}日期 {on} 早于收到申请日期 {case.received}")
     if kind == EventKind.EXTENSION and not approver.strip():

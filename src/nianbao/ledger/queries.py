@@ -23,6 +23,7 @@ from itertools import repeat
 from sqlalchemy import ColumnElement, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from nianbao.ledger import fees
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.errors import LedgerError
 from nianbao.ledger.vocabulary import ApplicationStatus, EventKind
@@ -443,3 +444,28 @@ def next_reference(session: Session, agency_id: int, year: int) -> str:
         if (tail := ref[len(prefix) :]).isdigit() and len(tail) <= 9
     ]
     return f"{prefix}{(max(numbers, default=0) + 1):04d}"
+
+
+def fee_quote(session: Session, case: Application, pages: int | None = None) -> fees.FeeQuote | None:
+    """The 信息处理费 of this case: by pages when given, else by count (the applicant's n-th this month).
+
+    By count needs the applicant's name: the cases of the same applicant received earlier in the same
+    calendar month by the same agency are counted. None when neither basis applies.
+    """
+    if pages is not None:
+        return fees.quote(pages=pages)
+    if not case.applicant:
+        return None
+    a = Application.__table__.c
+    first = case.received.replace(day=1)
+    before = session.scalar(
+        select(func.count())
+        .select_from(Application.__table__)
+        .where(
+            a.agency_id == case.agency_id,
+            a.applicant == case.applicant,
+            a.received >= first,
+            (a.received < case.received) | ((a.received == case.received) & (a.id < case.id)),
+        )
+    )
+    return fees.quote(applications_this_month_before=int(before or 0))

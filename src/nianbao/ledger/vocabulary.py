@@ -2,9 +2,12 @@
 
 The member's value is the key stored in the database (English, frozen with migration 0001: a stored value
 never changes meaning); `Word.label` is how it is printed, `Word.aliases` the other Chinese words a person
-may type for it. `Word.parse` is the one lookup of typed text: a key, a label or an alias, else a
-`LedgerError` listing the choices. The outcome rows are the rows of table 三: their labels are read from
-the official 2021 format (`nianbao.formats`, cells.csv / layout.toml), not spelled out here.
+may type for it. `Word.parse` is the one lookup of typed text (the CLI, the web's forms and API, the
+import of a CSV/XLSX): a key, a label or an alias, written with any width, spacing or punctuation
+(`word_forms.normalize`), else a `LedgerError` listing the choices — or, for a word that names several
+(不予公开 alone), the ones it might be. The outcome rows are the rows of table 三: their labels are read from
+the official 2021 format (`nianbao.formats`, cells.csv / layout.toml), not spelled out here; their common
+variants are in `word_forms`.
 
 `nianbao.store.models` spells the same keys for its CHECK constraints (the store sits below the ledger and
 may not import it); a test checks that both agree.
@@ -14,12 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
-from typing import ClassVar, Self
+from typing import ClassVar, Self, cast
 
 from nianbao.formats import get_format
+from nianbao.ledger import word_forms
 from nianbao.ledger.errors import LedgerError
+from nianbao.ledger.word_forms import normalize
+
+#: Each word set's normalized forms (`Word._forms`), built on first use.
+_FORMS: dict[type[Word], dict[str, tuple[Word, ...]]] = {}
 
 
 class Word(StrEnum):
@@ -79,16 +88,47 @@ class Word(StrEnum):
         return f"{cls.what}“{text}”无法识别，应为：{choices}"
 
     @classmethod
+    def _spellings(cls) -> Iterator[tuple[str, Self]]:
+        """Every spelling `parse` compares by its normalized form: keys, labels, aliases (and variants)."""
+        for w in cls:
+            for text in (w.value, w.label, *w.aliases):
+                yield text, w
+
+    @classmethod
+    def _forms(cls) -> dict[str, tuple[Self, ...]]:
+        """Normalized form → the words it may mean (more than one: ambiguous), in the words' order."""
+        cached = _FORMS.get(cls)
+        if cached is None:
+            found: dict[str, list[Word]] = {}
+            for text, w in cls._spellings():
+                form = normalize(text)
+                if form and w not in found.setdefault(form, []):
+                    found[form].append(w)
+            order: list[Word] = list(cls)
+            cached = _FORMS[cls] = {f: tuple(sorted(ws, key=order.index)) for f, ws in found.items()}
+        return cast(dict[str, tuple[Self, ...]], cached)
+
+    @classmethod
+    def _ambiguous(cls, text: str, words: tuple[Self, ...]) -> str:
+        choices = "、".join(f"“{w.label}”" for w in words)
+        return f"{cls.what}“{text}”不明确，可能是：{choices}；请写明是其中哪一项"
+
+    @classmethod
     def parse(cls, text: str) -> Self:
-        """The word `text` names: its key, its label or an alias (surrounding spaces ignored)."""
+        """The word `text` names: its key, its label or an alias, in any width, spacing or punctuation."""
         value = text.strip()
         for word in cls:
             if word.value == value:
                 return word
         found = cls._typed().get(value)
-        if found is None:
-            raise LedgerError(cls._refusal(text))
-        return found
+        if found is not None:
+            return found
+        words = cls._forms().get(normalize(value), ())
+        if len(words) == 1:
+            return words[0]
+        if words:
+            raise LedgerError(cls._ambiguous(text, words))
+        raise LedgerError(cls._refusal(text))
 
 
 class ApplicantType(Word, what="申请人类型"):
@@ -100,6 +140,17 @@ class ApplicantType(Word, what="申请人类型"):
     NONPROFIT = "nonprofit", "社会公益组织", "社会组织"
     LEGAL_SERVICES = "legal_services", "法律服务机构"
     OTHER_ORG = "other_org", "其他", "其他组织"
+
+    @classmethod
+    def _spellings(cls) -> Iterator[tuple[str, Self]]:
+        """Also the column under its printed group (法人或其他组织 商业企业) and common variants (个人, 律所)."""
+        for text, w in super()._spellings():
+            yield text, w
+            if w is not cls.NATURAL_PERSON:
+                yield word_forms.LEGAL_PERSON_GROUP + text, w
+        for w in cls:
+            for variant in word_forms.APPLICANT_VARIANTS.get(w.value, ()):
+                yield variant, w
 
 
 class Channel(Word, what="申请渠道"):
@@ -156,7 +207,10 @@ class Outcome(Word, what="办理结果"):
     """The outcome rows of table 三 in the 2021 format: the key part between ``applications.`` and the column.
 
     A label is the row's short label as the format prints it (``不予公开：属于国家秘密``); `parse` takes the
-    key, also with the ``applications.`` prefix of the exchange keys, but no label.
+    key (also with the ``applications.`` prefix of the exchange keys), the row as printed with or without its
+    group (``（三）不予公开 1.属于国家秘密``, ``不予公开-国家秘密``, ``属于国家秘密``) and the common variants of
+    `word_forms.OUTCOME_VARIANTS` (全部公开, 部分公开（区分处理）, 政府信息不存在, 逾期不补正 …). A group alone
+    (不予公开) is refused as ambiguous, naming its rows.
     """
 
     GRANTED = "granted"
@@ -194,8 +248,26 @@ class Outcome(Word, what="办理结果"):
         return {f"applications.{w.value}": w for w in cls}
 
     @classmethod
+    def _spellings(cls) -> Iterator[tuple[str, Self]]:
+        for key, group, printed, short in outcome_rows():
+            w = cls(key)
+            row = short.split("：", 1)[-1]  # the row without its group
+            rows = (row, row.removeprefix("属于"), *word_forms.OUTCOME_VARIANTS.get(key, ()))
+            yield from ((text, w) for text in (key, f"applications.{key}", printed, short, *rows))
+            if group:
+                for name in word_forms.OUTCOME_GROUPS[key.split(".", 1)[0]]:
+                    yield name, w  # the group alone: each of its rows, so ambiguous
+                    yield from ((name + text, w) for text in rows)
+        for word, group in word_forms.AMBIGUOUS_OUTCOMES.items():
+            yield from ((word, w) for w in cls if w.value.startswith(f"{group}."))
+
+    @classmethod
     def _refusal(cls, text: str) -> str:
-        return f"{cls.what}“{text}”不是表三的办理结果行，应为：{'、'.join(cls.stored_keys())}"
+        labels = "、".join(w.label for w in cls)
+        return (
+            f"{cls.what}“{text}”不是表三的办理结果行，无法识别；应为其中之一：{labels}"
+            f"（也可写印在表中的行名，如“不予公开-属于国家秘密”，或英文键，如 {cls.GRANTED.value}）"
+        )
 
 
 class AppealRoute(Word, what="复议诉讼类别"):

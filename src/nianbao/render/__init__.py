@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nianbao.audit import Audit, Severity, check
+from nianbao.audit import Audit, Options, Severity, check
 from nianbao.read.lines import document_lines, source_lines
 from nianbao.render.check_findings import Actions
 from nianbao.render.check_page import AuditParts, audit_html, audit_parts, audit_section, audits_html, finding_html
@@ -43,8 +43,11 @@ class Rendered:
     audit: Audit
 
 
-def render_bytes(report: Report, kind: str) -> bytes:
-    """The report in `kind` without any check (renderers only; use `render`)."""
+def render_bytes(report: Report, kind: str, *, draft: bool = False) -> bytes:
+    """The report in `kind` without any check (renderers only; use `render`).
+
+    `draft`: a report not yet submitted; its docx and pdf carry a "草稿" watermark on every page (md and html
+    are working copies, not printed, and have none)."""
     if kind == "md":
         from nianbao.render.md import render_md
 
@@ -56,19 +59,23 @@ def render_bytes(report: Report, kind: str) -> bytes:
     if kind == "docx":
         from nianbao.render.docx import render_docx
 
-        return render_docx(report)
+        return render_docx(report, draft=draft)
     if kind == "pdf":
         from nianbao.render.pdf import render_pdf
 
-        return render_pdf(report)
+        return render_pdf(report, draft=draft)
     raise ValueError(f"不支持的输出格式：{kind}（可选 {'、'.join(KINDS)}）")
 
 
-def render(report: Report, to: str, *, force: bool = False, previous: Report | None = None) -> Rendered:
-    """Checks, then renders `report` as `to` (md, html, docx, pdf). Raises RenderBlocked on errors."""
+def render(
+    report: Report, to: str, *, force: bool = False, previous: Report | None = None, options: Options | None = None
+) -> Rendered:
+    """Checks (with the audit `options`), then renders `report` as `to` (md, html, docx, pdf).
+
+    Raises RenderBlocked on errors."""
     if to not in KINDS:
         raise ValueError(f"不支持的输出格式：{to}（可选 {'、'.join(KINDS)}）")
-    audit = check(report, previous)
+    audit = check(report, previous, options=options)
     if not force and any(f.severity is Severity.ERROR and f.review != "dismissed" for f in audit.findings):
         raise RenderBlocked(audit)
     return Rendered(render_bytes(report, to), to, audit)

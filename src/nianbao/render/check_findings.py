@@ -134,7 +134,7 @@ def _refs(report: Report, refs: Sequence[CellRef], prefix: str, drawn: set[str])
     for c in refs:
         label = _describe_key(report, c.key)
         name = f'<a href="#{e(prefix)}-c-{e(c.key)}">{e(label or c.key)}</a>' if c.key in drawn else e(label or c.key)
-        row = f"<td>{name}{f' <code>{e(c.key)}</code>' if label else ''}</td>"
+        row = f"<td>{name}</td>"  # the key is in the finding's 技术信息
         bad = blamed(c)
         row += f'<td class="num{" bad" if bad else ""}">{_printed(c.printed)}</td>'
         if with_expected:
@@ -211,7 +211,7 @@ def finding_block(
     title = f'<span class="title">{e(rule.title)}</span>' if rule is not None else ""
     yield (
         f'<div class="fhead"><span class="fno">问题 {item.number}</span><span class="code">{e(f.rule)}</span>'
-        f"{title}{''.join(tags)}<code>{e(f.name)}</code></div>"
+        f"{title}{''.join(tags)}</div>"
     )
     yield f'<p class="msg">{e(f.message)}</p>'
     if f.cells:
@@ -226,6 +226,19 @@ def finding_block(
                 yield f'<p class="crop"><img src="{crop}" alt="原件截图（第{f.location.page}页）"></p>'
     if lines is not None:
         yield from _quote(f, lines)
+    yield tech_details(f)
     if actions is not None:
         yield actions(f)
     yield "</li>"
+
+
+def tech_details(finding: Finding) -> str:
+    """The codes a person does not need to read the finding, folded under "技术信息" (a ``<details>``): the rule's
+    name, the keys of the cells it names (as in the JSON and the exports) and its fingerprint."""
+    rows = [("规则名", f"<code>{e(finding.name)}</code>")]
+    keys = list(dict.fromkeys(finding.keys))
+    if keys:
+        rows.append(("单元格编号", " ".join(f"<code>{e(k)}</code>" for k in keys)))
+    rows.append(("指纹", f"<code>{e(finding.fingerprint)}</code>"))
+    body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+    return f'<details class="tech"><summary>技术信息</summary><dl>{body}</dl></details>'

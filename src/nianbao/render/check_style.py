@@ -77,6 +77,11 @@ mark.bad{background:#f9c0bb;color:#8f1d14;font-weight:bold}
 .empty{color:#57606a}
 details.unassessed{margin:10px 0}
 details.unassessed>summary{cursor:pointer;color:#57606a;font-size:14px;padding:4px 0}
+details.tech{margin:4px 0;font-size:12px;color:#57606a}
+details.tech>summary{cursor:pointer}
+details.tech dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 8px;margin:4px 0}
+details.tech dd{margin:0;word-break:break-all}
+details.tech dd code{display:block}
 table.toc-list{border-collapse:collapse;width:100%;font-size:14px}
 table.toc-list th,table.toc-list td{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
 table.toc-list th{background:#f6f8fa;font-weight:normal;color:#57606a}

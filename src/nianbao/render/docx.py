@@ -6,7 +6,8 @@ six sections with their official numbering and headings in 黑体 16 pt, body pa
 and 四 with merged cells exactly as `formats.grid` places them (宋体 10.5 pt, centred; no row broken
 across a page; 三 and 四 repeat their header rows on every page, 二 heads each item with its own rows,
 kept with the item's first row), then the agency and the date as the signature, and the page number
-"— 1 —" centred in the footer. A title wider than the page breaks after the agency's name.
+"— 1 —" centred in the footer. A title wider than the page breaks after the agency's name. A draft
+(`draft=True`) carries Word's own "草稿" text watermark in its header (diagonal, light grey, every page).
 
 The fonts are named on the styles (`w:rFonts w:eastAsia=…`), never on the runs, so a reader can change
 the look of all body text at once. Tables are written as XML straight from the `Grid` (the same
@@ -58,12 +59,15 @@ CELL_MARGIN = 40  # twips left and right inside a table cell: 2 characters fit a
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render_docx(report: Report) -> bytes:
-    """`report` as a .docx file in the official layout (format, year and agency must be known)."""
+def render_docx(report: Report, *, draft: bool = False) -> bytes:
+    """`report` as a .docx file in the official layout (format, year and agency must be known); `draft`: a
+    diagonal light-grey "草稿" watermark in the header of every section (a report not yet submitted)."""
     content = content_of(report)
     doc = new_document()
     _set_styles(doc)
     _set_page(doc)
+    if draft:
+        _set_watermark(doc)
     _set_fonts_and_language(doc)
     body = doc.element.body
     sect_pr = body.sectPr
@@ -363,6 +367,60 @@ def _set_page(doc: object) -> None:
     )
     sect_pr.append(parse_xml(f'<w:cols {nsdecls("w")} w:space="720"/>'))
     sect_pr.append(parse_xml(f'<w:docGrid {nsdecls("w")} w:linePitch="{LINE}"/>'))
+
+
+WATERMARK = "草稿"
+#: Word's own text watermark (设计 › 水印): a VML WordArt shape in the header, behind the text on every page,
+#: which LibreOffice and WPS show too. Its shape type is Word's "plain text" WordArt (136), spelled out.
+_WATERMARK_XML = (
+    '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word">'
+    '<w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:noProof/></w:rPr><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(
+        f'<v:f eqn="{eqn}"/>'
+        for eqn in (
+            "sum #0 0 10800",
+            "prod #0 2 1",
+            "sum 21600 0 @1",
+            "sum 0 0 @2",
+            "sum 21600 0 @3",
+            "if @0 @3 0",
+            "if @0 21600 @1",
+            "if @0 0 @2",
+            "if @0 @4 21600",
+            "mid @5 @6",
+            "mid @8 @5",
+            "mid @7 @8",
+            "mid @6 @7",
+            "sum @6 0 @5",
+        )
+    )
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
+    '<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:415pt;height:207.5pt;rotation:315;'
+    "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+    'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+    'fillcolor="silver" stroked="f"><v:fill opacity=".5"/>'
+    f'<v:textpath style="font-family:&quot;{TABLE_FONT}&quot;;font-size:1pt" string="{WATERMARK}"/>'
+    '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r></w:p>'
+)
+
+
+def _set_watermark(doc: object) -> None:
+    """The draft's watermark in the header of every section (each its own header, not linked)."""
+    for section in doc.sections:  # type: ignore[attr-defined]
+        header = section.header
+        header.is_linked_to_previous = False
+        hdr = header._element
+        for child in list(hdr):
+            hdr.remove(child)
+        hdr.append(parse_xml(_WATERMARK_XML))
 
 
 def _font_entries() -> str:

@@ -4,7 +4,8 @@ The layout is done here, line by line, so that the PDF reads back exactly (`nian
 centred, the preamble and each section's paragraphs justified with a two-character first-line indent,
 the official tables under 二, 三 and 四 drawn cell by cell from `formats.grid` (merged cells as placed,
 every cell ruled, labels wrapped inside their cells, numbers centred), the signature right-aligned and
-"— N —" centred under every page.
+"— N —" centred under every page. A draft (`draft=True`) has "草稿" drawn diagonally across every page, in
+light grey under the text, as outlines that are no part of the text layer (`pdf_watermark.py`).
 
 Lines are broken between characters (or between Latin words), never before a closing mark or after
 an opening one, and never just before a section heading's text, which would read as that heading
@@ -32,6 +33,7 @@ from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from nianbao.formats.grid import Grid, Placed
+from nianbao.render import pdf_watermark as watermark
 from nianbao.render.content import content_of
 from nianbao.render.pdf_font import FONT_ENV, Font, find_font
 from nianbao.render.pdf_lines import wrap
@@ -53,6 +55,8 @@ RULE = 0.75
 KEEP_WHOLE = TOP - BOTTOM - HEADING_LEADING - 2 * BODY_LEADING  # a table this short is kept on one page
 TALL_SPAN = 0.4  # of the page's height: a merged cell taller than this may be cut by a page end
 MAX_CHAR_SPACE = 0.12  # of the font size: justification never spreads a line further than this
+WATERMARK = "草稿"  # across every page of a draft (`draft=True`): light grey, diagonal, under the text
+WATERMARK_SIZE, WATERMARK_GREY, WATERMARK_ANGLE = 180.0, 0.85, 45.0
 
 
 # -------------------------------------------------------------------------------------------- tables
@@ -167,11 +171,13 @@ def _layout_table(grid: Grid, font: Font) -> _TableLayout:
 class _Writer:
     """Places lines and tables from the top of a page down, starting new pages as needed."""
 
-    def __init__(self, canvas: Any, font: Font) -> None:
+    def __init__(self, canvas: Any, font: Font, *, draft: bool = False) -> None:
         self.c = canvas
         self.font = font
         self.page = 1
         self.y = TOP
+        self.draft = draft
+        self._watermark()
 
     # pages
 
@@ -188,6 +194,14 @@ class _Writer:
         self.c.showPage()
         self.page += 1
         self.y = TOP
+        self._watermark()
+
+    def _watermark(self) -> None:
+        """草稿 across the middle of a draft's page, drawn first so that the page's text lies over it."""
+        if self.draft:
+            watermark.draw(
+                self.c, self.font, WATERMARK, PAGE_W / 2, PAGE_H / 2, WATERMARK_SIZE, WATERMARK_ANGLE, WATERMARK_GREY
+            )
 
     def finish(self) -> None:
         self._footer()
@@ -321,8 +335,9 @@ def _title_lines(title: str, agency: str, font: Font) -> list[str]:
     return wrap(title, WIDTH, lambda text: measure(text, TITLE_SIZE))
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as an A4 PDF with the official tables (needs a Chinese TrueType font, see `find_font`)."""
+def render_pdf(report: Report, *, draft: bool = False) -> bytes:
+    """The report as an A4 PDF with the official tables (needs a Chinese TrueType font, see `find_font`);
+    `draft`: every page carries a diagonal light-grey "草稿" watermark (a report not yet submitted)."""
     content = content_of(report)
     font = find_font(os.environ.get(FONT_ENV) or None)
     out = BytesIO()
@@ -333,7 +348,7 @@ def render_pdf(report: Report) -> bytes:
     canvas.setAuthor(content.agency)
     canvas.setSubject("政府信息公开工作年度报告")
     canvas.setCreator("nianbao")
-    w = _Writer(canvas, font)
+    w = _Writer(canvas, font, draft=draft)
     for line in _title_lines(content.title, content.agency, font):
         w.text_at(line, PAGE_W / 2, w.baseline(w.y, TITLE_LEADING, TITLE_SIZE), TITLE_SIZE, align="center", bold=True)
         w.y -= TITLE_LEADING

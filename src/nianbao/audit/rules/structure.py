@@ -233,6 +233,50 @@ def subtopic_numbered_as_section(ctx: Context) -> Iterable[Hit]:
 MIN_PROBLEMS_CJK = 15
 _EMPTY_WORDS = {"无", "暂无", "没有", "无问题", "暂无问题"}
 
+#: The parts whose text the agency writes (二, 三 and 四 are their tables): 一 总体情况, 五 存在的主要问题及改进情况,
+#: 六 其他需要报告的事项. A report being written (`Options.draft`) may not leave them unwritten (S406).
+WRITTEN_PARTS: tuple[int, ...] = (1, 5, 6)
+#: Text typed to fill a box, never what a report says (compared without spaces and punctuation, lower case).
+PLACEHOLDERS = frozenset(
+    {
+        "略",
+        "同上",
+        "待补充",
+        "待填写",
+        "待定",
+        "待完善",
+        "此处填写",
+        "填写",
+        "内容",
+        "正文",
+        "测试",
+        "tbd",
+        "todo",
+        "xxx",
+    }
+)
+_FILLER = re.compile(r"^[xX×＊*＿_…·\-—~～?？○〇]+$")  # XXX, ×××, ……, ???
+_FILL_IN = re.compile(r"^(?:请|此处|在此)(?:在此)?(?:填写|输入|补充)")  # 请填写总体情况, 此处填写……
+_PUNCT = re.compile(r"[\s。.;；,，!！、:：]+")
+
+
+def unwritten(number: int, text: str) -> str | None:
+    """Why the text of part `number` counts as not written ("正文为空", "正文只写“略”"), or None.
+
+    Empty text, placeholder words (略, 待补充, XXX, ……, 请填写……) and, in parts 一 and 五, "无"/"暂无"; in part
+    六 "无" is the proper answer when there is nothing else to report (the format says so).
+    """
+    shown = text.strip()
+    bare = _PUNCT.sub("", shown)
+    if not bare:
+        return "正文为空"
+    said = f"正文只写“{shown[:20]}{'…' if len(shown) > 20 else ''}”"
+    if bare.lower() in PLACEHOLDERS or _FILLER.match(bare) or _FILL_IN.match(bare):
+        return said
+    if number != 6 and bare in _EMPTY_WORDS:
+        return said
+    return None
+
 
 @rule(
     "S405",
@@ -250,6 +294,8 @@ def problems_section_empty(ctx: Context) -> Iterable[Hit]:
     section = ctx.report.section(5)
     if section is None:
         return  # a missing section is S401's finding
+    if ctx.options.draft and unwritten(5, section.text) is not None:
+        return  # a draft's unwritten part is S406's error
     text = section.text.strip()
     cjk = len(CJK.findall(text))
     bare = re.sub(r"[\s。.;；,，!！]+", "", text)
@@ -274,9 +320,12 @@ _PROMPT = re.compile(r"[（(]\s*请(?:在此)?(?:填写|补充|说明)[^）)]*[�
     "template-prompt-not-replaced",
     "structure",
     Severity.ERROR,
-    "正文仍是模板的填写提示",
+    "正文仍是模板的填写提示或尚未撰写",
     checks="各部分正文中仍留有模板的填写提示（如“（请在此填写总体情况……）”“（请填写存在的主要问题……）”），"
-    "说明这一部分尚未撰写。`nianbao template` 生成的空白报告在这些位置放有提示。",
+    "说明这一部分尚未撰写。`nianbao template` 生成的空白报告在这些位置放有提示。"
+    "编制中的报告（网页“年度报告编制”、`nianbao ledger report`）还检查第一、五、六部分：正文为空，或只写"
+    "“略”“待补充”“XXX”“……”“请填写……”等占位文字的（第一、五部分只写“无”“暂无”的也算；第六部分没有其他事项时"
+    "写“无”是正确的），每部分报告一项，更正前不能提交。",
     basis="《政府信息公开条例》第五十条：年度报告应当包括总体情况、存在的主要问题及改进情况等内容；"
     "提示文字不是报告内容，不得发布。",
     example="“一、总体情况　（请在此填写总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面）”",
@@ -294,6 +343,19 @@ def template_prompt_not_replaced(ctx: Context) -> Iterable[Hit]:
     m = _PROMPT.search(ctx.report.preamble)
     if m:
         yield Hit(f"报告开头仍是填写提示“{m.group()[:40]}”", subject="preamble")
+    if not ctx.options.draft:
+        return
+    for number in WRITTEN_PARTS:
+        part = ctx.report.section(number)
+        if part is None or _PROMPT.search(part.narrative or part.text):
+            continue  # missing: S401; a prompt: reported above
+        what = unwritten(number, part.narrative or part.text)
+        if what is not None:
+            yield Hit(
+                f"{section_label(number)}{what}，尚未撰写：这一部分须写明本机关的实际情况后才能提交",
+                location=part.location,
+                subject=f"section-{number}",
+            )
 
 
 @rule(

@@ -94,8 +94,10 @@ class StoredReport(Base):
 
     `owner` is the agency whose people may see it (the uploader's jurisdiction or agency); `agency`
     is the agency the report is of, when the printed name matched one (None: not matched).
-    Rows are never changed except `status`/`status_note`/`resubmit_by` and the submission (`submitted_by`/`_at`):
-    a corrected report is a new row, a corrected value read from it a `Correction` (migration 0007).
+    Rows are never changed except `status`/`status_note`/`resubmit_by` and the submission (`submitted_by`/`_at`),
+    and the agency (`agency_id`, `owner_id`) of a report of no agency filed under one created for it
+    (`nianbao.web.check.filing`, 新建机关): a corrected report is a new row, a corrected value read from it a
+    `Correction` (migration 0007).
     An upload is stored ``checked``; submitting it is a separate act (migration 0006).
     """
 

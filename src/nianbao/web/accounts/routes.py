@@ -13,8 +13,10 @@ from starlette.responses import RedirectResponse, Response
 
 from nianbao.web.accounts.service import AccountError, Limits, TooManyAttempts, authenticate
 from nianbao.web.core import sessions
+from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, viewer_of
 from nianbao.web.core.templating import page
+from nianbao.web.home import home_context
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["登录"])
@@ -83,8 +85,9 @@ def logout(request: Request) -> Response:
 
 
 @pages.get("/")
-def home(request: Request, viewer: CurrentViewer) -> Response:
-    return page(request, "home.html", {})
+def home(request: Request, session: DB, viewer: CurrentViewer) -> Response:
+    """The home page: the areas, and for a clerk what needs doing today (`nianbao.web.home`)."""
+    return page(request, "home.html", home_context(session, viewer, request.app.state.settings.today()))
 
 
 # ---------------------------------------------------------------------------------------------

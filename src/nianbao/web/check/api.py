@@ -18,9 +18,12 @@ from starlette.responses import JSONResponse, Response
 
 from nianbao.audit import Audit
 from nianbao.store.models import Comment, StoredReport
+from nianbao.web.check.correction_schemas import provenance_out, publication_out
+from nianbao.web.check.corrections import PUBLISHED, apply, entries_of, newest, publication
 from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, visible_reports
 from nianbao.web.check.parsing import UploadRefused
+from nianbao.web.check.returns import ReturnRefused, return_reports
 from nianbao.web.check.schemas import (
     AuditOut,
     CommentIn,
@@ -32,6 +35,7 @@ from nianbao.web.check.schemas import (
     ReportList,
     ReportOut,
     ReturnIn,
+    ReturnManyIn,
     ReviewIn,
     SubmitIn,
     comment_out,
@@ -45,7 +49,6 @@ from nianbao.web.check.service import (
     audit_with,
     get_report,
     report_of,
-    return_report,
     review_finding,
     reviews_of,
     submit_stored,
@@ -167,7 +170,9 @@ def get_one(session: DB, viewer: CurrentViewer, report_id: ReportId) -> ReportDe
     """A report: its metadata, the cells of its tables, the findings with their reviews, the comments."""
     stored = get_report(session, viewer, report_id)
     _, findings = _audit(session, stored)
-    report = report_of(stored)
+    raw = report_of(stored)
+    entries = entries_of(session, stored.id)
+    report = apply(raw, entries)  # the values with their officers' corrections (their provenance below)
     comments = session.scalars(
         select(Comment).where(Comment.report_id == stored.id).options(joinedload(Comment.user)).order_by(Comment.id)
     )
@@ -177,6 +182,8 @@ def get_one(session: DB, viewer: CurrentViewer, report_id: ReportId) -> ReportDe
         cells=report.to_exchange()["cells"],
         findings=findings,
         comments=[comment_out(c) for c in comments],
+        provenance=provenance_out(raw, entries),
+        publication=publication_out(publication(stored.published, newest(entries).get(PUBLISHED)), stored.published),
     )
 
 
@@ -254,11 +261,40 @@ def post_submit(session: DB, viewer: CurrentViewer, report_id: ReportId, body: S
     response_model=ReportOut,
     responses={**ERRORS, 403: {"description": "仅政务公开监管人员和管理员可以退回报告"}},
 )
-def post_return(session: DB, viewer: CurrentViewer, report_id: ReportId, body: ReturnIn) -> ReportOut:
-    """Returns the report for correction with a note (supervisors and administrators)."""
+def post_return(request: Request, session: DB, viewer: CurrentViewer, report_id: ReportId, body: ReturnIn) -> ReportOut:
+    """Returns the report for correction with a note and a resubmission date (supervisors and administrators);
+    409 when it cannot be returned (no agency matched, or a newer report of its agency and year exists)."""
     stored = get_report(session, viewer, report_id)
+    today = request.app.state.settings.today()
     try:
-        return_report(session, viewer, stored, body.note)
+        return_reports(session, viewer, [stored.id], body.note, body.resubmit_by, today)
+    except ReturnRefused as exc:
+        raise HTTPException(409, "；".join(p.reason for p in exc.problems)) from None
     except CheckError as exc:
         raise HTTPException(422, str(exc)) from None
     return report_out(stored)
+
+
+@api.post(
+    "/reports/return",
+    response_model=list[ReportOut],
+    responses={
+        403: {"description": "仅政务公开监管人员和管理员可以退回报告"},
+        409: {"description": "有报告不能退回（逐份说明原因），一份也未退回"},
+        422: {"description": "退回意见为空或重新报送期限无效"},
+    },
+)
+def post_return_many(
+    request: Request, session: DB, viewer: CurrentViewer, body: ReturnManyIn
+) -> Response | list[ReportOut]:
+    """Returns several reports at once with one note and one resubmission date: all of them, or none when any
+    cannot be returned (the 409's ``detail`` names each and why)."""
+    today = request.app.state.settings.today()
+    try:
+        done = return_reports(session, viewer, body.ids, body.note, body.resubmit_by, today)
+    except ReturnRefused as exc:
+        problems = [{"id": p.report_id, "label": p.label, "reason": p.reason} for p in exc.problems]
+        return JSONResponse({"detail": str(exc), "problems": problems}, status_code=409)
+    except CheckError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return [report_out(r) for r in done]

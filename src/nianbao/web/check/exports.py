@@ -13,7 +13,9 @@ from typing import Literal
 
 from fastapi import Response
 
-from nianbao.audit.model import Audit
+from nianbao.audit.model import FAMILY_NAMES, Audit
+from nianbao.audit.model import STATUS_NAMES as FINDING_STATUS_NAMES
+from nianbao.audit.registry import catalog
 from nianbao.formats import get_format
 from nianbao.render.sheets import Sheet, Value, write_csv, write_sheet_xlsx
 from nianbao.report import Report
@@ -83,8 +85,11 @@ def list_sheet(rows: list[tuple[StoredReport, str]]) -> Sheet:
 
 
 def findings_sheet(report: Report, audit: Audit) -> Sheet:
-    """A report's findings: a row per finding, its cells named by their printed row and column labels."""
+    """A report's findings: a row per finding, in Chinese — the rule's title, its family and status, its cells
+    named by their printed row and column labels — then the codes (the rule's name, the cells' keys, the
+    fingerprint) for whoever matches them with the JSON."""
     fmt = get_format(report.format) if report.format is not None else None
+    titles = {r.code: r.title for r in catalog()}
     columns = (
         ("rule", "规则"),
         ("title", "问题"),
@@ -95,6 +100,7 @@ def findings_sheet(report: Report, audit: Audit) -> Sheet:
         ("cells", "单元格"),
         ("printed", "印为"),
         ("where", "位置"),
+        ("name", "规则名"),
         ("keys", "单元格编号"),
         ("fingerprint", "指纹"),
     )
@@ -107,14 +113,15 @@ def findings_sheet(report: Report, audit: Audit) -> Sheet:
         out.append(
             (
                 f.rule,
-                f.name,
-                f.family,
+                titles.get(f.rule, f.name),
+                FAMILY_NAMES.get(f.family, f.family),
                 f.severity.chinese,
-                f.status.value,
+                FINDING_STATUS_NAMES.get(f.status, f.status.value),
                 f.message,
                 "；".join(named),
                 "；".join(ref.printed or "" for ref in f.cells),
                 f.location.describe() if f.location is not None else "",
+                f.name,
                 " ".join(f.keys),
                 f.fingerprint,
             )

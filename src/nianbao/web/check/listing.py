@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer, joinedload
 
 from nianbao.store.models import Agency, StoredReport, User
@@ -34,13 +34,8 @@ def _conditions(viewer: Viewer, year: int | None, agency_id: int | None, q: str 
         out.append(or_(StoredReport.owner_id.in_(ids), StoredReport.agency_id.in_(ids)))
     if year is not None:
         out.append(StoredReport.year == year)
-    if agency_id is not None:
-        out.append(
-            or_(
-                StoredReport.agency_id == agency_id,
-                and_(StoredReport.agency_id.is_(None), StoredReport.owner_id == agency_id),
-            )
-        )
+    if agency_id is not None:  # the reports of that agency: not those it only holds (辖区外/未归属, `outside`)
+        out.append(StoredReport.agency_id == agency_id)
     text = (q or "").replace("\x00", "").strip()
     if text:
         out.append(

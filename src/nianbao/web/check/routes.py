@@ -18,19 +18,22 @@ from nianbao.audit import Audit
 from nianbao.render import audit_html
 from nianbao.render.scan_crop import scan_sources
 from nianbao.store.models import StoredReport
-from nianbao.web.check import exports, views, year_diff
+from nianbao.web.check import correction_routes, exports, filing, views, year_diff
 from nianbao.web.check.api import api
 from nianbao.web.check.by_url import MAX_URL, UrlInvalid, check_url, start_url_job
+from nianbao.web.check.correction_views import mark_corrected
+from nianbao.web.check.corrections import apply, corrected_report, entries_of, in_effect
 from nianbao.web.check.jobs import JobView, job_view
 from nianbao.web.check.listing import count_visible, listed_reports, scope_agencies, visible_years
 from nianbao.web.check.parsing import ACCEPT, UploadRefused, megabytes, parsed_of
+from nianbao.web.check.returns import ReturnRefused, default_resubmit_by, parse_resubmit_by, return_reports
+from nianbao.web.check.returns_pages import pages as returns_pages
 from nianbao.web.check.service import (
     CheckError,
     SubmitRefused,
     add_comment,
     audit_of,
     get_report,
-    return_report,
     review_finding,
     submit_stored,
 )
@@ -100,6 +103,7 @@ def _list_context(
         "upload_error": None,
         "url_error": None,
         "url_value": "",
+        "resubmit_default": default_resubmit_by(session, settings.today()) if viewer.returns else None,
     }
 
 
@@ -232,7 +236,9 @@ def _id(result: FileResult) -> int:
 def report_page(request: Request, session: DB, viewer: CurrentViewer, report_id: ReportId) -> Response:
     """The report's tables with the faulty cells, its findings, reviews, comments."""
     stored = get_report(session, viewer, report_id)
-    return page(request, "check/report.html", views.report_context(session, viewer, stored, csrf.token(request)))
+    ctx = views.report_context(session, viewer, stored, csrf.token(request))
+    ctx["flash"] = filing.flash(stored, request.query_params.get("filed", ""))  # 已新建机关… after `filing`
+    return page(request, "check/report.html", ctx)
 
 
 def _checked(session: DB, viewer: Viewer, report_id: int) -> tuple[StoredReport, Audit]:
@@ -248,8 +254,10 @@ def audit_html_download(session: DB, viewer: CurrentViewer, report_id: ReportId)
     """The check report as one self-contained HTML page (no script), to send to the agency."""
     stored, audit = _checked(session, viewer, report_id)
     parsed = parsed_of(stored)
+    entries = entries_of(session, stored.id)  # the officers' corrections: applied, and marked in the tables
     with scan_sources({parsed.report.file: (stored.filename, stored.content)}):  # crops of a scan (C209)
-        body = audit_html(parsed.report, audit, lines=parsed.lines)
+        body = audit_html(apply(parsed.report, entries), audit, lines=parsed.lines)
+    body = mark_corrected(body, parsed.report, in_effect(parsed.report, entries), "r1")
     return HTMLResponse(body, headers={"Content-Disposition": attachment(views.download_name(stored, ".html"))})
 
 
@@ -260,7 +268,7 @@ def findings_export(
     """The report's findings as CSV or XLSX, a row per finding."""
     stored, audit = _checked(session, viewer, report_id)  # another agency's report: 404 whatever the kind
     sheet_kind = _sheet_kind(sheet)
-    table = exports.findings_sheet(parsed_of(stored).report, audit)
+    table = exports.findings_sheet(corrected_report(session, stored), audit)
     stem = stored.filename.rsplit(".", 1)[0] if "." in stored.filename else stored.filename
     return exports.sheet_response(table, sheet_kind, f"{stem}.核查发现")
 
@@ -274,7 +282,7 @@ def year_diff_page(session: DB, viewer: CurrentViewer, report_id: ReportId) -> R
     if previous is None:
         raise HTTPException(409, "没有同一机关上一年度的报告可供对比")
     try:
-        return HTMLResponse(year_diff.diff_page(previous, stored))
+        return HTMLResponse(year_diff.diff_page(session, previous, stored))
     except UploadRefused as exc:
         raise HTTPException(409, f"报告文件已无法重新读取：{exc}") from None
 
@@ -358,12 +366,27 @@ def submit(
 
 @pages.post("/check/{report_id}/return")
 def give_back(
-    session: DB, viewer: CurrentViewer, report_id: ReportId, note: Annotated[str, Form(max_length=4000)] = ""
+    request: Request,
+    session: DB,
+    viewer: CurrentViewer,
+    report_id: ReportId,
+    note: Annotated[str, Form(max_length=4000)] = "",
+    resubmit_by: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Returns the report for correction (supervisors and administrators)."""
+    """Returns the report for correction with a resubmission date (blank: 10 working days), as the check list
+    returns several (`return_reports`); 409 with the reason when it cannot be returned."""
     stored = get_report(session, viewer, report_id)
+    today = request.app.state.settings.today()
     try:
-        return_report(session, viewer, stored, note)
+        return_reports(session, viewer, [stored.id], note, parse_resubmit_by(resubmit_by, today), today)
+    except ReturnRefused as exc:
+        raise HTTPException(409, "；".join(p.reason for p in exc.problems)) from None
     except CheckError as exc:
         raise HTTPException(422, str(exc)) from None
     return RedirectResponse(f"/check/{stored.id}", status_code=303)
+
+
+pages.include_router(returns_pages)  # 退回修改 (the inbox) and returning several reports at once
+pages.include_router(correction_routes.pages)  # 更正读取的数值 and the publication date (issue #18)
+api.include_router(correction_routes.api)  # GET/POST /api/v1/reports/{id}/corrections
+pages.include_router(filing.pages)  # 新建机关 for a report of an agency outside the jurisdiction (issue #18)

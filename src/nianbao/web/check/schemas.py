@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from nianbao.audit import Finding
 from nianbao.store.models import Comment, FindingReview, StoredReport, User
+from nianbao.web.check.correction_schemas import ProvenanceOut, PublicationOut
 
 
 class ReportOut(BaseModel):
@@ -27,7 +28,8 @@ class ReportOut(BaseModel):
     infos: int = Field(description="提示数（不含已复核排除的）")
     status: str = Field(description="checked（仅核查，未提交）、submitted（已提交）或 returned（已退回修改）")
     status_note: str = Field(description="退回意见")
-    published: dt.date | None = Field(description="报告落款或发布日期")
+    resubmit_by: dt.date | None = Field(None, description="退回后的重新报送期限")
+    published: dt.date | None = Field(description="报告所印落款或发布日期（人工录入的日期见详情的 publication）")
     uploaded_by: int | None
     uploaded_at: dt.datetime
     submitted_by: int | None = Field(None, description="提交人（未提交时为 null）")
@@ -114,9 +116,13 @@ class CommentOut(BaseModel):
 
 class ReportDetail(ReportOut):
     title: str | None = Field(description="报告原标题")
-    cells: dict[str, int | float | None] = Field(description="统计表各单元格的数值（交换格式）")
+    cells: dict[str, int | float | None] = Field(description="统计表各单元格的数值（交换格式；已按人工更正）")
     findings: list[FindingOut]
     comments: list[CommentOut]
+    provenance: dict[str, ProvenanceOut] = Field(
+        default_factory=dict, description="人工更正过的单元格的来源（原印值、更正人、时间、原因）；未列出的均为报告所印"
+    )
+    publication: PublicationOut | None = Field(None, description="发布日期及其来源（报告所印、人工录入或日期未识别）")
 
 
 class ReviewIn(BaseModel):
@@ -134,6 +140,13 @@ class SubmitIn(BaseModel):
 
 class ReturnIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000, description="退回意见：请经办人员更正什么")
+    resubmit_by: dt.date | None = Field(None, description="重新报送期限；不填为今天起 10 个工作日（按工作日历）")
+
+
+class ReturnManyIn(ReturnIn):
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=500, description="要退回的报告编号：全部可以退回时才退回"
+    )
 
 
 def report_out(stored: StoredReport) -> ReportOut:
@@ -153,6 +166,7 @@ def report_out(stored: StoredReport) -> ReportOut:
         infos=stored.infos,
         status=stored.status,
         status_note=stored.status_note,
+        resubmit_by=stored.resubmit_by,
         published=stored.published,
         uploaded_by=stored.uploaded_by,
         uploaded_at=stored.uploaded_at,

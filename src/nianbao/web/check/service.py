@@ -21,7 +21,9 @@ from nianbao.audit import Audit, Severity, check
 from nianbao.formats.names import agency_key
 from nianbao.report import Report
 from nianbao.store.models import REPORT_SOURCES, Agency, Comment, FindingReview, StoredReport
+from nianbao.web.check.corrections import corrected_report
 from nianbao.web.check.listing import count_visible, visible_reports
+from nianbao.web.check.outside import is_outside, submit_refusal
 from nianbao.web.check.parsing import (
     Parsed,
     UploadRefused,
@@ -44,10 +46,12 @@ __all__ = [
     "count_visible",
     "get_report",
     "lines_of",
+    "lock_row",
     "match_agency",
     "may_submit",
     "previous_row",
     "printed_agency_matches",
+    "recount",
     "report_of",
     "return_report",
     "review_finding",
@@ -108,8 +112,9 @@ def subject_of(stored: StoredReport) -> str:
 
 
 def report_of(stored: StoredReport) -> Report:
-    """The parsed report of a stored row (cached per process; do not change it). UploadRefused if the
-    reader can no longer read it."""
+    """The parsed report of a stored row as read, before officers' corrections (cached per process; do not
+    change it); UploadRefused if the reader can no longer read it. Pages and answers use
+    `corrections.corrected_report`."""
     return parsed_of(stored).report
 
 
@@ -155,18 +160,39 @@ def audit_of(session: Session, stored: StoredReport, previous: Report | None = N
 
 
 def audit_with(
-    session: Session, stored: StoredReport, reviews: dict[str, FindingReview], previous: Report | None = None
+    session: Session,
+    stored: StoredReport,
+    reviews: dict[str, FindingReview],
+    previous: Report | None = None,
+    *,
+    report: Report | None = None,
 ) -> Audit:
-    """`audit_of` with the verdicts already fetched (`reviews_of`)."""
-    report = report_of(stored)
+    """`audit_of` with the verdicts already fetched (`reviews_of`). Both reports are checked with their
+    officers' corrections applied (`corrected_report`; `report`, when given, is the stored one so corrected)."""
+    if report is None:
+        report = corrected_report(session, stored)
     if previous is None:
         row = previous_row(session, stored)
         if row is not None:
             try:
-                previous = report_of(row)
+                previous = corrected_report(session, row)
             except UploadRefused:
                 previous = None
     return check(report, previous, reviews={fp: r.decision for fp, r in reviews.items()})
+
+
+def lock_row(session: Session, stored: StoredReport) -> None:
+    """Locks the report's row until the transaction ends (PostgreSQL ``FOR UPDATE``; on SQLite a writer holds
+    the database lock already): the writes that recount its findings (a review, a correction) go one by one."""
+    session.execute(select(StoredReport.id).where(StoredReport.id == stored.id).with_for_update())
+
+
+def recount(session: Session, stored: StoredReport) -> Audit:
+    """Checks the report again (after a correction of its values) and stores its finding counts."""
+    audit = audit_of(session, stored)
+    _set_counts(stored, audit)
+    session.flush()
+    return audit
 
 
 def _set_counts(stored: StoredReport, audit: Audit) -> None:
@@ -265,6 +291,7 @@ def review_finding(
     if decision not in DECISIONS:
         raise CheckError("复核结论应为 confirmed（确认）、dismissed（排除）或 clear（撤销复核）")
     note = _text(note, "复核说明", MAX_NOTE, required=False)
+    lock_row(session, stored)  # the counts are written from this audit: no correction of the values in between
     audit = audit_of(session, stored)
     finding = next((f for f in audit.findings if f.fingerprint == fingerprint), None)
     if finding is None:
@@ -341,8 +368,8 @@ def submit_stored(session: Session, viewer: Viewer, stored: StoredReport, reason
     and the agency printed in the file is the agency it is stored for, or `reason` says why it may differ
     (kept as a comment with the submitter's name). SubmitRefused otherwise; 403 for people who may not."""
     if not may_submit(viewer, stored):
-        if stored.agency_id is None:
-            raise SubmitRefused("报告未对应到系统中的机关，不能提交：请选择归属机关后重新上传")
+        if is_outside(viewer, stored):  # 辖区外/未归属: counts for nobody until filed under an agency
+            raise SubmitRefused(submit_refusal(stored))
         raise forbidden("只有本机关经办人员、政务公开监管人员和管理员可以提交报告")
     if stored.status != "checked":
         done = "该报告已经提交" if stored.status == "submitted" else "该报告已被退回；请上传更正后的报告再提交"
@@ -375,15 +402,22 @@ def submit_stored(session: Session, viewer: Viewer, stored: StoredReport, reason
     return stored
 
 
-def return_report(session: Session, viewer: Viewer, stored: StoredReport, note: str) -> StoredReport:
+def return_report(
+    session: Session, viewer: Viewer, stored: StoredReport, note: str, resubmit_by: dt.date | None = None
+) -> StoredReport:
     """Returns the report for correction (supervisors and administrators): the agency's clerk sees it
-    marked 已退回 with the note. The return is also kept as a comment, so who returned it, when and
-    why stays on record after a later return."""
+    marked 已退回 with the note, and the date to hand in the corrected one by. The return is also kept as a
+    comment, so who returned it, when and why stays on record after a later return.
+
+    Pages and the API return through `nianbao.web.check.returns.return_reports`, which checks first that
+    each report may be returned and gives the default date."""
     if not viewer.returns:
         raise forbidden("只有政务公开监管人员和管理员可以退回报告")
     note = _text(note, "退回意见", MAX_NOTE, required=True)
     stored.status = "returned"
     stored.status_note = note
-    session.add(Comment(report_id=stored.id, user_id=viewer.id, text=f"退回修改：{note}", at=_now()))
+    stored.resubmit_by = resubmit_by
+    due = f"（请于 {resubmit_by.isoformat()} 前重新报送）" if resubmit_by is not None else ""
+    session.add(Comment(report_id=stored.id, user_id=viewer.id, text=f"退回修改：{note}{due}", at=_now()))
     session.flush()
     return stored

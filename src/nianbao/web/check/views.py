@@ -8,6 +8,7 @@ otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -23,7 +24,10 @@ from nianbao.render import Actions, audit_parts, finding_html
 from nianbao.render.scan_crop import scan_sources
 from nianbao.report import Report
 from nianbao.store.models import Comment, FindingReview, StoredReport, User
+from nianbao.web.check.correction_views import corrections_view, mark_corrected
+from nianbao.web.check.corrections import Entry, apply, entries_of, in_effect
 from nianbao.web.check.listing import Listed, same_subject
+from nianbao.web.check.outside import outside_context
 from nianbao.web.check.parsing import UploadRefused, parsed_of
 from nianbao.web.check.service import audit_with, may_submit, reviews_of
 from nianbao.web.check.year_diff import previous_visible
@@ -123,19 +127,23 @@ def _review_views(session: Session, rows: dict[str, FindingReview]) -> dict[str,
 class Checked:
     """A stored report read back and checked, with the verdicts on its findings."""
 
-    report: Report
+    report: Report  # with its officers' corrections applied
     lines: dict[int, str]
     audit: Audit
     controls: Controls
+    raw: Report | None = None  # as read from the file
+    corrections: list[Entry] = field(default_factory=list)
 
 
 def checked(session: Session, viewer: Viewer, stored: StoredReport, csrf_token: str) -> Checked:
     """Raises UploadRefused when the file can no longer be read."""
     parsed = parsed_of(stored)
+    entries = entries_of(session, stored.id)
+    report = apply(parsed.report, entries)
     rows = reviews_of(session, stored)
-    audit = audit_with(session, stored, rows)
+    audit = audit_with(session, stored, rows, report=report)
     controls = Controls(stored, viewer, csrf_token, _review_views(session, rows))
-    return Checked(parsed.report, parsed.lines, audit, controls)
+    return Checked(report, parsed.lines, audit, controls, parsed.report, entries)
 
 
 def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_token: str) -> dict[str, Any]:
@@ -150,17 +158,23 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
         "may_submit": may_submit(viewer, stored),
         "submit_error": "",
         "submit_needs_reason": False,
+        "correction_error": "",
+        "correction_field": "",
     }
+    ctx.update(outside_context(session, viewer, stored))  # 辖区外/未归属: the reason, and 新建机关
     try:
         found = checked(session, viewer, stored, csrf_token)
     except UploadRefused as exc:
         ctx["unreadable"] = f"报告文件已无法重新读取：{exc}"
+        ctx["corrections"] = corrections_view(session, viewer, stored, None, entries_of(session, stored.id))
     else:
         actions: Actions = found.controls
         with scan_sources({found.report.file: (stored.filename, stored.content)}):  # crops of a scan (C209)
-            ctx["parts"] = audit_parts(
-                found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1, actions=actions
-            )
+            parts = audit_parts(found.report, found.audit, lines=found.lines, prefix=PREFIX, level=1, actions=actions)
+        assert found.raw is not None
+        active = in_effect(found.raw, found.corrections)  # the corrected cells marked in the tables
+        ctx["parts"] = dataclasses.replace(parts, tables=mark_corrected(parts.tables, found.raw, active, PREFIX))
+        ctx["corrections"] = corrections_view(session, viewer, stored, found.raw, found.corrections)
         ctx["report"] = found.report
         ctx["unassessed"] = sum(1 for f in found.audit.findings if f.status.value == "not_assessable")
     comments = list(

@@ -15,7 +15,7 @@ from nianbao.audit.compare import compare
 from nianbao.render.diff_page import diff_html
 from nianbao.render.scan_crop import scan_sources
 from nianbao.store.models import StoredReport
-from nianbao.web.check.parsing import parsed_of
+from nianbao.web.check.corrections import corrected_report
 from nianbao.web.core.people import Viewer
 
 __all__ = ["diff_page", "previous_visible"]
@@ -35,13 +35,13 @@ def previous_visible(session: Session, viewer: Viewer, stored: StoredReport) -> 
     return next((r for r in rows if viewer.sees(r.owner_id) or viewer.sees(r.agency_id)), None)
 
 
-def diff_page(old: StoredReport, new: StoredReport) -> str:
-    """The two stored reports compared, as one self-contained HTML page. Raises UploadRefused when either
-    file can no longer be read."""
-    before, after = parsed_of(old), parsed_of(new)
+def diff_page(session: Session, old: StoredReport, new: StoredReport) -> str:
+    """The two stored reports compared (each with its officers' corrections applied), as one self-contained
+    HTML page. Raises UploadRefused when either file can no longer be read."""
+    before, after = corrected_report(session, old), corrected_report(session, new)
     sources = {
-        before.report.file: (old.filename, old.content),
-        after.report.file: (new.filename, new.content),
+        before.file: (old.filename, old.content),
+        after.file: (new.filename, new.content),
     }
     with scan_sources(sources):  # crops of a scan in the cross-year findings (C209)
-        return diff_html([compare(before.report, after.report)])
+        return diff_html([compare(before, after)])

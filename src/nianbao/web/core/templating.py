@@ -24,6 +24,7 @@ TEMPLATES.env.lstrip_blocks = True
 #: (path, label, who sees it): "all", "reviewer" or "admin".
 NAV: tuple[tuple[str, str, str], ...] = (
     ("/check", "报告核查", "all"),
+    ("/returns", "退回修改", "all"),
     ("/ledger", "申请台账", "all"),
     ("/report", "年度报告", "all"),
     ("/jurisdiction", "辖区汇总", "reviewer"),

@@ -17,12 +17,12 @@ from nianbao.web.core.database import DB
 from nianbao.web.core.people import Reviewer, agency_in_scope
 from nianbao.web.jurisdiction.deadlines import load_deadlines
 from nianbao.web.jurisdiction.rollups import Named, Source, make_rollup
-from nianbao.web.jurisdiction.status import parse_years, status_matrix
+from nianbao.web.jurisdiction.status import status_matrix, years_shown
 from nianbao.web.jurisdiction.trends import MEASURES, trends
 
 api = APIRouter(prefix="/api/v1", tags=["辖区汇总"])
 
-YEARS_HELP = "年度，可重复或以逗号分隔；默认最近 5 个年度"
+YEARS_HELP = "年度，可重复或以逗号分隔；默认为有报告的年度至当前报告年度（最多 5 个）"
 Year = Annotated[int, Path(ge=2008, le=2100, description="报告年度")]
 AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1, description="机关编号")]
 JsonNumber = int | str
@@ -44,9 +44,11 @@ class CellOut(BaseModel):
     report_id: int | None = Field(description="最新一份报告的编号（/check/{report_id}）")
     filename: str
     status: str = Field(description="submitted（已提交）或 returned（已退回）；未提交为空")
-    on_time: bool | None = Field(description="是否按时；未提交为 null")
-    judged_on: dt.date | None = Field(description="据以判断是否按时的日期")
-    judged_by: str = Field(description="published：报告落款日期；uploaded：提交日期")
+    on_time: bool | None = Field(description="是否按时；未提交或日期未识别为 null（日期未识别不算逾期）")
+    judged_on: dt.date | None = Field(description="据以判断是否按时的发布日期；日期未识别为 null")
+    judged_by: str = Field(
+        description="published：报告所印落款日期；entered：人工录入的发布日期（报告核查页）；unknown：日期未识别"
+    )
     overdue: bool = Field(description="未提交且已过期限")
     errors: int
     warnings: int
@@ -81,7 +83,7 @@ def status(
     """辖区内各机关各年度报告的提交情况（最新一份报告：是否按时、错误和警告数、是否退回）。"""
     today = request.app.state.settings.today()
     try:
-        chosen = parse_years(years or [], today)
+        chosen = years_shown(session, viewer, today, asked=years or ())
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     matrix = status_matrix(session, viewer, chosen, load_deadlines(session), today)

@@ -6,8 +6,9 @@ published by 31 March (domain.md §1.7). Before the revision every agency had un
 notices often set earlier internal dates, so the two dates are configurable by the administrator: they
 are kept in the ``settings`` table as ``MM-DD`` and default to the statutory dates.
 
-Whether a report was on time is judged by the date printed on it (``published``) when it has one,
-else by the day it was uploaded, in China's time zone.
+Whether a report was on time is judged by its publication date: the date printed on it (``published``), or
+the one an officer entered on the check page (`nianbao.web.check.corrections.publication`). A report with
+neither is "日期未识别": not judged late by the day it was uploaded.
 """
 
 from __future__ import annotations

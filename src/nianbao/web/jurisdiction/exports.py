@@ -35,6 +35,10 @@ def sheet_kind(kind: str) -> Literal["csv", "xlsx"]:
     raise HTTPException(404, f"不支持的导出格式：{kind}（可选 csv、xlsx）")
 
 
+#: Where the date a report's timeliness is judged by comes from (`CellStatus.judged_by`).
+JUDGED_BY = {"published": "落款日期", "entered": "人工录入日期", "unknown": "日期未识别"}
+
+
 def _state(c: CellStatus) -> str:
     if not c.submitted:
         return "未提交"
@@ -43,7 +47,7 @@ def _state(c: CellStatus) -> str:
 
 def _timeliness(c: CellStatus) -> str:
     if c.submitted:
-        return "按时" if c.on_time else "逾期"
+        return "日期未识别" if c.on_time is None else "按时" if c.on_time else "逾期"
     return "期限已过" if c.overdue else "未到期限"
 
 
@@ -79,7 +83,7 @@ def status_sheet(matrix: Matrix, level_labels: Mapping[str, str]) -> Sheet:
                     c.errors if c.submitted else None,
                     c.warnings if c.submitted else None,
                     c.judged_on.isoformat() if c.judged_on is not None else "",
-                    {"published": "落款日期", "uploaded": "上传日期"}.get(c.judged_by, ""),
+                    JUDGED_BY.get(c.judged_by, ""),
                     c.deadline.isoformat(),
                     c.versions,
                     c.report_id,

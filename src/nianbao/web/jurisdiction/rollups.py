@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from nianbao.corpus.rollup import Rollup, rollup
 from nianbao.read import ReadError
 from nianbao.report import Report
 from nianbao.store.models import Agency, StoredReport
+from nianbao.web.check.corrections import corrected_report
 from nianbao.web.check.service import UploadRefused, report_of
 from nianbao.web.core.people import Viewer
 from nianbao.web.jurisdiction.status import latest_ids
@@ -73,9 +74,11 @@ def _source(stored: StoredReport, agency: Agency) -> Source:
 
 
 def parse_stored(stored: StoredReport) -> tuple[Report | None, str]:
-    """The stored report parsed, or the reason it cannot be read."""
+    """The stored report parsed with its officers' corrections applied (read in the row's own session), or the
+    reason it cannot be read."""
+    session = object_session(stored)
     try:
-        return report_of(stored), ""
+        return (corrected_report(session, stored) if session is not None else report_of(stored)), ""
     except (UploadRefused, ReadError, ValueError) as exc:
         return None, f"无法读取：{exc}"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from nianbao.corpus.rollup import Comparison
@@ -19,9 +19,10 @@ from nianbao.web.core.people import Reviewer, agency_in_scope
 from nianbao.web.core.templating import page
 from nianbao.web.jurisdiction import exports
 from nianbao.web.jurisdiction.api import api
+from nianbao.web.jurisdiction.bulletin_pages import pages as bulletin_pages
 from nianbao.web.jurisdiction.deadlines import LEVEL_LABELS, load_deadlines
 from nianbao.web.jurisdiction.rollups import child_agencies, make_rollup
-from nianbao.web.jurisdiction.status import FIRST_YEAR, report_years, status_matrix
+from nianbao.web.jurisdiction.status import status_matrix, years_shown
 from nianbao.web.jurisdiction.trends import MEASURES, charts, trends
 
 __all__ = ["api", "pages"]
@@ -32,12 +33,23 @@ Year = Annotated[int, Path(ge=2008, le=2100)]
 AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
+Until = Annotated[int | None, Query(ge=2008, le=2100)]
+Years = Annotated[list[str] | None, Query(alias="years", max_length=200)]
+
+
+def _years(request: Request, session: DB, viewer: Reviewer, asked: list[str] | None, until: int | None) -> list[int]:
+    """The years of the matrix page and its exports (`years_shown`); 422 when ``?years=`` is invalid."""
+    try:
+        return years_shown(session, viewer, request.app.state.settings.today(), asked=asked or (), until=until)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
 @pages.get("/jurisdiction")
-def status_page(
-    request: Request, session: DB, viewer: Reviewer, until: Annotated[int | None, Query(ge=2008, le=2100)] = None
-) -> Response:
+def status_page(request: Request, session: DB, viewer: Reviewer, until: Until = None, asked: Years = None) -> Response:
+    """The status matrix, on the years with data up to the current report year (or the years asked for)."""
     today = request.app.state.settings.today()
-    years = report_years(today, until)
+    years = _years(request, session, viewer, asked, until)
     deadlines = load_deadlines(session)
     matrix = status_matrix(session, viewer, years, deadlines, today)
     parents = {node.parent_id for node, _ in matrix.rows}
@@ -50,7 +62,7 @@ def status_page(
             "years": years,
             "until": years[-1],
             "parents": parents,
-            "choices": list(range(max(today.year, years[-1]), FIRST_YEAR - 1, -1)),
+            "choices": list(range(max(today.year, years[-1]), years[0] - 1, -1)),
             "deadlines": deadlines,
             "level_labels": LEVEL_LABELS,
             "today": today,
@@ -64,12 +76,13 @@ def status_export(
     session: DB,
     viewer: Reviewer,
     sheet: Annotated[str, Path(max_length=10)],
-    until: Annotated[int | None, Query(ge=2008, le=2100)] = None,
+    until: Until = None,
+    asked: Years = None,
 ) -> Response:
     """The status matrix of the page (same years) as CSV or XLSX, a row per agency and year."""
     kind = exports.sheet_kind(sheet)
     today = request.app.state.settings.today()
-    years = report_years(today, until)
+    years = _years(request, session, viewer, asked, until)
     matrix = status_matrix(session, viewer, years, load_deadlines(session), today)
     return sheet_response(exports.status_sheet(matrix, LEVEL_LABELS), kind, f"辖区汇总{years[0]}-{years[-1]}")
 
@@ -103,6 +116,7 @@ def rollup_page(
         shown = [c for c in view.result.comparisons() if c.differs or not only_diff]
         groups = _groups(view.result.format, shown)
     today = request.app.state.settings.today()
+    family = [agency.id, *(c.id for c in view.children)]
     return page(
         request,
         "jurisdiction/rollup.html",
@@ -113,7 +127,7 @@ def rollup_page(
             "year": year,
             "groups": groups,
             "only_diff": only_diff,
-            "years": report_years(today, max(year, today.year - 1), 8),
+            "years": sorted({year, *years_shown(session, viewer, today, agency_ids=family, count=8)}),
         },
     )
 
@@ -144,3 +158,6 @@ def trends_export(
     agency = agency_in_scope(session, viewer, agency_id)  # another agency: 404 whatever the kind
     kind = exports.sheet_kind(sheet)
     return sheet_response(exports.trends_sheet(trends(session, viewer, agency)), kind, f"{agency.name}.历年趋势")
+
+
+pages.include_router(bulletin_pages)  # the year's 通报 (Word, PDF) and the jurisdiction's findings (XLSX, CSV)

@@ -2,12 +2,17 @@
 stored report — submitted or not, on time or not, how many errors and warnings, returned or not.
 
 It is the supervisor's first page, opened many times a day over hundreds of agencies, so it reads two
-small queries (the agencies, then the report rows' columns without their content) and parses nothing:
+small queries (the agencies, the report rows' columns without their content, the publication dates officers
+entered) and parses nothing:
 the error and warning counts were stored with the report when it was checked.
 
 A stored report counts for an agency when it is *of* that agency (``agency_id``) and *held* within the
 person's scope (``owner_id``): a report someone outside the jurisdiction uploaded about one of its
 agencies is not theirs to show.
+
+The years shown come from the data and the settings (`years_shown`, for the page, its exports, the API and the
+roll-up's years): from the first year with such a report to the current report year, never a year before the
+jurisdiction had any report unless asked for (``?years=``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from nianbao.store.models import SUBMITTED_STATUSES, Agency, StoredReport
+from nianbao.web.check.corrections import Entry, publication, published_entries
 from nianbao.web.core.people import Viewer
 from nianbao.web.jurisdiction.deadlines import Deadlines, local_date
 
@@ -51,11 +57,13 @@ class CellStatus:
     status: str = ""  # submitted | returned
     errors: int = 0
     warnings: int = 0
-    judged_on: dt.date | None = None  # the date the deadline was compared with
-    judged_by: str = ""  # published (printed on the report) | uploaded
-    on_time: bool | None = None  # None: no report
+    judged_on: dt.date | None = None  # the publication date the deadline was compared with
+    judged_by: str = ""  # published (printed on the report) | entered (by an officer) | unknown (neither)
+    on_time: bool | None = None  # None: no report, or its date is unknown (unknown is not late)
     overdue: bool = False  # no report and the deadline has passed
     versions: int = 0  # stored reports of this agency and year
+    handed_in: dt.date | None = None  # the day the report was submitted (China's time)
+    date_entry: Entry | None = None  # the officer's correction that entered the date, if any
 
     @property
     def submitted(self) -> bool:
@@ -71,14 +79,19 @@ class Matrix:
         return sum(1 for _, cells in self.rows for c in cells if c.year == year and not c.submitted)
 
 
+def current_report_year(today: dt.date) -> int:
+    """The latest report year whose report can be due: last year (its deadline running or passed)."""
+    return today.year - 1
+
+
 def report_years(today: dt.date, until: int | None = None, count: int = YEARS_SHOWN) -> list[int]:
-    """`count` report years ending at `until` (default: last year, the latest that can be due)."""
-    last = min(max(until if until is not None else today.year - 1, FIRST_YEAR), LAST_YEAR)
+    """`count` report years ending at `until` (default: the current report year), whatever the data."""
+    last = min(max(until if until is not None else current_report_year(today), FIRST_YEAR), LAST_YEAR)
     return list(range(max(FIRST_YEAR, last - count + 1), last + 1))
 
 
-def parse_years(values: Iterable[str], today: dt.date) -> list[int]:
-    """Years from query values ("2023,2024" or repeated); the last five when none; ValueError (Chinese)."""
+def parse_years(values: Iterable[str]) -> list[int]:
+    """Years from query values ("2023,2024" or repeated), oldest first; [] when none; ValueError (Chinese)."""
     years: set[int] = set()
     for value in values:
         for part in value.replace("，", ",").split(","):
@@ -90,7 +103,7 @@ def parse_years(values: Iterable[str], today: dt.date) -> list[int]:
             years.add(int(text))
     if len(years) > 20:
         raise ValueError("一次最多查看 20 个年度")
-    return sorted(years) or report_years(today)
+    return sorted(years)
 
 
 def agency_tree(session: Session, viewer: Viewer) -> list[Node]:
@@ -122,6 +135,49 @@ def report_filter(viewer: Viewer, agency_ids: Sequence[int]) -> list[ColumnEleme
     if viewer.scope is not None:
         found.append(StoredReport.owner_id.in_(viewer.scope))
     return found
+
+
+def data_years(session: Session, viewer: Viewer, agency_ids: Sequence[int]) -> list[int]:
+    """The report years of the reports `report_filter` counts for `agency_ids`, oldest first (one query)."""
+    if not agency_ids:
+        return []
+    query = (
+        select(StoredReport.year).distinct().where(StoredReport.year.is_not(None), *report_filter(viewer, agency_ids))
+    )
+    return sorted(y for y in session.scalars(query).all() if y is not None)
+
+
+def years_shown(
+    session: Session,
+    viewer: Viewer,
+    today: dt.date,
+    *,
+    asked: Iterable[str] = (),
+    until: int | None = None,
+    agency_ids: Sequence[int] | None = None,
+    count: int = YEARS_SHOWN,
+) -> list[int]:
+    """The years a page of the jurisdiction opens on (the matrix, its exports and API, the roll-up's years).
+
+    The years `asked` (``?years=``) when given (ValueError, Chinese, when invalid). Otherwise they come from the
+    data and the settings: up to `until`, else the current report year (or a later year that has reports, up to
+    this year), at most `count` years, and never a year before the first year with reports of `agency_ids`
+    (default: the viewer's jurisdiction) — unless `until` itself is before it, which is asking for those years.
+    With no report at all, the current report year alone.
+    """
+    chosen = parse_years(asked)
+    if chosen:
+        return chosen
+    ids = [n.id for n in agency_tree(session, viewer)] if agency_ids is None else list(agency_ids)
+    found = data_years(session, viewer, ids)
+    if until is not None:
+        last = min(max(until, FIRST_YEAR), LAST_YEAR)
+    else:
+        later = [y for y in found if y <= today.year]
+        last = max([current_report_year(today), *later])
+    if not found or found[0] > last:
+        return report_years(today, last, count) if until is not None else [last]
+    return list(range(max(found[0], last - count + 1), last + 1))
 
 
 #: When the report was handed in: its submission (before migration 0006, its upload).
@@ -168,7 +224,9 @@ def latest_ids(
 def status_matrix(
     session: Session, viewer: Viewer, years: Sequence[int], deadlines: Deadlines, today: dt.date
 ) -> Matrix:
-    """The matrix of the viewer's jurisdiction for `years` (two queries, no parsing)."""
+    """The matrix of the viewer's jurisdiction for `years` (three queries, no parsing). Whether a report was on
+    time is judged by its publication date (`corrections.publication`: printed, else entered by an officer);
+    a report whose date is neither is "日期未识别", neither on time nor late."""
     nodes = agency_tree(session, viewer)
     latest: dict[tuple[int, int], Row] = {}
     versions: dict[tuple[int, int], int] = {}
@@ -176,6 +234,7 @@ def status_matrix(
         key = (row[1], row[2])
         latest.setdefault(key, row)
         versions[key] = versions.get(key, 0) + 1
+    entered = published_entries(session, [row[0] for row in latest.values()])
     out: list[tuple[Node, list[CellStatus]]] = []
     for node in nodes:
         cells: list[CellStatus] = []
@@ -186,7 +245,7 @@ def status_matrix(
                 cells.append(CellStatus(node.id, year, due, overdue=today > due))
                 continue
             rid, _, _, status, errors, warnings, published, uploaded_at, filename = found
-            judged_on = published if published is not None else local_date(uploaded_at)
+            pub = publication(published, entered.get(rid))
             cells.append(
                 CellStatus(
                     node.id,
@@ -197,10 +256,12 @@ def status_matrix(
                     status=status,
                     errors=errors,
                     warnings=warnings,
-                    judged_on=judged_on,
-                    judged_by="published" if published is not None else "uploaded",
-                    on_time=judged_on <= due,
+                    judged_on=pub.date,
+                    judged_by="published" if pub.source == "printed" else pub.source,
+                    on_time=pub.on_time(due),
                     versions=versions[(node.id, year)],
+                    handed_in=local_date(uploaded_at),
+                    date_entry=pub.entry,
                 )
             )
         out.append((node, cells))

@@ -17,16 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nianbao.corpus.rollup import rollup
 from nianbao.report import Number, Report
-from nianbao.store.models import APPLICANT_TYPES, Agency, StoredReport
+from nianbao.store.models import APPLICANT_TYPES, Agency
 from nianbao.web.charts import Series, bar_chart, line_chart
 from nianbao.web.core.people import Viewer
 from nianbao.web.jurisdiction.rollups import child_agencies, latest_reports, parse_stored
-from nianbao.web.jurisdiction.status import report_filter
+from nianbao.web.jurisdiction.status import data_years
 
 MAX_YEARS = 15
 
@@ -114,18 +113,11 @@ def _values(report_values: Mapping[str, Number | None]) -> dict[str, Number | No
     return {m.key: measure(report_values, m.key) for m in MEASURES}
 
 
-def report_years_of(session: Session, viewer: Viewer, agency_ids: list[int]) -> list[int]:
-    query = (
-        select(StoredReport.year).distinct().where(StoredReport.year.is_not(None), *report_filter(viewer, agency_ids))
-    )
-    return sorted(y for y in session.scalars(query).all() if y is not None)[-MAX_YEARS:]
-
-
 def trends(session: Session, viewer: Viewer, agency: Agency) -> Trends:
     """The agency's figures for every year with reports (at most the last MAX_YEARS)."""
     children = child_agencies(session, viewer, agency)
     out = Trends(agency)
-    years = report_years_of(session, viewer, [agency.id, *(c.id for c in children)])
+    years = data_years(session, viewer, [agency.id, *(c.id for c in children)])[-MAX_YEARS:]
     stored = latest_reports(session, viewer, [agency, *children], years)
     for year in years:
         own = stored.get((agency.id, year))

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import cases, deadlines, fees
+from nianbao.ledger import cases, deadlines, fees, queries
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.deadlines import Deadline
 from nianbao.ledger.errors import LedgerError
 from nianbao.ledger.vocabulary import RECORDABLE, EventKind, Outcome
 from nianbao.store.models import Application, Event
-from nianbao.web.ledger import writes
 from nianbao.web.ledger.labels import cn_date
 
 #: The steps a case page offers, in the order they are listed after the suggested one.
@@ -156,7 +155,7 @@ def view(session: Session, case: Application, today: dt.date, calendar: WorkingC
             answered = [e.on for e in events if e.kind == "answered"]
             late = -deadlines.workdays_left(found.due, answered[-1] if answered else case.closed, calendar)
             closed_note = "按期答复" if late <= 0 else f"超期 {late} 个工作日答复"
-    fee = writes.fee_quote(session, case) if case.status == "open" else None
+    fee = queries.fee_quote(session, case) if case.status == "open" else None
     steps = _offered(progress) if case.status == "open" else []
     regime = deadlines.regime_for(case.received)
     defaults = {"on": max(today, case.received).isoformat(), "days": str(regime.max_extension_days)}

@@ -13,14 +13,14 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from nianbao.ledger import vocabulary
+from nianbao.ledger import queries, vocabulary
 from nianbao.ledger.queries import next_reference
 from nianbao.ledger.vocabulary import EventKind
 from nianbao.store.models import Agency, Appeal, Application
 from nianbao.web.core.database import DB
 from nianbao.web.core.people import CurrentViewer, Viewer, not_found
 from nianbao.web.core.templating import page
-from nianbao.web.ledger import detail, labels, writes
+from nianbao.web.ledger import appeals_view, detail, labels, letters_view, writes
 from nianbao.web.ledger.common import (
     agencies_in_scope,
     calendar,
@@ -42,6 +42,7 @@ OK_MESSAGES = {
     "close": "案件已办结。",
     "appeal": "复议诉讼已登记。",
     "decision": "复议诉讼结果已记录。",
+    "letter": "文书已生成并保存在本案中，可在“文书”中下载。",
 }
 
 
@@ -186,6 +187,10 @@ def _case_page(
             "step_labels": detail.STEP_LABELS,
             "event_details": detail.event_details,
             "outcomes": vocabulary.outcome_choices(),
+            "timeline": appeals_view.timeline(shown.events, case.appeals),
+            "closed_note": appeals_view.CLOSED_NOTE,
+            "after_closing": appeals_view.after_closing(case),
+            "letters": letters_view.panel(session, case, today(request), calendar(session)),
         },
         status_code=status,
     )
@@ -274,7 +279,7 @@ def _fee_note(session: Session, case: Application, pages: str, note: str) -> str
     count = pages.strip()
     if count and (not count.isdigit() or len(count) > 6):
         raise Refused(400, f"页数“{count[:20]}”应为整数")
-    quote = writes.fee_quote(session, case, int(count) if count else None)
+    quote = queries.fee_quote(session, case, int(count) if count else None)
     head = f"信息处理费 {quote.amount} 元（{quote.basis}{f'，{count} 页' if count else ''}）" if quote else ""
     return "；".join(x for x in (head, note.strip()) if x)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nianbao.web.ledger import pages_case, pages_io, pages_list
+from nianbao.web.ledger import pages_case, pages_io, pages_letters, pages_list
 from nianbao.web.ledger.api import api
 
 pages = APIRouter(include_in_schema=False)
 pages.include_router(pages_io.router)
 pages.include_router(pages_list.router)
+pages.include_router(pages_letters.router)
 pages.include_router(pages_case.router)
 
 __all__ = ["api", "pages"]

@@ -14,11 +14,10 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from nianbao.ledger import appeals, cases, fees
+from nianbao.ledger import appeals, cases
 from nianbao.ledger.calendar import WorkingCalendar
 from nianbao.ledger.errors import LedgerError, StaleCase
 from nianbao.ledger.vocabulary import parse_date
@@ -202,28 +201,3 @@ def decide(session: Session, appeal: Appeal, result: str, decided: dt.date) -> N
         raise Refused(400, f"复议诉讼 {appeal.reference} 已于 {appeal.decided} 审结，不能再次记录结果")
     with guarded(session):
         appeals.decide_appeal(session, appeal, result, decided)
-
-
-def fee_quote(session: Session, case: Application, pages: int | None = None) -> fees.FeeQuote | None:
-    """The 信息处理费 of this case: by pages when given, else by count (the applicant's n-th this month).
-
-    By count needs the applicant's name: the cases of the same applicant received earlier in the same
-    calendar month by the same agency are counted. None when neither basis applies.
-    """
-    if pages is not None:
-        return fees.quote(pages=pages)
-    if not case.applicant:
-        return None
-    a = Application.__table__.c
-    first = case.received.replace(day=1)
-    before = session.scalar(
-        select(func.count())
-        .select_from(Application.__table__)
-        .where(
-            a.agency_id == case.agency_id,
-            a.applicant == case.applicant,
-            a.received >= first,
-            (a.received < case.received) | ((a.received == case.received) & (a.id < case.id)),
-        )
-    )
-    return fees.quote(applications_this_month_before=int(before or 0))

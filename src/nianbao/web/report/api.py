@@ -32,7 +32,7 @@ from nianbao.web.core.database import DB
 from nianbao.web.core.downloads import attachment
 from nianbao.web.core.people import CurrentViewer, agency_in_scope
 from nianbao.web.report.build import MEDIA_TYPES, render
-from nianbao.web.report.pages import MAX_ID, check_writable, checked_year
+from nianbao.web.report.pages import MAX_ID, check_writable, checked_year, is_draft
 from nianbao.web.report.service import Changes, StaleDraft, save
 from nianbao.web.report.submit import SubmitError, submit_report
 
@@ -203,15 +203,18 @@ def put_report(
 
 
 def download_response(session: Session, agency: Agency, year: int, kind: str) -> Response:
-    """The saved report rendered as `kind`, as an attachment; the audit's error count in a header."""
+    """The saved report rendered as `kind`, as an attachment; the audit's error count in a header. A draft
+    (`is_draft`: not submitted as saved) comes with a "草稿" watermark in its docx and pdf."""
     built = build(session, agency, year, read_draft(session, agency.id, year))
+    draft = is_draft(session, agency.id, year)
     return Response(
-        render(built, kind),
+        render(built, kind, draft=draft),
         media_type=MEDIA_TYPES[kind],
         headers={
             "Content-Disposition": attachment(filename(agency.name, year, kind), fallback=f"report.{kind}"),
             "X-Audit-Errors": str(len(built.errors)),
             "X-Audit-Warnings": str(len(built.warnings)),
+            "X-Report-Draft": "1" if draft else "0",
         },
     )
 

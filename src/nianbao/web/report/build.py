@@ -20,8 +20,9 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def render(built: Built, kind: str) -> bytes:
-    """The report as `kind` (docx, pdf, html, md), whatever the audit found (see the module doc)."""
+def render(built: Built, kind: str, *, draft: bool = False) -> bytes:
+    """The report as `kind` (docx, pdf, html, md), whatever the audit found (see the module doc); `draft`: not
+    submitted as it is, so the docx and pdf carry a "草稿" watermark on every page."""
     if kind not in KINDS:
         raise ValueError(f"不支持的下载格式：{kind}（可选 {'、'.join(KINDS)}）")
-    return render_bytes(built.report, kind)
+    return render_bytes(built.report, kind, draft=draft)

@@ -13,7 +13,7 @@ from nianbao.authoring.from_ledger import MIN_YEAR, DraftData, DraftError, build
 from nianbao.authoring.template import HINTS, PROMPTS
 from nianbao.formats import sections
 from nianbao.render.content import NUMERALS, default_title
-from nianbao.store.models import SUBMITTED_STATUSES, Agency, StoredReport
+from nianbao.store.models import SUBMITTED_STATUSES, Agency, Draft, StoredReport
 from nianbao.web.core.people import Viewer, forbidden
 from nianbao.web.report import view
 from nianbao.web.report.build import KINDS
@@ -47,6 +47,21 @@ def latest_submission(session: Session, agency_id: int, year: int) -> StoredRepo
         .order_by(StoredReport.uploaded_at.desc(), StoredReport.id.desc())
         .limit(1)
     )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC
+
+
+def is_draft(session: Session, agency_id: int, year: int) -> bool:
+    """Whether the report as saved is not what was submitted: never submitted, or the draft saved since the
+    last submission (a returned report being corrected, too). Its docx and pdf downloads are watermarked 草稿."""
+    submission = latest_submission(session, agency_id, year)
+    if submission is None:
+        return True
+    saved = session.scalar(select(Draft.updated_at).where(Draft.agency_id == agency_id, Draft.year == year))
+    submitted = submission.submitted_at or submission.uploaded_at
+    return saved is not None and (submitted is None or _utc(saved) > _utc(submitted))
 
 
 def page_context(
@@ -102,6 +117,7 @@ def page_context(
         "notice": notice,
         "base": base,
         "downloads": [(kind, KIND_LABELS[kind], f"{base}/download.{kind}") for kind in KINDS if kind != "md"],
+        "draft_downloads": is_draft(session, agency.id, year),
         "submission": submission,
         "submission_status": STATUS_LABELS.get(submission.status, submission.status) if submission else "",
         "other_years": [y for y in (year - 1, year + 1) if MIN_YEAR <= y <= today.year],
