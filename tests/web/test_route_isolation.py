@@ -92,6 +92,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/reports/{report_id}/findings/{fingerprint}"): {"json": {"decision": "dismissed"}},
     ("POST", "/api/v1/reports/{report_id}/comments"): {"json": {"text": "一条意见"}},
     ("POST", "/api/v1/reports/{report_id}/return"): {"json": {"note": "请更正表三"}},
+    ("POST", "/api/v1/reports/{report_id}/corrections"): {
+        "json": {"field": "applications.new.natural_person", "value": 3, "reason": "原件为3"}
+    },
     ("PATCH", "/api/v1/admin/users/{user_id}"): {"json": {"active": False}},
     ("PATCH", "/api/v1/admin/agencies/{agency_id}"): {"json": {"name": "改名"}},
     ("POST", "/ledger/{case_id:int}/events"): {"data": {"kind": "answered", "on": "2026-11-10"}},
@@ -112,6 +115,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/check/{report_id}/return"): {"data": {"note": "请更正表三"}},
     ("POST", "/check/{report_id}/submit"): {"data": {"reason": "更名"}},
     ("POST", "/check/{report_id}/agency"): {"data": {"name": "新设局", "level": "department", "parent_id": "1"}},
+    ("POST", "/check/{report_id}/corrections"): {
+        "data": {"field": "applications.new.natural_person", "value": "3", "reason": "原件为3"}
+    },
     ("POST", "/api/v1/reports/{report_id}/submit"): {"json": {"reason": "更名"}},
     ("POST", "/admin/users/{user_id}"): {"data": {"display_name": "改名"}},
     ("POST", "/admin/users/{user_id}/active"): {"data": {"active": "0"}},
