@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from docx import Document as new_document
+from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -59,10 +60,9 @@ CELL_MARGIN = 40  # twips left and right inside a table cell: 2 characters fit a
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render_docx(report: Report, *, draft: bool = False) -> bytes:
-    """`report` as a .docx file in the official layout (format, year and agency must be known); `draft`: a
-    diagonal light-grey "草稿" watermark in the header of every section (a report not yet submitted)."""
-    content = content_of(report)
+def official_document(body_xml: str, *, draft: bool = False) -> DocxDocument:
+    """A python-docx document in the official page, styles and fonts whose body is `body_xml` (``w:`` paragraphs
+    and tables); `draft`: with the "草稿" watermark. The report and the letters of a case are built on it."""
     doc = new_document()
     _set_styles(doc)
     _set_page(doc)
@@ -74,9 +74,16 @@ def render_docx(report: Report, *, draft: bool = False) -> bytes:
     for child in list(body):
         if child is not sect_pr:
             body.remove(child)
-    blocks = parse_xml(f"<w:body {nsdecls('w')}>{''.join(_body(content))}</w:body>")
-    for child in list(blocks):
+    for child in list(parse_xml(f"<w:body {nsdecls('w')}>{body_xml}</w:body>")):
         sect_pr.addprevious(child)
+    return doc
+
+
+def render_docx(report: Report, *, draft: bool = False) -> bytes:
+    """`report` as a .docx file in the official layout (format, year and agency must be known); `draft`: a
+    diagonal light-grey "草稿" watermark in the header of every section (a report not yet submitted)."""
+    content = content_of(report)
+    doc = official_document("".join(_body(content)), draft=draft)
     props = doc.core_properties
     props.title = content.title
     props.author = content.agency

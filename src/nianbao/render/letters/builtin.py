@@ -16,18 +16,12 @@ import io
 from dataclasses import dataclass
 from functools import cache
 
-from docx import Document as new_document
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-
 from nianbao.render.docx import (
     BODY_SIZE,
     LINE,
     _paragraph,
-    _set_fonts_and_language,
-    _set_page,
-    _set_styles,
     _text,
+    official_document,
 )
 from nianbao.render.letters.names import KINDS
 
@@ -112,18 +106,7 @@ def builtin_template(kind: str) -> bytes:
     if kind not in KINDS:
         raise KeyError(f"未知的文书类型“{kind}”，应为：{'、'.join(KINDS)}")
     letter = LETTERS[kind]
-    doc = new_document()
-    _set_styles(doc)
-    _set_page(doc)
-    _set_fonts_and_language(doc)
-    body = doc.element.body
-    sect_pr = body.sectPr
-    for child in list(body):
-        if child is not sect_pr:
-            body.remove(child)
-    blocks = parse_xml(f"<w:body {nsdecls('w')}>{''.join(_body(letter))}</w:body>")
-    for child in list(blocks):
-        sect_pr.addprevious(child)
+    doc = official_document("".join(_body(letter)))
     props = doc.core_properties
     props.title = KINDS[kind]
     props.subject = letter.title
