@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 import nianbao
 from nianbao.cli.fetch import fetch_cmd
 from nianbao.fetch import FetchSettings, FetchSummary, Target, TargetError, fetch_all, read_list, targets
-from nianbao.fetch.client import Fetched, HostPacer, retry_after
+from nianbao.fetch.client import Fetched, Fetcher, FetchError, HostPacer, retry_after
 from nianbao.fetch.encoding import decode_page
 from nianbao.fetch.links import report_links
 from nianbao.fetch.run import file_suffix
@@ -58,6 +58,7 @@ class Route:
     first: Route | None = None
     delay: float = 0.0
     stream: bool = False
+    trickle: float = 0.0  # seconds between the body's bytes (each sent and flushed alone)
     original: Path | None = None  # the corpus file (or its UTF-8 build) the body is a form of
 
 
@@ -108,7 +109,13 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 if not route.stream:
                     self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                self.wfile.write(route.body)
+                if route.trickle:
+                    for i in range(len(route.body)):
+                        self.wfile.write(route.body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
+                else:
+                    self.wfile.write(route.body)
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, size limit)
                 pass
 
@@ -177,6 +184,7 @@ def build_site(site: Site) -> None:
     site.add("/broken.html", Route(status=500))
     site.add("/slow.html", Route(b"<html>late</html>", delay=1.5))
     site.add("/private/report.html", Route(b"<html>private</html>"))
+    site.add("/trickle.html", Route(b"<html>" + b" " * 60 + b"</html>", trickle=0.05), listed=False)
     site.add("/big-attachment.html", Route(_notice("大附件", ["/files/huge.pdf"])))
     site.add("/files/huge.pdf", Route(b"%PDF-1.4\n" + b"0" * (3 << 20), "application/pdf", stream=True), listed=False)
     busy = site.originals / "000_92378848010c3553.html"
@@ -426,6 +434,16 @@ def test_list_files(tmp_path: Path) -> None:
     plain.write_text("http://a.cn/1.html\nwww.a.cn/2.html\n", encoding="utf-8")
     with pytest.raises(TargetError, match="第 2 行不是有效的网址"):
         read_list(plain)
+
+
+def test_a_trickling_server_is_given_up_at_the_deadline(site: Site) -> None:
+    # a byte every 0.05 s never trips the 0.5 s read timeout; the whole body would take 3.6 s
+    settings = FetchSettings(timeout=0.5, retries=1, interval=0, deadline=1.0)
+    started = time.monotonic()
+    with Fetcher(settings) as fetcher, pytest.raises(FetchError, match=r"下载时间超过上限（1 秒内没有下载完）"):
+        fetcher.get(site.url("/trickle.html"))
+    assert time.monotonic() - started < 2.5  # given up once, not retried
+    assert Fetcher(FetchSettings()).settings.deadline == 600.0
 
 
 def test_retry_after_and_pacing() -> None:

@@ -41,6 +41,7 @@ def fetch_cmd(
         int, typer.Option("--retries", min=0, max=10, help="连接失败、超时、服务器错误（5xx、429）时的重试次数")
     ] = 2,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help="单个文件的大小上限（MB）")] = 50.0,
+    deadline: Annotated[float, typer.Option("--deadline", min=1, help="单个文件从请求到下载完的总时限（秒）")] = 600.0,
     force: Annotated[bool, typer.Option("--force", help="重新抓取已抓取过的网址")] = False,
     no_attachments: Annotated[
         bool, typer.Option("--no-attachments", help="只保存网页，不下载网页链接的附件（pdf、doc、wps、xls、jpg 等）")
@@ -70,6 +71,7 @@ def fetch_cmd(
         interval=interval,
         concurrency=concurrency,
         max_bytes=int(max_mb * MB),
+        deadline=deadline,
     )
     from nianbao.cli.progress import fetch_bar
 

@@ -9,6 +9,8 @@
 - robots.txt: read once per origin (`urllib.robotparser` semantics: 401/403 forbid the whole site, any other
   failure to read it allows it) and checked for the URL and every redirect target, under our user agent.
 - Size: a response larger than `max_bytes` is abandoned while it streams (Content-Length checked first).
+- Duration: a response still streaming `deadline` seconds after its request started is abandoned (a server that
+  trickles a byte just inside every `timeout` would otherwise hold a thread for ever); not retried.
 - Redirects: followed by hand (at most `MAX_REDIRECTS`), each hop paced and checked against robots.txt; the
   final URL is kept.
 
@@ -82,6 +84,7 @@ class FetchSettings:
     interval: float = 1.0  # seconds between the starts of two requests to one host
     concurrency: int = 4  # requests at once, over all hosts
     max_bytes: int = 50 * MB  # the largest response body kept
+    deadline: float = 600.0  # seconds one response may take, from its request to its last byte
     user_agent: str = field(default_factory=user_agent)
     public_only: bool = False  # refuse hosts that resolve to a private, loopback or link-local address (a server's)
 
@@ -115,6 +118,10 @@ class FetchError(Exception):
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
     pass
 
 
@@ -255,6 +262,8 @@ class Fetcher:
                     status, headers, body = self._once(current, max_bytes)
             except _TooLarge:
                 raise FetchError(url, f"文件超过大小上限（{max_bytes / MB:g} MB）") from None
+            except _TooSlow:
+                raise FetchError(url, f"下载时间超过上限（{s.deadline:g} 秒内没有下载完）") from None
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(url, f"不支持的网址（{exc}）") from None
             except httpx.TransportError as exc:
@@ -276,6 +285,7 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _once(self, url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+        ends = time.monotonic() + self.settings.deadline
         with self._client.stream("GET", url) as response:
             headers = dict(response.headers.items())
             status = response.status_code
@@ -290,6 +300,8 @@ class Fetcher:
                 size += len(chunk)
                 if size > max_bytes:
                     raise _TooLarge
+                if time.monotonic() > ends:
+                    raise _TooSlow
                 chunks.append(chunk)
             return status, headers, b"".join(chunks)
 
