@@ -11,6 +11,7 @@ interval between requests).
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import Counter
@@ -21,13 +22,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import pytest
 import typer
 from typer.testing import CliRunner
 
 import nianbao
 from nianbao.cli.fetch import fetch_cmd
-from nianbao.fetch import FetchSettings, FetchSummary, Target, TargetError, fetch_all, read_list, targets
+from nianbao.fetch import FetchSettings, FetchSummary, Target, TargetError, client, fetch_all, read_list, targets
 from nianbao.fetch.client import Fetched, Fetcher, FetchError, HostPacer, retry_after
 from nianbao.fetch.encoding import decode_page
 from nianbao.fetch.links import report_links
@@ -444,6 +446,51 @@ def test_a_trickling_server_is_given_up_at_the_deadline(site: Site) -> None:
         fetcher.get(site.url("/trickle.html"))
     assert time.monotonic() - started < 2.5  # given up once, not retried
     assert Fetcher(FetchSettings()).settings.deadline == 600.0
+
+
+def test_a_name_that_rebinds_to_the_servers_network_is_not_fetched(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name answers a public address to the check before a request, the server's own address to
+    the connection after it. The connection checks the address it connects to, so the page is never asked for."""
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34", "127.0.0.1"] * 10)  # public, then internal, query after query
+
+    def rebinding(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "reports.example.cn":
+            return real(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = site.base.rsplit(":", 1)[1]
+    path = site.listed[0]
+    before = site.hits[path]
+    settings = FetchSettings(timeout=0.5, retries=1, interval=0, public_only=True)
+    with (
+        Fetcher(settings) as fetcher,
+        pytest.raises(FetchError, match=r"不抓取本机或内部网络的地址（reports.example.cn）"),
+    ):
+        fetcher.get(f"http://reports.example.cn:{port}{path}")
+    assert site.hits[path] == before
+
+
+def test_a_public_only_connection_goes_to_the_address_it_checked(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+
+    def public(host: str) -> tuple[list[str], list[str]]:
+        checked.append(host)
+        return ["127.0.0.1"], []  # taken for public here, to connect to the local site
+
+    monkeypatch.setattr(client, "_internal_addresses", public)
+    port = int(site.base.rsplit(":", 1)[1])
+    stream = client._PublicOnly().connect_tcp("reports.example.cn", port, timeout=1.0)
+    try:
+        stream.write(b"GET /robots.txt HTTP/1.0\r\nHost: reports.example.cn\r\n\r\n")
+        assert stream.read(100).startswith(b"HTTP/1.0 200")
+    finally:
+        stream.close()
+    assert checked == ["reports.example.cn"]
+    monkeypatch.setattr(client, "_internal_addresses", lambda host: ([], ["10.0.0.1"]))
+    with pytest.raises(httpcore.ConnectError, match="不抓取本机或内部网络的地址"):
+        client._PublicOnly().connect_tcp("intranet.example.cn", port)
 
 
 def test_retry_after_and_pacing() -> None:

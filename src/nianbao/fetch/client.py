@@ -13,6 +13,10 @@
   trickles a byte just inside every `timeout` would otherwise hold a thread for ever); not retried.
 - Redirects: followed by hand (at most `MAX_REDIRECTS`), each hop paced and checked against robots.txt; the
   final URL is kept.
+- Public only (`public_only`, the web app's fetches): a host resolving to a private, loopback or link-local
+  address is refused before each hop, and again by the connection itself (`_PublicOnly`): it connects to the
+  address it checked, so a name that answers a public address first and an internal one next (DNS rebinding)
+  still cannot reach the server's own network.
 
 A failure is a `FetchError` whose `reason` is one Chinese phrase, ready for failures.jsonl and the terminal.
 """
@@ -25,11 +29,14 @@ import socket
 import threading
 import time
 import urllib.robotparser
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 __all__ = [
@@ -190,6 +197,43 @@ def _origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+#: Said of a host on the server's own network (the reason of a `FetchError`, and the marker of a refused connection).
+INTERNAL = "不抓取本机或内部网络的地址"
+
+
+def _internal_addresses(host: str) -> tuple[list[str], list[str]]:
+    """The addresses `host` resolves to, public ones and the others (OSError / UnicodeError when it resolves to
+    none)."""
+    public: list[str] = []
+    internal: list[str] = []
+    for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM):
+        address = str(info[4][0])
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        (public if ip.is_global else internal).append(address)
+    return public, internal
+
+
+class _PublicOnly(httpcore.SyncBackend):
+    """Opens connections to public addresses only: the host is resolved here, every address it resolves to must
+    be public, and the connection goes to the first of them, the address checked (TLS still verifies the name)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            public, internal = _internal_addresses(host)
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(str(exc)) from None
+        if internal or not public:
+            raise httpcore.ConnectError(f"{INTERNAL}（{host}）")
+        return super().connect_tcp(public[0], port, timeout, local_address, socket_options)
+
+
 class Fetcher:
     """Fetches URLs within `FetchSettings` (see the module docstring); safe to call from several threads.
     Use as a context manager, or call `close`."""
@@ -197,11 +241,15 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings or FetchSettings()
         s = self.settings
+        limits = httpx.Limits(max_connections=max(1, s.concurrency), max_keepalive_connections=max(1, s.concurrency))
+        if transport is None and s.public_only:
+            transport = httpx.HTTPTransport(limits=limits)
+            transport._pool._network_backend = _PublicOnly()  # httpx takes no backend (encode/httpx#3180)
         self._client = httpx.Client(
             timeout=httpx.Timeout(s.timeout),
             follow_redirects=False,
             headers={"User-Agent": s.user_agent, "Accept-Language": "zh-CN,zh;q=0.9"},
-            limits=httpx.Limits(max_connections=max(1, s.concurrency), max_keepalive_connections=max(1, s.concurrency)),
+            limits=limits,
             transport=transport,
         )
         self._slots = threading.BoundedSemaphore(max(1, s.concurrency))
@@ -267,6 +315,8 @@ class Fetcher:
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(url, f"不支持的网址（{exc}）") from None
             except httpx.TransportError as exc:
+                if INTERNAL in str(exc):
+                    raise FetchError(url, str(exc)) from None
                 if attempt == s.retries:
                     raise FetchError(url, _retried(_transport_reason(exc, s.timeout), s.retries)) from None
                 time.sleep(min(s.backoff * 2**attempt, s.max_wait))
@@ -347,10 +397,8 @@ def _require_public(url: str, current: str) -> None:
     users must not be turned on its own network (checked for the URL and every redirect target)."""
     host = urlsplit(current).hostname or ""
     try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+        _, internal = _internal_addresses(host)
     except (OSError, UnicodeError):
         raise FetchError(url, f"无法解析网址中的主机名（{host}）") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if not ip.is_global:
-            raise FetchError(url, f"不抓取本机或内部网络的地址（{host}）")
+    if internal:
+        raise FetchError(url, f"{INTERNAL}（{host}）")
