@@ -6,7 +6,8 @@
 For every report of the corpus (`--report` keeps those whose name contains one of the strings, `--limit` the
 first N), every dpi and every degradation (`tests/scans/degrade.py`; one name or several joined by "+" or ","),
 the report's scan (`tests/scans/generate.py`) is written as an image-only PDF in a temporary folder and read by
-`nianbao.read`, in this process, one read at a time. Every cell of the scan's truth (what the report's PDF
+`nianbao.read` in a reading process of its own (one for the whole run, so the models load once; the
+generator's images are not in its memory), one read at a time. Every cell of the scan's truth (what the report's PDF
 prints) is scored (`tests/scans/score.py`): RIGHT, CAUGHT (wrong, but the reader's problems or a failed /
 uncertain `cells` or `arithmetic` finding of the audit name it) or SILENT (wrong and nothing says so). A scan
 the reader refuses (`ReadError`, e.g. "PDF 没有文字层" before the OCR reader lands) is counted as refused and
@@ -14,21 +15,24 @@ its cells are not scored; any other exception is counted as crashed.
 
 One line per (dpi, degradation): reports, pages, cells scored, right %, caught, silent, reports whose format /
 year were read right, refused / crashed, seconds per page of the reads (median and max of the reports' wall
-time; then CPU seconds a page over all the line's pages: with one OCR thread, one core's time), the peak RSS
-so far (MB; `ru_maxrss`), and the seconds the generator took per report. Then the first `--show` silent cells
-of each line (report, key, got, want), and the first refusals. The OCR's threads are the reader's own:
-`os.cpu_count()` and `NIANBAO_OCR_THREADS` (when set) are printed. Always exits 0: this is a measurement.
+time; then CPU seconds a page over all the line's pages: with one OCR thread, one core's time), the reading
+process's peak RSS so far (MB; `ru_maxrss`: the reader's memory, the model load included), and the seconds the
+generator took per report. Then the first `--show` silent cells of each line (report, key, got, want), and the
+first refusals. The OCR's threads are the reader's own: `os.cpu_count()` and `NIANBAO_OCR_THREADS` (when set)
+are printed. Always exits 0: this is a measurement.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, f
 
 import nianbao
 from nianbao.read import ReadError
+from nianbao.report import Report
 from tests.forms.source import Source, corpus_sources, load_source, source_name
 from tests.scans.degrade import Degradation, label, parse
 from tests.scans.generate import make_scan
@@ -52,36 +57,50 @@ class Line:
     scores: list[ScanScore] = field(default_factory=list)
     generated: list[float] = field(default_factory=list)  # seconds to make and write each report's scan
     cpu: list[float] = field(default_factory=list)  # CPU seconds a page of each report's read (this process's)
-    rss_mb: float = 0.0  # the process's peak RSS after the line's reads
+    rss_mb: float = 0.0  # the reading process's peak RSS after the line's reads
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+@dataclass
+class Read:
+    """What the reading process sends back for one scan."""
+
+    report: Report | None
+    error: str | None
+    seconds: float
+    cpu: float  # CPU seconds of the read (the reading process's; with one OCR thread, one core's time)
+    rss_mb: float  # the reading process's peak RSS so far
+
+
+def read_scan(path: Path) -> Read:
+    """Runs in the reading process: `nianbao.read` of one scan, timed."""
+    started, cpu = time.perf_counter(), time.process_time()
+    report, error = None, None
+    try:
+        report = nianbao.read(path)
+    except ReadError as exc:
+        error = f"refused: {exc.reason}"
+    except Exception as exc:  # a crash is measured, not fatal
+        error = f"crashed: {type(exc).__name__}: {exc}"
+    return Read(report, error, time.perf_counter() - started, time.process_time() - cpu, peak_rss_mb())
+
+
 def measure(
-    source: Source, dpi: int, degradations: tuple[Degradation, ...], seed: int, tmp: Path
-) -> tuple[ScanScore, float, float]:
-    """The reader's score on one scan, the seconds the scan took to make and write, and the CPU seconds of the read
-    (with one OCR thread, the time it takes one core)."""
+    reader: ProcessPoolExecutor, source: Source, dpi: int, degradations: tuple[Degradation, ...], seed: int, tmp: Path
+) -> tuple[ScanScore, float, Read]:
+    """The reader's score on one scan, the seconds the scan took to make and write, and the read's figures."""
     started = time.perf_counter()
     scan = make_scan(source, dpi, degradations, seed)
     path = scan.to_pdf(tmp / f"{source.name.replace('/', '-')}-{dpi}-{scan.name}.pdf")
     generated = time.perf_counter() - started
-    started, cpu = time.perf_counter(), time.process_time()
     try:
-        report = nianbao.read(path)
-    except ReadError as exc:
-        elapsed = time.perf_counter() - started
-        return score_scan(scan, None, elapsed, f"refused: {exc.reason}"), generated, time.process_time() - cpu
-    except Exception as exc:  # a crash is measured, not fatal
-        elapsed = time.perf_counter() - started
-        crashed = f"crashed: {type(exc).__name__}: {exc}"
-        return score_scan(scan, None, elapsed, crashed), generated, time.process_time() - cpu
+        read = reader.submit(read_scan, path).result()
     finally:
         path.unlink(missing_ok=True)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return score_scan(scan, report, seconds), generated, cpu
+    return score_scan(scan, read.report, read.seconds, read.error), generated, read
 
 
 HEADS = (
@@ -166,20 +185,21 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"os.cpu_count() = {os.cpu_count()}"
         + (f", NIANBAO_OCR_THREADS = {threads}" if threads else ", NIANBAO_OCR_THREADS not set")
-        + f"; peak RSS before the reads {peak_rss_mb():.0f} MB"
+        + f"; the bench's own peak RSS before the reads {peak_rss_mb():.0f} MB"
     )
     print(" ".join(f"{h:<{w}}" if i == 1 else f"{h:>{w}}" for i, (h, w) in enumerate(HEADS)))
     lines: list[Line] = []
-    with tempfile.TemporaryDirectory(prefix="nianbao-bench-ocr-") as tmp:
+    reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    with reader, tempfile.TemporaryDirectory(prefix="nianbao-bench-ocr-") as tmp:
         for dpi in args.dpi:
             for combo in combos:
                 line = Line(dpi, label(combo))
                 for source in sources:
-                    score, generated, cpu = measure(source, dpi, combo, args.seed, Path(tmp))
+                    score, generated, read = measure(reader, source, dpi, combo, args.seed, Path(tmp))
                     line.scores.append(score)
                     line.generated.append(generated)
-                    line.cpu.append(cpu / score.pages if score.pages else 0.0)
-                line.rss_mb = peak_rss_mb()
+                    line.cpu.append(read.cpu / score.pages if score.pages else 0.0)
+                    line.rss_mb = max(line.rss_mb, read.rss_mb)
                 lines.append(line)
                 print(_row(line), flush=True)
 
