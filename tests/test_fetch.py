@@ -41,7 +41,7 @@ REAL = CORPUS / "real"
 SEEDS = CORPUS / "seeds"
 BUILT = ["r002", "r009", "r010", "r012", "r013", "000_92378848010c3553", "002_0443c703299bd9d2", "003_2be53e51c8fc0eb8"]
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
-FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.01, interval=0, concurrency=8, max_bytes=1 << 20)
+FAST = FetchSettings(timeout=1.0, retries=1, backoff=0.01, interval=0, concurrency=8, max_bytes=1 << 20)
 
 
 def _truth_file(name: str) -> Path:
@@ -184,7 +184,7 @@ def build_site(site: Site) -> None:
     flaky = site.originals / "r013.html"
     site.add("/flaky.html", Route(flaky.read_bytes(), first=Route(status=500), original=flaky))
     site.add("/broken.html", Route(status=500))
-    site.add("/slow.html", Route(b"<html>late</html>", delay=1.5))
+    site.add("/slow.html", Route(b"<html>late</html>", delay=2.5))
     site.add("/private/report.html", Route(b"<html>private</html>"))
     site.add("/trickle.html", Route(b"<html>" + b" " * 60 + b"</html>", trickle=0.05), listed=False)
     site.add("/big-attachment.html", Route(_notice("大附件", ["/files/huge.pdf"])))
