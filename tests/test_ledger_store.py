@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect, text, update
+from sqlalchemy import Connection, Engine, insert, inspect, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nianbao.formats import get_format
@@ -45,7 +45,7 @@ def test_migration_builds_exactly_the_models_schema(ledger_db: LedgerDB) -> None
     with ledger_db.engine.connect() as c:
         diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
         assert diffs == []
-        assert MigrationContext.configure(c).get_current_revision() == "0007"
+        assert MigrationContext.configure(c).get_current_revision() == "0008"
     db.upgrade(ledger_db.url)  # again: nothing to do, no error
 
 
@@ -164,7 +164,7 @@ def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) 
             )
         db.upgrade(empty_url, engine=engine)
         with engine.connect() as c:
-            assert MigrationContext.configure(c).get_current_revision() == "0007"
+            assert MigrationContext.configure(c).get_current_revision() == "0008"
             assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
             assert c.execute(text("SELECT due_provisional FROM applications")).scalar_one() in (False, 0)
             assert c.execute(text("SELECT kind FROM events")).scalars().all() == ["registered"]
@@ -176,5 +176,102 @@ def test_upgrading_a_0003_database_keeps_its_events_append_only(empty_url: str) 
             c.execute(text("DELETE FROM events"))
         with pytest.raises(IntegrityError), engine.begin() as c:
             c.execute(insert(Event).values(application_id=case_id, kind="lost", on=DAY))
+    finally:
+        engine.dispose()
+
+
+def _revision(engine: Engine) -> str | None:
+    with engine.connect() as c:
+        return MigrationContext.configure(c).get_current_revision()
+
+
+def _report(c: Connection, agency_id: int, source: str = "upload", **more: object) -> int:
+    """A report row inserted by hand (the model may have columns the database at hand does not)."""
+    names = ", ".join(["owner_id", "filename", "kind", "source", "content", "uploaded_at", *more])
+    values = ", ".join(f":{n}" for n in ["a", "f", "k", "s", "b", "u", *more])
+    return int(
+        c.execute(
+            text(f"INSERT INTO reports ({names}) VALUES ({values}) RETURNING id"),
+            {"a": agency_id, "f": "r001.html", "k": "html", "s": source, "b": b"\x00report", "u": DAY, **more},
+        ).scalar_one()
+    )
+
+
+def test_upgrading_through_a_rebuilt_reports_table_keeps_the_comments(empty_url: str) -> None:
+    """0006 rebuilds `reports` on SQLite (a CHECK constraint changes): with foreign keys on, dropping the old table
+    deleted every comment (ON DELETE CASCADE). Migrations now run with the keys off and checked before the commit."""
+    db.upgrade(empty_url, "0005")
+    engine = db.create(empty_url)
+    try:
+        with engine.begin() as c:
+            agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
+            report_id = _report(c, agency_id)
+            c.execute(
+                text("INSERT INTO comments (report_id, text, at) VALUES (:r, '请核实', :d)"), {"r": report_id, "d": DAY}
+            )
+        db.upgrade(empty_url, engine=engine)
+        with engine.connect() as c:
+            assert c.execute(text("SELECT report_id, text FROM comments")).one() == (report_id, "请核实")
+            assert c.execute(text("SELECT count(*) FROM reports")).scalar_one() == 1
+        with engine.connect() as c:  # the keys are on again for the connections that follow
+            if engine.dialect.name == "sqlite":
+                assert c.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        with pytest.raises(IntegrityError), engine.begin() as c:
+            c.execute(text("INSERT INTO comments (report_id, text, at) VALUES (999, '无此报告', :d)"), {"d": DAY})
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_a_0007_database_keeps_its_reports_and_lets_one_come_from_a_url(empty_url: str) -> None:
+    """0008: ``reports.source`` may be ``url`` and `source_url` keeps where such a report was read. A report
+    stored before keeps its source, its comments and its corrections (SQLite rebuilds the table); the downgrade
+    takes a URL's report back to an upload."""
+    db.upgrade(empty_url, "0007")
+    engine = db.create(empty_url)
+    try:
+        with engine.begin() as c:
+            agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
+            report_id = _report(c, agency_id)
+            c.execute(
+                text("INSERT INTO comments (report_id, text, at) VALUES (:r, '请核实', :d)"), {"r": report_id, "d": DAY}
+            )
+            c.execute(
+                text("INSERT INTO corrections (report_id, field, reason, at) VALUES (:r, :f, '漏印', :d)"),
+                {"r": report_id, "f": "meta.published", "d": DAY},
+            )
+        db.upgrade(empty_url, engine=engine)
+        assert _revision(engine) == "0008"
+        with engine.connect() as c:
+            assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+            assert c.execute(text("SELECT id, source, source_url, content FROM reports")).one() == (
+                report_id,
+                "upload",
+                None,
+                b"\x00report",
+            )
+            assert c.execute(text("SELECT report_id, text FROM comments")).one() == (report_id, "请核实")
+            assert c.execute(text("SELECT report_id, field FROM corrections")).one() == (report_id, "meta.published")
+        url = "https://example.gov.cn/xxgk/2024/ndbg.pdf"
+        with engine.begin() as c:
+            from_url = _report(c, agency_id, "url", source_url=url)
+        with pytest.raises(IntegrityError, match="source"), engine.begin() as c:
+            _report(c, agency_id, "mail")
+
+        db.downgrade("0007", engine=engine)
+        assert _revision(engine) == "0007"
+        assert "source_url" not in {col["name"] for col in inspect(engine).get_columns("reports")}
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT id, source FROM reports ORDER BY id")).all()
+            assert [tuple(r) for r in rows] == [(report_id, "upload"), (from_url, "upload")]
+            assert c.execute(text("SELECT count(*) FROM comments")).scalar_one() == 1
+            assert c.execute(text("SELECT count(*) FROM corrections")).scalar_one() == 1
+        with pytest.raises(IntegrityError, match="source"), engine.begin() as c:
+            _report(c, agency_id, "url")
+
+        db.upgrade(empty_url, engine=engine)  # and up again
+        assert _revision(engine) == "0008"
+        with engine.connect() as c:
+            assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+            assert c.execute(text("SELECT count(*) FROM comments")).scalar_one() == 1
     finally:
         engine.dispose()

@@ -98,6 +98,20 @@ def is_busy(exc: BaseException) -> bool:
 
 def upgrade(url: str | None = None, revision: str = "head", engine: Engine | None = None) -> None:
     """Bring the database at `url` to `revision` (default: the latest) with the packaged migrations."""
+    _migrate("upgrade", revision, url, engine)
+
+
+def downgrade(revision: str, url: str | None = None, engine: Engine | None = None) -> None:
+    """Take the database at `url` back to `revision` with the packaged migrations (what a revision added is lost)."""
+    _migrate("downgrade", revision, url, engine)
+
+
+def _migrate(direction: str, revision: str, url: str | None, engine: Engine | None) -> None:
+    """Runs the packaged migrations in one transaction. On SQLite, foreign keys are off while they run and checked
+    before the commit (SQLite's own procedure for changing a table's schema): a table rebuilt by Alembic's batch
+    mode is dropped and created again, and with the keys on, dropping it deleted every row referencing it (ON
+    DELETE CASCADE: the comments of every report, when 0006 rebuilt `reports`). The pragma has no effect inside
+    a transaction, so it is set on the connection before the transaction begins, and set back after."""
     from alembic import command
     from alembic.config import Config
 
@@ -105,12 +119,26 @@ def upgrade(url: str | None = None, revision: str = "head", engine: Engine | Non
     engine = engine or create(database_url(url))
     config = Config()
     config.set_main_option("script_location", str(resources.files("nianbao.store").joinpath("migrations")))
+    run = command.upgrade if direction == "upgrade" else command.downgrade
     try:
         with engine.connect() as connection:
             connection.execution_options(**{WRITE: True})  # two processes migrating at once: one waits
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+            sqlite = engine.dialect.name == "sqlite"
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    run(config, revision)
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise RuntimeError(
+                                f"迁移后有 {len(broken)} 行引用了不存在的记录（如 {tuple(broken[0])}），已回滚"
+                            )
+            finally:
+                if sqlite:
+                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     finally:
         if own:
             engine.dispose()

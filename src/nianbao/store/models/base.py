@@ -97,7 +97,9 @@ REPORT_STATUSES: tuple[str, ...] = ("checked", "submitted", "returned")
 #: The statuses that count as the agency's report in the status matrix, roll-ups and trends.
 SUBMITTED_STATUSES: tuple[str, ...] = ("submitted", "returned")
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done")
-REPORT_SOURCES: tuple[str, ...] = ("upload", "ledger")
+#: upload: a file uploaded; ledger: generated from the ledger and submitted; url: fetched from a web page
+#: (按网址核查, migration 0008; `StoredReport.source_url` says where).
+REPORT_SOURCES: tuple[str, ...] = ("upload", "ledger", "url")
 REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "dismissed")
 
 #: The letters a clerk writes for a case (migration 0007): 补正通知书, 延期答复告知书, 征求意见函, 收费通知, 答复书.

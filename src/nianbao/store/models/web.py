@@ -90,7 +90,7 @@ class Setting(Base):
 
 
 class StoredReport(Base):
-    """A report file as received (uploaded, or generated from the ledger and submitted).
+    """A report file as received (uploaded, fetched from a URL, or generated from the ledger and submitted).
 
     `owner` is the agency whose people may see it (the uploader's jurisdiction or agency); `agency`
     is the agency the report is of, when the printed name matched one (None: not matched).
@@ -99,6 +99,9 @@ class StoredReport(Base):
     (`nianbao.web.check.filing`, 新建机关): a corrected report is a new row, a corrected value read from it a
     `Correction` (migration 0007).
     An upload is stored ``checked``; submitting it is a separate act (migration 0006).
+    A report checked by its URL (`source` ``url``) keeps in `source_url` (set once, when stored) the URL its bytes
+    were read from, after redirects (a page's linked attachment: the attachment's URL); None for the other
+    sources (migration 0008).
     """
 
     __tablename__ = "reports"
@@ -112,6 +115,7 @@ class StoredReport(Base):
     filename: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(10))
     source: Mapped[str] = mapped_column(String(10), default="upload", server_default="upload")
+    source_url: Mapped[str | None] = mapped_column(String(2000))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     warnings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -5,7 +5,8 @@ upload runner; the runner has the URL fetched and read in the worker pool (`nian
 under the read time limit, with the upload's size limit), then the report goes through the uploads' path
 (`jobs._record`: checked and stored, the job's result kept). A failure (unreachable, 404, too large, robots.txt,
 not a report) ends as an upload's refusal does, its Chinese message naming the URL. The report is stored with
-source ``upload``: `REPORT_SOURCES` has no ``url`` (adding one needs a migration of the check constraint).
+source ``url`` and, in `source_url`, the URL its bytes were read from (`UrlRead.url`: after redirects; for a
+page linking the report, the attachment's own URL), shown on its page and in the API (migration 0008).
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ __all__ = ["MAX_URL", "UrlInvalid", "check_url", "run_url_job", "start_url_job"]
 log = logging.getLogger("nianbao.web.check")
 
 MAX_URL = 2000
-#: Seconds to connect, and between two reads of a response (the job's time limit bounds the whole).
 #: Set to "1" to let users have addresses of the server's own network fetched (tests on a local server; an
 #: intranet deployment whose reports are published internally). Off by default: no SSRF.
 ENV_ALLOW_PRIVATE = "NIANBAO_URL_ALLOW_PRIVATE"
+#: Seconds to connect, and between two reads of a response (the job's time limit bounds the whole).
 FETCH_TIMEOUT = 15.0
 
 
@@ -66,8 +67,9 @@ def check_url(value: str) -> str:
     return url
 
 
-def _fetch(url: str, limits: jobs.Limits) -> tuple[str, bytes, Parsed] | FileResult:
-    """The URL fetched and read in a worker: the stored name, bytes and report, or the refusal."""
+def _fetch(url: str, limits: jobs.Limits) -> tuple[str, bytes, Parsed, str] | FileResult:
+    """The URL fetched and read in a worker: the stored name, bytes, report and the URL they came from, or the
+    refusal."""
     timeout = min(FETCH_TIMEOUT, limits.seconds)
     try:
         public_only = os.environ.get(ENV_ALLOW_PRIVATE) != "1"
@@ -83,7 +85,7 @@ def _fetch(url: str, limits: jobs.Limits) -> tuple[str, bytes, Parsed] | FileRes
         log.error("fetching %s failed in the pool: %s", url, exc)
         return FileResult(url, message=f"网址“{url}”无法获取：{exc}", reason="error")
     if isinstance(outcome, UrlRead):
-        return outcome.filename, outcome.content, Parsed(outcome.report, outcome.lines)
+        return outcome.filename, outcome.content, Parsed(outcome.report, outcome.lines), outcome.url
     if outcome.detail:
         log.error("reading %s failed:\n%s", url, outcome.detail)
     return FileResult(url, message=outcome.message, reason=outcome.reason)
@@ -106,9 +108,22 @@ def run_url_job(
         if isinstance(got, FileResult):
             jobs._record(factory, job_id, 0, viewer, agency_id, url, b"", None, got, limits)
             return
-        name, content, parsed = got
+        name, content, parsed, read_from = got
         try:
-            jobs._record(factory, job_id, 0, viewer, agency_id, name, content, parsed, None, limits)
+            jobs._record(
+                factory,
+                job_id,
+                0,
+                viewer,
+                agency_id,
+                name,
+                content,
+                parsed,
+                None,
+                limits,
+                source="url",
+                source_url=read_from,
+            )
         except SQLAlchemyError:
             log.exception("storing %s failed", url)
             busy = FileResult(name, message=f"网址“{url}”的报告未保存：数据库繁忙，请稍后重试", reason="busy")

@@ -173,8 +173,12 @@ def _record(
     parsed: Parsed | None,
     refusal: FileResult | None,
     limits: Limits,
+    *,
+    source: str = "upload",
+    source_url: str | None = None,
 ) -> None:
-    """Stores one file (when it was read) and adds its result to the job, in one transaction."""
+    """Stores one file (when it was read) and adds its result to the job, in one transaction. `source` and
+    `source_url` are the stored report's (`store_report`): a report fetched by its URL says so."""
     with factory() as session, session.begin():
         job = session.get(UploadJob, job_id)  # one thread writes a job: no lock needed
         assert job is not None
@@ -185,7 +189,15 @@ def _record(
             try:
                 with session.begin_nested():
                     stored = store_report(
-                        session, viewer, name, content, agency_id=agency_id, max_bytes=limits.max_bytes, parsed=parsed
+                        session,
+                        viewer,
+                        name,
+                        content,
+                        agency_id=agency_id,
+                        source=source,
+                        source_url=source_url,
+                        max_bytes=limits.max_bytes,
+                        parsed=parsed,
                     )
             except UploadRefused as exc:
                 result = FileResult(name, message=str(exc), reason=exc.reason)

@@ -22,7 +22,10 @@ class ReportOut(BaseModel):
     format: str | None = Field(description="表格格式：2019 或 2021 年版")
     filename: str
     kind: str = Field(description="文件类型：txt、md、html、docx、pdf、doc")
-    source: str = Field(description="upload（上传）或 ledger（由台账生成）")
+    source: str = Field(description="upload（上传）、ledger（由台账生成）或 url（按网址获取）")
+    source_url: str | None = Field(
+        None, description="按网址获取的报告读取自的网址（重定向之后；网页链接的附件为附件的网址）；其他来源为 null"
+    )
     errors: int = Field(description="错误数（不含已复核排除的）")
     warnings: int = Field(description="警告数（不含已复核排除的）")
     infos: int = Field(description="提示数（不含已复核排除的）")
@@ -161,6 +164,7 @@ def report_out(stored: StoredReport) -> ReportOut:
         filename=stored.filename,
         kind=stored.kind,
         source=stored.source,
+        source_url=stored.source_url,
         errors=stored.errors,
         warnings=stored.warnings,
         infos=stored.infos,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -67,6 +68,8 @@ MAX_NOTE = 2000
 MAX_COMMENT = 5000
 MIN_CONTAINED = 3  # a shorter name inside another is too weak a match (e.g. "财政局")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The longest source URL kept (the column's size); a longer one is not cut (it would lead elsewhere) but dropped.
+MAX_SOURCE_URL = 2000
 
 
 class CheckError(ValueError):
@@ -75,6 +78,18 @@ class CheckError(ValueError):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _source_url(url: str | None) -> str | None:
+    """The URL a report was read from, as stored: an http(s) URL with a host, no control characters or spaces,
+    at most `MAX_SOURCE_URL` characters; else None (nothing that is not a link to follow is kept)."""
+    if not url or len(url) > MAX_SOURCE_URL or _CONTROL.search(url) or " " in url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def match_agency(session: Session, viewer: Viewer, printed: str | None) -> Agency | None:
@@ -210,6 +225,7 @@ def store_report(
     *,
     agency_id: int | None = None,
     source: str = "upload",
+    source_url: str | None = None,
     max_bytes: int | None = None,
     submit: bool = False,
     parsed: Parsed | None = None,
@@ -218,7 +234,9 @@ def store_report(
 
     It is stored ``checked``: a check, not a submission (see `submit_stored`), unless `submit` is given by a
     caller that has already made the submission's checks (the report generated from the ledger). `parsed`
-    is the file already read (in a worker process, `nianbao.jobs`); else it is read here.
+    is the file already read (in a worker process, `nianbao.jobs`); else it is read here. `source_url` is the
+    URL a report of source ``url`` was read from (kept when it is an http(s) URL of at most `MAX_SOURCE_URL`
+    characters, else None).
 
     The report's agency is `agency_id` when given (in the viewer's scope, else 404; a clerk's reports are
     always their own agency's), else the agency of the viewer's scope whose name is printed, else none
@@ -227,6 +245,7 @@ def store_report(
     """
     if source not in REPORT_SOURCES:
         raise CheckError(f"来源“{source}”无效")
+    source_url = _source_url(source_url) if source == "url" else None
     name = clean_filename(filename)
     refuse_early(name, len(content), max_bytes)
     if viewer.role == "clerk":
@@ -253,6 +272,7 @@ def store_report(
         filename=name,
         kind=report.kind,
         source=source,
+        source_url=source_url,
         content=content,
         status="submitted" if submit else "checked",
         status_note="",

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -62,6 +63,19 @@ def agency_label(stored: StoredReport) -> str:
     if stored.agency is not None:
         return stored.agency.name
     return stored.printed_agency or "（未识别机关）"
+
+
+def source_link(stored: StoredReport) -> str | None:
+    """The URL a report was read from as a link to follow: only an http(s) one (no ``javascript:``, ``data:``…);
+    None when there is none, or it is shown as text only."""
+    url = stored.source_url
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
 
 
 def printed_differs(stored: StoredReport) -> bool:
@@ -153,6 +167,7 @@ def report_context(session: Session, viewer: Viewer, stored: StoredReport, csrf_
         "agency_label": agency_label(stored),
         "printed_differs": printed_differs(stored),
         "size": size_label(len(stored.content)),
+        "source_link": source_link(stored),
         "parts": None,
         "unreadable": None,
         "may_submit": may_submit(viewer, stored),
