@@ -211,3 +211,20 @@ def test_a_page_image_larger_than_the_engine_reads_is_read_at_its_size_in_points
             assert want.bbox is not None
             assert got.bbox is not None
             assert all(abs(a - b) < 4 for a, b in zip(want.bbox, got.bbox, strict=True))  # points: under 1.5 mm
+
+
+@pytest.mark.parametrize(
+    ("read", "cell"),
+    [
+        ("ó", "0"),  # a speck of a seal's ink over a 0 (r012, 150 dpi, sealed)
+        ("Ö1", "01"),
+        ("l0", "10"),
+        ("O", "0"),
+        ("21", "21"),
+        ("（一）", "（一）"),  # running text keeps its full-width marks
+        ("é", "é"),  # a letter that is no digit stays as read
+        ("年", "年"),
+    ],
+)
+def test_letters_read_in_a_number_become_its_digits(read: str, cell: str) -> None:
+    assert ocr_module._as_digits(read) == cell

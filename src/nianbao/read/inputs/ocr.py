@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import unicodedata
 import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,9 @@ __all__ = ["ENV_OCR_THREADS", "OCR_MISSING", "available", "ocr_pdf_page", "page_
 #: processes; a single `nianbao parse` of a scan may set more).
 ENV_OCR_THREADS = "NIANBAO_OCR_THREADS"
 #: Longest side (pixels) of the page image text is detected on; recognition reads the crops at full resolution.
-DET_SIDE = 1280
+#: 1024: a 150 dpi A4 page's characters are still 13 pixels high there; detection took a fifth of a page's time at
+#: 1280 and a third of its peak memory (docs/ocr.md).
+DET_SIDE = 1024
 #: Longest side (pixels) a page image is read at: a 300 dpi A4 page (3508 pixels) is shrunk to it before anything
 #: else, as the engine would shrink it for detection and recognition anyway; the ruling lines are found on it too.
 PAGE_SIDE = 2000
@@ -77,8 +80,8 @@ def _engine(threads: int) -> Any:
             "Global.max_side_len": PAGE_SIDE,  # the engine's own default, said here: pages are shrunk to it first
             "Global.use_cls": False,  # pages of a report are upright (a turned page is not deskewed either)
             "Global.return_word_box": True,
-            # detection on the page shrunk to DET_SIDE pixels at most: a third less memory and time than at 300
-            # dpi, the same text found (a cell it misses is looked at again: `_second_look`)
+            # detection on the page shrunk to DET_SIDE pixels at most: less memory and time than at full size, the
+            # same text found (a cell it leaves empty is looked at again: `_second_look`)
             "Det.limit_type": "max",
             "Det.limit_side_len": DET_SIDE,
             "Rec.rec_img_shape": [3, 48, 48],  # crops as wide as their batch needs (module docstring)
@@ -127,9 +130,13 @@ _DIGITISH = re.compile(r"[0-9.,OoD〇lI|]+")
 
 
 def _as_digits(text: str) -> str:
-    """`text` with letters read for digits made digits, when it is digits and such letters only."""
-    if _DIGITISH.fullmatch(text) and not text.isdigit() and any(ch.isdigit() or ch in "O〇o" for ch in text):
-        return text.translate(_AS_DIGIT)
+    """`text` with letters read for digits made digits, when it is digits and such letters only. A letter's
+    accents go first: a speck of a seal's ink over a `0` is read as `ó`."""
+    bare = text
+    if not text.isascii():
+        bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if _DIGITISH.fullmatch(bare) and not bare.isdigit() and any(ch.isdigit() or ch in "O〇o" for ch in bare):
+        return bare.translate(_AS_DIGIT)
     return text
 
 
