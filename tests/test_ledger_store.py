@@ -197,6 +197,14 @@ def _report(c: Connection, agency_id: int, source: str = "upload", **more: objec
     )
 
 
+def _commented_report(c: Connection) -> tuple[int, int]:
+    """An agency and a report of it with one comment, inserted by hand: (agency id, report id)."""
+    agency_id = int(c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one())
+    report_id = _report(c, agency_id)
+    c.execute(text("INSERT INTO comments (report_id, text, at) VALUES (:r, '请核实', :d)"), {"r": report_id, "d": DAY})
+    return agency_id, report_id
+
+
 def test_upgrading_through_a_rebuilt_reports_table_keeps_the_comments(empty_url: str) -> None:
     """0006 rebuilds `reports` on SQLite (a CHECK constraint changes): with foreign keys on, dropping the old table
     deleted every comment (ON DELETE CASCADE). Migrations now run with the keys off and checked before the commit."""
@@ -204,11 +212,7 @@ def test_upgrading_through_a_rebuilt_reports_table_keeps_the_comments(empty_url:
     engine = db.create(empty_url)
     try:
         with engine.begin() as c:
-            agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
-            report_id = _report(c, agency_id)
-            c.execute(
-                text("INSERT INTO comments (report_id, text, at) VALUES (:r, '请核实', :d)"), {"r": report_id, "d": DAY}
-            )
+            _, report_id = _commented_report(c)
         db.upgrade(empty_url, engine=engine)
         with engine.connect() as c:
             assert c.execute(text("SELECT report_id, text FROM comments")).one() == (report_id, "请核实")
@@ -230,11 +234,7 @@ def test_upgrading_a_0007_database_keeps_its_reports_and_lets_one_come_from_a_ur
     engine = db.create(empty_url)
     try:
         with engine.begin() as c:
-            agency_id = c.execute(insert(Agency).values(name="某局").returning(Agency.id)).scalar_one()
-            report_id = _report(c, agency_id)
-            c.execute(
-                text("INSERT INTO comments (report_id, text, at) VALUES (:r, '请核实', :d)"), {"r": report_id, "d": DAY}
-            )
+            agency_id, report_id = _commented_report(c)
             c.execute(
                 text("INSERT INTO corrections (report_id, field, reason, at) VALUES (:r, :f, '漏印', :d)"),
                 {"r": report_id, "f": "meta.published", "d": DAY},
