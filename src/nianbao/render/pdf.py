@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -37,9 +36,9 @@ from nianbao.render import pdf_watermark as watermark
 from nianbao.render.content import content_of
 from nianbao.render.pdf_font import FONT_ENV, Font, find_font
 from nianbao.render.pdf_lines import wrap
+from nianbao.render.pdf_page import PAGE_H, PAGE_W, Frame, PageWriter
 from nianbao.report import Report
 
-PAGE_W, PAGE_H = float(A4[0]), float(A4[1])
 MARGIN = 2.5 * 72 / 2.54  # 2.5 cm
 LEFT, RIGHT, TOP, BOTTOM = MARGIN, PAGE_W - MARGIN, PAGE_H - MARGIN, MARGIN
 WIDTH = RIGHT - LEFT
@@ -51,10 +50,10 @@ BODY_SIZE, BODY_LEADING = 14.0, 14.0 * 1.6
 CELL_SIZE, CELL_LEADING = 10.5, 10.5 * 1.3
 CELL_PAD_X, CELL_PAD_Y = 4.0, 4.0
 FOOTER_SIZE = 12.0
+FRAME = Frame(LEFT, RIGHT, TOP, BOTTOM, FOOTER_Y, FOOTER_SIZE, max_char_space=0.12)
 RULE = 0.75
 KEEP_WHOLE = TOP - BOTTOM - HEADING_LEADING - 2 * BODY_LEADING  # a table this short is kept on one page
 TALL_SPAN = 0.4  # of the page's height: a merged cell taller than this may be cut by a page end
-MAX_CHAR_SPACE = 0.12  # of the font size: justification never spreads a line further than this
 WATERMARK = "草稿"  # across every page of a draft (`draft=True`): light grey, diagonal, under the text
 WATERMARK_SIZE, WATERMARK_GREY, WATERMARK_ANGLE = 180.0, 0.85, 45.0
 
@@ -168,112 +167,19 @@ def _layout_table(grid: Grid, font: Font) -> _TableLayout:
 # -------------------------------------------------------------------------------------------- writer
 
 
-class _Writer:
+class _Writer(PageWriter):
     """Places lines and tables from the top of a page down, starting new pages as needed."""
 
     def __init__(self, canvas: Any, font: Font, *, draft: bool = False) -> None:
-        self.c = canvas
-        self.font = font
-        self.page = 1
-        self.y = TOP
         self.draft = draft
-        self._watermark()
+        super().__init__(canvas, font, FRAME)
 
-    # pages
-
-    def at_top(self) -> bool:
-        return self.y >= TOP - 1e-6
-
-    def need(self, height: float) -> None:
-        """A new page unless `height` fits above the bottom margin (or the page is still empty)."""
-        if self.y - height < BOTTOM - 1e-6 and not self.at_top():
-            self.new_page()
-
-    def new_page(self) -> None:
-        self._footer()
-        self.c.showPage()
-        self.page += 1
-        self.y = TOP
-        self._watermark()
-
-    def _watermark(self) -> None:
+    def page_started(self) -> None:
         """草稿 across the middle of a draft's page, drawn first so that the page's text lies over it."""
         if self.draft:
             watermark.draw(
                 self.c, self.font, WATERMARK, PAGE_W / 2, PAGE_H / 2, WATERMARK_SIZE, WATERMARK_ANGLE, WATERMARK_GREY
             )
-
-    def finish(self) -> None:
-        self._footer()
-        self.c.save()
-
-    def _footer(self) -> None:
-        self.text_at(f"— {self.page} —", PAGE_W / 2, FOOTER_Y, FOOTER_SIZE, align="center")
-
-    # text
-
-    def measure(self, size: float) -> Callable[[str], float]:
-        font = self.font
-        return lambda text: font.width(text, size)
-
-    def text_at(
-        self,
-        text: str,
-        x: float,
-        baseline: float,
-        size: float,
-        *,
-        align: str = "left",
-        bold: bool = False,
-        char_space: float = 0.0,
-    ) -> None:
-        width = self.font.width(text, size)
-        if align == "center":
-            x -= width / 2
-        elif align == "right":
-            x -= width
-        c = self.c
-        c.setFont(self.font.name, size)
-        if bold:  # the font has no bold face: outline the glyphs as well as filling them
-            c.setLineWidth(size * 0.03)
-            c.drawString(x, baseline, text, mode=2, charSpace=char_space)
-        else:
-            c.drawString(x, baseline, text, charSpace=char_space)
-
-    def baseline(self, top: float, leading: float, size: float) -> float:
-        """The baseline that centres the em box of `size` in a line of `leading` below `top`."""
-        return top - leading / 2 - (self.font.ascent + self.font.descent) / 2 * size
-
-    def block(
-        self,
-        text: str,
-        size: float,
-        leading: float,
-        *,
-        indent: float = 0.0,
-        align: str = "justify",
-        bold: bool = False,
-        right_indent: float = 0.0,
-    ) -> None:
-        """A paragraph: `indent` on its first line, justified (but its last line), at least 2 lines per page."""
-        width = WIDTH - right_indent
-        lines = wrap(text, width, self.measure(size), indent)
-        for i, line in enumerate(lines):
-            left = len(lines) - i
-            self.need(leading * (2 if (i == 0 and left >= 2) or left == 2 else 1))
-            x = LEFT + (indent if i == 0 else 0.0)
-            space = 0.0
-            if align == "justify" and left > 1 and len(line) > 1:
-                spread = (LEFT + width - x - self.font.width(line, size)) / (len(line) - 1)
-                space = spread if 0 < spread <= MAX_CHAR_SPACE * size else 0.0
-            y = self.baseline(self.y, leading, size)
-            if align == "center":
-                self.text_at(line, LEFT + width / 2, y, size, align="center", bold=bold)
-            elif align == "right":
-                self.text_at(line, LEFT + width, y, size, align="right", bold=bold)
-            else:
-                self.text_at(line, x, y, size, bold=bold, char_space=space)
-            self.y -= leading
 
     def space(self, height: float) -> None:
         if not self.at_top():
