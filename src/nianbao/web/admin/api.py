@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from nianbao.store.models import Agency, User
 from nianbao.web.admin import service
 from nianbao.web.admin.service import AdminError, UserChange
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.people import ROLE_LABELS, Admin, CurrentViewer, not_found
 from nianbao.web.jurisdiction.status import Node, agency_tree
 
 api = APIRouter(prefix="/api/v1")
 
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Id = RowId
 Role = Literal["clerk", "reviewer", "supervisor", "admin"]
 Level = Literal["government", "department"]
 AgencyRef = Annotated[int | None, Field(ge=1, le=2**31 - 1, description="机关编号；系统管理员可为 null")]

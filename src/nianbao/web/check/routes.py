@@ -40,7 +40,7 @@ from nianbao.web.check.service import (
 from nianbao.web.check.starting import limits_of, start_upload
 from nianbao.web.check.upload import FileResult, Incoming, refusal_status
 from nianbao.web.core import csrf
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.downloads import attachment
 from nianbao.web.core.people import CurrentViewer, Viewer
 from nianbao.web.core.templating import page
@@ -50,7 +50,7 @@ __all__ = ["api", "pages"]
 pages = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
-ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ReportId = RowId
 Fingerprint = Annotated[str, Path(min_length=1, max_length=64)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 #: Requests that may write: their transaction takes the write lock when it starts (SQLite: BEGIN IMMEDIATE).
@@ -23,3 +23,7 @@ def db_session(request: Request) -> Iterator[Session]:
 #: after it, so the page a POST redirects to could be read before the write was committed (a case just
 #: registered answered 404 about one time in four).
 DB = Annotated[Session, Depends(db_session, scope="function")]
+
+
+#: A row's id in a URL path: a positive 32-bit integer (an id past it is a 404 or 422, never a database error).
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from nianbao.corpus.rollup import Comparison
 from nianbao.formats import get_format
 from nianbao.web.check.exports import sheet_response
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.people import Reviewer, agency_in_scope
 from nianbao.web.core.templating import page
 from nianbao.web.jurisdiction import exports
@@ -30,7 +30,7 @@ __all__ = ["api", "pages"]
 pages = APIRouter(include_in_schema=False)
 
 Year = Annotated[int, Path(ge=2008, le=2100)]
-AgencyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AgencyId = RowId
 
 
 Until = Annotated[int | None, Query(ge=2008, le=2100)]

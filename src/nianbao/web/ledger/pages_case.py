@@ -17,7 +17,7 @@ from nianbao.ledger import queries, vocabulary
 from nianbao.ledger.queries import next_reference
 from nianbao.ledger.vocabulary import EventKind
 from nianbao.store.models import Agency, Appeal, Application
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.people import CurrentViewer, Viewer, not_found
 from nianbao.web.core.templating import page
 from nianbao.web.ledger import appeals_view, detail, labels, letters_view, writes
@@ -34,7 +34,7 @@ from nianbao.web.ledger.writes import Refused
 
 router = APIRouter(include_in_schema=False)
 
-CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CaseId = RowId
 FormText = Annotated[str, Form(max_length=25000)]
 
 OK_MESSAGES = {

@@ -25,7 +25,7 @@ from nianbao.ledger import letter_store
 from nianbao.ledger.errors import LedgerError
 from nianbao.render import letters as templates
 from nianbao.store.models import Agency
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.downloads import attachment
 from nianbao.web.core.people import CurrentViewer, Viewer, not_found
 from nianbao.web.core.templating import page
@@ -46,7 +46,7 @@ from nianbao.web.ledger.writes import Refused
 router = APIRouter(include_in_schema=False)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CaseId = RowId
 FormText = Annotated[str, Form(max_length=200)]
 TEMPLATE_MESSAGES = {
     "saved": "模板已保存：{label}。此后生成的{kind}使用本机关模板。",
@@ -89,9 +89,7 @@ def generate_letter(
 
 
 @router.get("/ledger/{case_id:int}/letters/{document_id:int}")
-def download_letter(
-    session: DB, viewer: CurrentViewer, case_id: CaseId, document_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> Response:
+def download_letter(session: DB, viewer: CurrentViewer, case_id: CaseId, document_id: RowId) -> Response:
     """A kept letter, byte for byte as it was written."""
     case = load_case(session, viewer, case_id)
     found = letter_store.document(session, case.id, document_id)

@@ -6,11 +6,11 @@ import math
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from nianbao.ledger import queries, vocabulary
-from nianbao.web.core.database import DB
+from nianbao.web.core.database import DB, RowId
 from nianbao.web.core.people import CurrentViewer
 from nianbao.web.core.templating import page
 from nianbao.web.ledger import detail, labels
@@ -139,9 +139,7 @@ def due_board(request: Request, session: DB, viewer: CurrentViewer, agency_id: T
 
 
 @router.get("/ledger/{case_id:int}/deadline")
-def deadline_fragment(
-    request: Request, session: DB, viewer: CurrentViewer, case_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
-) -> Response:
+def deadline_fragment(request: Request, session: DB, viewer: CurrentViewer, case_id: RowId) -> Response:
     """The deadline's explanation of one case, as an htmx fragment for the due board."""
     case = load_case(session, viewer, case_id)
     shown = detail.view(session, case, today(request), calendar(session))
